@@ -1,0 +1,317 @@
+"""The base of piiscout's own recognizers.
+
+A recognizer is data: an entity type, regex patterns with base scores,
+context words, and an optional validator. It is a real Presidio
+`EntityRecognizer`, so Presidio's `AnalyzerEngine` can run it (the "full
+path" the tests compare against), and it adds three things the fast engine
+needs:
+
+* `analyze_range(text, lo, hi)`: the same matching restricted to a window,
+  so only small windows around prefilter hits are examined.
+* `triggers`: prefilter patterns that over-approximate every match (or, for
+  entities that need context, the context words themselves), compiled once
+  per worker into one Hyperscan database.
+* Deterministic, character-based context scoring in `enhance_using_context`,
+  including context that is not in the text (a CSV header, a SQL column
+  name). Results are flagged as context-enhanced so Presidio's lemma-based
+  enhancer leaves them alone: both paths then score identically.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import ClassVar, Iterable, Sequence
+
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from scanner.model import Layout
+
+# How far around a match context words are looked for, in characters.
+CONTEXT_BEFORE = 80
+CONTEXT_AFTER = 40
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One regex of a recognizer.
+
+    `score` applies when no context word is near; `context_score` when one
+    is. A rule with score 0 reports only with context (bare 9-digit SSNs).
+    `group` selects the capturing group that is the value (0: whole match).
+    """
+
+    name: str
+    regex: str
+    score: float
+    context_score: float
+    flags: int = 0
+    group: int = 0
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """A prefilter pattern (Hyperscan/RE2 syntax: no lookarounds, no
+    backreferences). `bare` triggers are only armed when the segment carries
+    external context (a header) that names this recognizer's entity; they
+    stand for matches that count only with context."""
+
+    regex: str
+    caseless: bool = False
+    bare: bool = False
+
+
+class SegmentContext(list):
+    """Context passed to `analyze(context=...)`: a list of words (what Presidio
+    expects) that also knows the segment's layout, so per-position context
+    such as the column header of a CSV cell reaches our recognizers."""
+
+    def __init__(self, words: Iterable[str] = (), layout: Layout | None = None, text: str = ""):
+        super().__init__(words)
+        self.layout = layout
+        self.text = text
+
+    def words_at(self, pos: int) -> tuple[str, ...]:
+        if self.layout is None:
+            return tuple(self)
+        return tuple(self) + tuple(self.layout.context_at(self.text, pos))
+
+
+_SPLIT = re.compile(r"[^0-9a-z]+")
+
+
+def context_tokens(words: Iterable[str]) -> str:
+    """Header or key names as one space-separated, lower-case string padded
+    with spaces: 'Customer_SSN' -> ' customer ssn '. Camel case is split too."""
+    parts = []
+    for w in words:
+        w = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", str(w))
+        parts.append(_SPLIT.sub(" ", w.lower()).strip())
+    return " " + " ".join(p for p in parts if p) + " "
+
+
+class PiiRecognizer(EntityRecognizer):
+    """Base class: subclasses set ENTITY, RULES, CONTEXT and may override
+    `validate` (True: keep; False: drop) and `adjust` (score tweaks)."""
+
+    ENTITY: ClassVar[str]
+    RULES: ClassVar[Sequence[Rule]]
+    CONTEXT: ClassVar[Sequence[str]] = ()
+    # Words that, near a match, mean it is something else (e.g. "version").
+    NEGATIVE_CONTEXT: ClassVar[Sequence[str]] = ()
+    TRIGGERS: ClassVar[Sequence[Trigger]] = ()
+    # Longest match, in characters: bounds the prefilter windows.
+    MAX_LEN: ClassVar[int] = 64
+    CONTEXT_BEFORE: ClassVar[int] = CONTEXT_BEFORE
+    CONTEXT_AFTER: ClassVar[int] = CONTEXT_AFTER
+    # Masking and hashing (scanner.privacy): how values of this entity are
+    # normalised before hashing and shown in masked form.
+    NORMALISE: ClassVar[str] = "identifier"
+    MASK: ClassVar[str] = "tail"
+
+    def __init__(self, name: str | None = None):
+        self._compiled = [
+            (r, re.compile(r.regex, r.flags)) for r in self.RULES
+        ]
+        words = sorted({w.lower() for w in self.CONTEXT}, key=len, reverse=True)
+        self._context_re = _word_alternation(words)
+        self._negative_re = _word_alternation(
+            sorted({w.lower() for w in self.NEGATIVE_CONTEXT}, key=len, reverse=True)
+        )
+        super().__init__(
+            supported_entities=[self.ENTITY],
+            name=name or type(self).__name__,
+            supported_language="en",
+            context=list(self.CONTEXT),
+        )
+
+    # -- Presidio API ---------------------------------------------------------
+
+    def load(self) -> None:  # compiled in __init__
+        pass
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        return self.analyze_range(text, 0, len(text), entities)
+
+    def enhance_using_context(
+        self,
+        text: str,
+        raw_recognizer_results: list[RecognizerResult],
+        other_raw_recognizer_results: list[RecognizerResult],
+        nlp_artifacts: NlpArtifacts | None,
+        context: list[str] | None = None,
+    ) -> list[RecognizerResult]:
+        out = []
+        for res in raw_recognizer_results:
+            meta = res.recognition_metadata or {}
+            rule = self._rule_by_name(meta.get("piiscout_rule_name"))
+            if rule is None:  # not ours (defensive): leave untouched
+                out.append(res)
+                continue
+            has_ctx = self.has_context(text, res.start, res.end, context)
+            score = rule.context_score if has_ctx else rule.score
+            if score > 0 and self._negative_re is not None and self._near(
+                self._negative_re, text, res.start, res.end
+            ):
+                score = min(score, 0.2)
+            score = self.adjust(text[res.start : res.end], score, has_ctx)
+            res.score = round(score, 4)
+            meta[RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY] = True
+            res.recognition_metadata = meta
+            if res.score > 0:
+                out.append(res)
+        return out
+
+    # -- the fast engine's entry points --------------------------------------
+
+    def analyze_range(
+        self, text: str, lo: int, hi: int, entities: Sequence[str] | None = None
+    ) -> list[RecognizerResult]:
+        if entities is not None and self.ENTITY not in entities:
+            return []
+        results = []
+        for rule, rx in self._compiled:
+            for m in rx.finditer(text, lo, hi):
+                span = self.refine(text, *m.span(rule.group))
+                if span is None:
+                    continue
+                start, end = span
+                results.append(
+                    RecognizerResult(
+                        entity_type=self.ENTITY,
+                        start=start,
+                        end=end,
+                        # Provisional: the final score is set by context scoring.
+                        score=max(rule.score, rule.context_score),
+                        analysis_explanation=None,
+                        recognition_metadata={
+                            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                            "piiscout_rule_name": rule.name,
+                        },
+                    )
+                )
+        return results
+
+    def triggers(self) -> list[Trigger]:
+        """Prefilter patterns. Default: the declared TRIGGERS, plus the
+        context words for rules that only count with context."""
+        trig = list(self.TRIGGERS)
+        if any(r.score == 0 for r in self.RULES) and self.CONTEXT:
+            for w in self.CONTEXT:
+                trig.append(Trigger(context_word_regex(w, prefilter=True), caseless=True))
+        return trig
+
+    def window_radius(self) -> int:
+        return self.MAX_LEN + self.CONTEXT_BEFORE + self.CONTEXT_AFTER + 8
+
+    # -- hooks ---------------------------------------------------------------
+
+    def validate(self, value: str) -> bool:
+        return True
+
+    def refine(self, text: str, start: int, end: int) -> tuple[int, int] | None:
+        """Accept, narrow or reject a regex match. Default: `validate` it."""
+        return (start, end) if self.validate(text[start:end]) else None
+
+    def adjust(self, value: str, score: float, has_context: bool) -> float:
+        return score
+
+    # -- context -------------------------------------------------------------
+
+    def has_context(self, text: str, start: int, end: int, context: list[str] | None) -> bool:
+        if self._context_re is None:
+            return False
+        if self._near(self._context_re, text, start, end):
+            return True
+        if context is not None:
+            # An empty SegmentContext may still know per-position context.
+            words = context.words_at(start) if isinstance(context, SegmentContext) else tuple(context)
+            if words and self._context_re.search(context_tokens(words)):
+                return True
+        return False
+
+    def context_matches(self, words: Sequence[str]) -> bool:
+        """Would external context `words` (headers, keys) count for this
+        entity? Used to arm bare triggers for a segment."""
+        return bool(self._context_re and words and self._context_re.search(context_tokens(words)))
+
+    def _near(self, rx: re.Pattern, text: str, start: int, end: int) -> bool:
+        return bool(rx.search(context_window(text, start, end, self.CONTEXT_BEFORE, self.CONTEXT_AFTER)))
+
+    def _rule_by_name(self, name: str | None) -> Rule | None:
+        for r in self.RULES:
+            if r.name == name:
+                return r
+        return None
+
+
+_LABEL_ONLY = re.compile(r"^[\s:#=*\-\u2013\u2014|>]*$")
+
+
+def context_window(text: str, start: int, end: int, before: int, after: int) -> str:
+    """The text that counts as a match's surroundings, lower-cased.
+
+    Context stays on the match's own line: in a log, the "ssn=" of the line
+    above says nothing about an order number on this one. A label alone on
+    the line above ("SSN:" then the number) still counts, as does a label
+    right after the match on the same line.
+    """
+    lo = max(0, start - before)
+    head = text[lo:start]
+    nl = head.rfind("\n")
+    if nl >= 0:
+        prefix = head[nl + 1 :]
+        if _LABEL_ONLY.match(prefix):
+            prev = head[:nl].rstrip("\r")
+            pnl = prev.rfind("\n")
+            head = prev[pnl + 1 :] + " " + prefix
+        else:
+            head = prefix
+    tail = text[end : end + after]
+    nl = tail.find("\n")
+    if nl >= 0:
+        tail = tail[:nl]
+    return head.lower() + " \x00 " + tail.lower()
+
+
+def context_word_regex(word: str, prefilter: bool = False) -> str:
+    """A context word as a regex (matched against lower-cased text).
+
+    Spaces match any run of blanks, underscores or dashes ("social_security",
+    "Social-Security"); a letter or digit must not touch the word on either
+    side, but an underscore may ("customer_ssn="). The prefilter form has no
+    lookarounds (Hyperscan has none) and is a superset of the scorer form.
+    """
+    w = word.lower().strip()
+    body = []
+    for c in w:
+        if c.isalnum():
+            body.append(c)
+        elif c.isspace():
+            if not body or body[-1] != r"[\s_\-]+":
+                body.append(r"[\s_\-]+")
+        else:
+            body.append("\\" + c)
+    rx = "".join(body)
+    if prefilter:
+        # Hyperscan has no lookbehind: consume the neighbouring character.
+        if w[:1].isalnum():
+            rx = r"(?:^|[^a-z0-9])" + rx
+        if w[-1:].isalnum():
+            rx = rx + r"(?:[^a-z0-9]|$)"
+        return rx
+    if w[:1].isalnum():
+        rx = r"(?<![a-z0-9])" + rx
+    if w[-1:].isalnum():
+        rx = rx + r"(?![a-z0-9])"
+    return rx
+
+
+def _word_alternation(words: Sequence[str]) -> re.Pattern | None:
+    if not words:
+        return None
+    return re.compile("|".join(context_word_regex(w) for w in words))

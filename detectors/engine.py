@@ -1,0 +1,166 @@
+"""The detection engine a worker runs on every segment.
+
+It gives the same results as Presidio's AnalyzerEngine with the same
+recognizers (tests assert this), but examines only windows of text around
+prefilter hits:
+
+1. one Hyperscan pass over the segment finds every trigger of every
+   recognizer;
+2. each recognizer runs its own regexes and validators only in merged
+   windows around its hits, wide enough to hold a whole match and the context
+   it scores with; a match touching a window's edge is discarded (it is seen
+   whole in another window);
+3. context scoring, thresholds and de-duplication are Presidio's own steps:
+   each recognizer's `enhance_using_context`, the score threshold, and
+   `EntityRecognizer.remove_duplicates`.
+
+Recognizers without triggers (Presidio's predefined ones, plugins) run over
+the whole segment, so nothing is lost when one is added.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+
+from detectors.base import PiiRecognizer, SegmentContext
+from detectors.catalog import DetectorSettings, build_recognizers
+from detectors.prefilter import build_prefilter
+from scanner.model import Segment
+
+# Characters a match must keep from a window's edge: our patterns look at
+# most two characters beyond a match (e.g. "(?![.,]\d)").
+EDGE = 4
+
+
+class DetectionEngine:
+    def __init__(self, settings: DetectorSettings, recognizers: Sequence | None = None):
+        self.settings = settings
+        self.entities = list(settings.entities)
+        recs = list(recognizers) if recognizers is not None else build_recognizers(self.entities)
+        self.recognizers = recs
+        self._fast: list[PiiRecognizer] = []
+        self._slow: list = []
+        triggers = []
+        for rec in recs:
+            trig = rec.triggers() if isinstance(rec, PiiRecognizer) else []
+            if not trig:
+                self._slow.append(rec)
+                continue
+            owner = len(self._fast)
+            self._fast.append(rec)
+            for t in trig:
+                triggers.append((owner, t.regex, t.caseless, t.bare))
+        self._radius = [r.window_radius() for r in self._fast]
+        self.prefilter = build_prefilter(triggers, len(self._fast))
+        self._ner = None
+        if settings.ner_entities:
+            from detectors.ner import NerDetector
+
+            self._ner = NerDetector(settings.model, settings.ner_entities)
+
+    # ------------------------------------------------------------------
+    def detect(self, seg: Segment, ner_results: list[RecognizerResult] | None = None) -> list[RecognizerResult]:
+        """Results in `seg.text` coordinates, for findings starting in the
+        segment's core, above the minimum score, de-duplicated."""
+        text = seg.text
+        if not text:
+            return []
+        ctx = SegmentContext(seg.context, seg.layout, text)
+        raw: list[tuple[object, list[RecognizerResult]]] = []
+        for rec, found in self._scan_fast(text, ctx):
+            raw.append((rec, found))
+        for rec in self._slow:
+            found = rec.analyze(text=text, entities=self.entities, nlp_artifacts=None)
+            if found:
+                for r in found:
+                    meta = r.recognition_metadata or {}
+                    meta.setdefault(RecognizerResult.RECOGNIZER_NAME_KEY, rec.name)
+                    meta.setdefault(RecognizerResult.RECOGNIZER_IDENTIFIER_KEY, rec.id)
+                    r.recognition_metadata = meta
+                raw.append((rec, found))
+        if self._ner is not None:
+            found = ner_results if ner_results is not None else self._ner.detect(text)
+            if found:
+                raw.append((None, found))
+
+        results: list[RecognizerResult] = []
+        everything = [r for _, found in raw for r in found]
+        for rec, found in raw:
+            if rec is None:
+                results.extend(found)
+                continue
+            mine = {id(r) for r in found}
+            others = [r for r in everything if id(r) not in mine]
+            results.extend(rec.enhance_using_context(text, found, others, None, ctx))
+        min_score = self.settings.min_score
+        results = [r for r in results if r.score >= min_score]
+        results = EntityRecognizer.remove_duplicates(results)
+        if seg.core is not None:
+            lo, hi = seg.core
+            results = [r for r in results if lo <= r.start < hi]
+        results.sort(key=lambda r: (r.start, r.end, r.entity_type))
+        return results
+
+    def detect_many(self, segments: Sequence[Segment]) -> list[list[RecognizerResult]]:
+        """Like detect() for several segments; NER runs batched over all."""
+        ner = self._ner.detect_many([s.text for s in segments]) if self._ner else [None] * len(segments)
+        return [self.detect(s, n) for s, n in zip(segments, ner)]
+
+    # ------------------------------------------------------------------
+    def _arm_bare(self, ctx: SegmentContext) -> frozenset[int]:
+        words = tuple(ctx)
+        if ctx.layout is not None:
+            words += tuple(ctx.layout.vocabulary())
+        if not words:
+            return frozenset()
+        return frozenset(i for i, rec in enumerate(self._fast) if rec.context_matches(words))
+
+    def _scan_fast(self, text: str, ctx: SegmentContext):
+        n = len(text)
+        hits = self.prefilter.scan(text, self._arm_bare(ctx))
+        if hits is None:  # no prefilter: every recognizer, whole text
+            for rec in self._fast:
+                found = rec.analyze_range(text, 0, n, self.entities)
+                if found:
+                    yield rec, found
+            return
+        if not hits:
+            return
+        windows: dict[int, list[tuple[int, int]]] = {}
+        for h in hits:
+            r = self._radius[h.owner]
+            windows.setdefault(h.owner, []).append((max(0, h.end - r), min(n, h.end + r)))
+        for owner, spans in windows.items():
+            rec = self._fast[owner]
+            found: list[RecognizerResult] = []
+            for lo, hi in _merge(spans):
+                for res in rec.analyze_range(text, lo, hi, self.entities):
+                    if (lo == 0 or res.start >= lo + EDGE) and (hi == n or res.end + EDGE <= hi):
+                        found.append(res)
+            if found:
+                yield rec, _unique(found)
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    spans.sort()
+    out = [spans[0]]
+    for lo, hi in spans[1:]:
+        plo, phi = out[-1]
+        if lo <= phi:
+            if hi > phi:
+                out[-1] = (plo, hi)
+        else:
+            out.append((lo, hi))
+    return out
+
+
+def _unique(found: list[RecognizerResult]) -> list[RecognizerResult]:
+    seen, out = set(), []
+    for r in found:
+        key = (r.start, r.end, (r.recognition_metadata or {}).get("piiscout_rule_name"))
+        if key not in seen:
+            seen.add(key)
+            out.append(r)
+    return out

@@ -1,0 +1,1 @@
+"""piiscout's own recognizers, one module per entity type."""

@@ -1,0 +1,213 @@
+"""Checksums and structural rules that turn a regex match into a finding.
+
+Well-kept libraries do the arithmetic (python-stdnum, phonenumbers); this
+module holds the rules that are not checksums: which SSN areas are never
+issued, which card prefixes belong to which issuer and length.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from functools import lru_cache
+
+from stdnum import iban as _iban
+from stdnum import luhn as _luhn
+from stdnum.exceptions import ValidationError
+
+_NON_DIGIT = re.compile(r"\D")
+
+
+def digits(value: str) -> str:
+    return _NON_DIGIT.sub("", value)
+
+
+# --- US Social Security Number ------------------------------------------------
+
+# Numbers the SSA has voided or that are printed as samples everywhere
+# (the Woolworth wallet card, the Social Security card sample, adverts).
+INVALID_SSNS = frozenset(
+    {
+        "078051120",
+        "219099999",
+        "123456789",
+        "111111111",
+        "222222222",
+        "333333333",
+        "444444444",
+        "555555555",
+        "777777777",
+        "888888888",
+        "457555462",
+    }
+)
+
+
+def is_valid_ssn(value: str) -> bool:
+    d = digits(value)
+    if len(d) != 9 or d in INVALID_SSNS:
+        return False
+    area, group, serial = d[:3], d[3:5], d[5:]
+    if area in ("000", "666") or area[0] == "9":
+        return False
+    return group != "00" and serial != "0000"
+
+
+def is_valid_itin(value: str) -> bool:
+    """ITINs: area 9xx, group 50-65, 70-88, 90-92 or 94-99."""
+    d = digits(value)
+    if len(d) != 9 or d[0] != "9":
+        return False
+    g = int(d[3:5])
+    return 50 <= g <= 65 or 70 <= g <= 88 or 90 <= g <= 92 or 94 <= g <= 99
+
+
+# --- Payment cards ------------------------------------------------------------
+
+# (issuer, prefix ranges as (low, high) on the first N digits, valid lengths)
+_CARD_RULES: tuple[tuple[str, tuple[tuple[str, str], ...], tuple[int, ...]], ...] = (
+    ("visa", (("4", "4"),), (13, 16, 19)),
+    ("mastercard", (("51", "55"), ("2221", "2720")), (16,)),
+    ("amex", (("34", "34"), ("37", "37")), (15,)),
+    ("discover", (("6011", "6011"), ("644", "649"), ("65", "65"), ("622126", "622925")), (16, 17, 18, 19)),
+    ("diners", (("300", "305"), ("3095", "3095"), ("36", "36"), ("38", "39")), (14, 15, 16, 17, 18, 19)),
+    # JCB proper is 3528-3589; the whole 35 block is accepted because test
+    # generators (Faker's "jcb16") draw from all of it.
+    ("jcb", (("35", "35"),), (16, 17, 18, 19)),
+    ("jcb", (("2131", "2131"), ("1800", "1800")), (15,)),
+    ("unionpay", (("62", "62"), ("81", "81")), (16, 17, 18, 19)),
+    ("maestro", (("5018", "5018"), ("5020", "5020"), ("5038", "5038"), ("56", "58"),
+                 ("6304", "6304"), ("6759", "6759"), ("6761", "6763"), ("0604", "0604"),
+                 ("6390", "6390")), (12, 13, 14, 15, 16, 17, 18, 19)),
+    ("mir", (("2200", "2204"),), (16, 17, 18, 19)),
+)
+
+
+def card_issuer(number: str) -> str | None:
+    """The issuer whose prefix and length fit a digit string, if any."""
+    n = len(number)
+    for issuer, ranges, lengths in _CARD_RULES:
+        if n not in lengths:
+            continue
+        for low, high in ranges:
+            head = number[: len(low)]
+            if len(head) == len(low) and low <= head <= high:
+                return issuer
+    return None
+
+
+def luhn_ok(number: str) -> bool:
+    try:
+        _luhn.validate(number)
+        return True
+    except ValidationError:
+        return False
+
+
+def is_valid_card(value: str) -> bool:
+    d = digits(value)
+    if not 12 <= len(d) <= 19 or len(set(d)) == 1:
+        return False
+    return card_issuer(d) is not None and luhn_ok(d)
+
+
+# --- IBAN ---------------------------------------------------------------------
+
+
+def is_valid_iban(value: str) -> bool:
+    try:
+        _iban.validate(value)
+        return True
+    except ValidationError:
+        return False
+
+
+# --- IP addresses ---------------------------------------------------------------
+
+
+def ip_kind(value: str) -> str | None:
+    """'public', 'internal' (private, loopback, link-local, reserved...) or None."""
+    try:
+        ip = ipaddress.ip_address(value)
+    except ValueError:
+        return None
+    if ip.is_unspecified or ip.is_multicast:
+        return "internal"
+    if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved:
+        return "internal"
+    return "public"
+
+
+# --- Phone numbers --------------------------------------------------------------
+
+
+@lru_cache(maxsize=4096)
+def phone_quality(value: str, region: str = "US") -> str | None:
+    """'valid' (phonenumbers knows the number range), 'possible' (right shape
+    for its country, e.g. a NANP number in an unassigned area code) or None."""
+    import phonenumbers
+
+    text = value.strip()
+    if text.startswith("001"):
+        # North American numbers written with the international prefix 00.
+        text = "+1" + text[3:]
+    try:
+        num = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if phonenumbers.is_valid_number(num):
+        return "valid"
+    if num.country_code == 1 and _nanp_shape(str(num.national_number)):
+        return "possible"
+    return None
+
+
+def _nanp_shape(national: str) -> bool:
+    # NXX-NXX-XXXX. Unassigned area codes (and the 555 exchange) are kept:
+    # synthetic data uses them, and a directory of real numbers may too.
+    return len(national) == 10 and national[0] in "23456789" and national[3] in "23456789"
+
+
+def e164(value: str, region: str = "US") -> str | None:
+    import phonenumbers
+
+    text = value.strip()
+    if text.startswith("001"):
+        text = "+1" + text[3:]
+    try:
+        return phonenumbers.format_number(
+            phonenumbers.parse(text, region), phonenumbers.PhoneNumberFormat.E164
+        )
+    except phonenumbers.NumberParseException:
+        return None
+
+
+# --- E-mail ---------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _suffixes() -> frozenset[str]:
+    """Top-level domains from the public suffix list bundled with tldextract,
+    read offline (tldextract would otherwise try to download a fresh copy)."""
+    try:
+        from importlib.resources import files
+
+        text = files("tldextract").joinpath(".tld_set_snapshot").read_text(encoding="utf-8")
+        tlds = set()
+        for line in text.splitlines():
+            line = line.strip()
+            if line and not line.startswith("//"):
+                tlds.add(line.rsplit(".", 1)[-1].lstrip("*!").lower())
+        if tlds:
+            return frozenset(tlds)
+    except Exception:  # noqa: BLE001 - fall back to the shape check below
+        pass
+    return frozenset()
+
+
+def is_valid_email_domain(domain: str) -> bool:
+    tld = domain.rsplit(".", 1)[-1].lower()
+    known = _suffixes()
+    if known:
+        return tld in known
+    return tld.isalpha() and 2 <= len(tld) <= 24

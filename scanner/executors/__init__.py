@@ -1,0 +1,1 @@
+"""Executors run work units (Items) in workers and stream results back."""

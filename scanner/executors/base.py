@@ -1,0 +1,63 @@
+"""The executor interface, and the worker side shared by every executor.
+
+An executor takes a Job and an iterator of Items (the listing, consumed
+lazily) and calls `sink` with what the workers produce: lists of Findings
+and ItemRecords. For each unit the last ItemRecord is the unit's own.
+Executors own fault handling: a unit whose worker dies or overruns its time
+limit gets an `error` record, and the scan goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+from abc import ABC, abstractmethod
+from typing import Callable, Iterable, Iterator
+
+from scanner.model import ERROR, Finding, Item, ItemRecord
+from scanner.settings import Job
+
+log = logging.getLogger(__name__)
+
+Sink = Callable[[object], None]  # receives list[Finding] | ItemRecord
+
+
+class Executor(ABC):
+    name: str
+
+    @abstractmethod
+    def run(self, job: Job, units: Iterable[Item], sink: Sink, should_stop: Callable[[], bool]) -> bool:
+        """Run every unit; return False if stopped early (should_stop)."""
+
+
+def failed_record(item: Item, reason: str, status: str = ERROR) -> ItemRecord:
+    return ItemRecord(
+        source=item.source, location=item.location, part=item.part, size=item.size,
+        modified_at=item.modified_at, content_type=item.content_type, status=status, reason=reason,
+    )
+
+
+class WorkerRuntime:
+    """Per-process state: built once per worker (the analyzer, connectors)."""
+
+    _current: "WorkerRuntime | None" = None
+
+    def __init__(self, job: Job):
+        from scanner.pipeline import ItemProcessor
+
+        self.job = job
+        self.processor = ItemProcessor(job)
+
+    @classmethod
+    def get(cls, job: Job) -> "WorkerRuntime":
+        rt = cls._current
+        if rt is None or rt.job != job:
+            if rt is not None:
+                rt.close()
+            rt = cls._current = cls(job)
+        return rt
+
+    def process(self, item: Item) -> Iterator[list[Finding] | ItemRecord]:
+        return self.processor.process(item)
+
+    def close(self) -> None:
+        self.processor.close()

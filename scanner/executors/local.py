@@ -1,0 +1,229 @@
+"""The default executor: a pool of worker processes on this machine.
+
+Not `concurrent.futures`: one crashing item (a segfault in a C parser, an
+out-of-memory kill) must cost that item only, and one hung item must be
+stoppable. Each worker talks to the parent over its own pipe (no shared
+queue lock a dying worker could take with it); the parent hands out units
+(at most two per worker), multiplexes the pipes, restarts dead workers,
+records their unit as `error`, and kills a worker whose item overruns its
+time limit.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing as mp
+import os
+import signal
+import time
+from collections import deque
+from multiprocessing.connection import wait
+from typing import Callable, Iterable
+
+from scanner.errors import PiiscoutError, one_line
+from scanner.executors.base import Executor, WorkerRuntime, failed_record
+from scanner.model import Item
+from scanner.settings import Job
+
+log = logging.getLogger(__name__)
+
+PREFETCH = 2  # units queued per worker: one running, one waiting
+KILL_GRACE = 30.0  # seconds past the item time limit before a worker is killed
+STOP_GRACE = 10.0  # seconds in-flight items get to finish after a stop request
+
+
+def _worker_main(job: Job, conn, index: int) -> None:
+    # The parent decides what a Ctrl-C means; workers finish their item.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # tesseract: 1 thread per worker
+    try:
+        rt = WorkerRuntime.get(job)
+    except Exception as exc:  # noqa: BLE001
+        conn.send(("fatal", one_line(exc)))
+        return
+    conn.send(("ready",))
+    while True:
+        try:
+            msg = conn.recv()
+        except (EOFError, OSError):
+            break
+        if msg is None:
+            break
+        uid, item = msg
+        conn.send(("start", uid))
+        for out in rt.process(item):
+            conn.send(("out", uid, out))
+        conn.send(("done", uid))
+    rt.close()
+
+
+class _Worker:
+    def __init__(self, ctx, job: Job, index: int):
+        parent, child = ctx.Pipe(duplex=True)
+        self.proc = ctx.Process(target=_worker_main, args=(job, child, index), daemon=True,
+                                name=f"piiscout-worker-{index}")
+        self.proc.start()
+        child.close()
+        self.conn = parent
+        self.index = index
+        self.queue: deque[int] = deque()  # unit ids sent, in order
+        self.running: int | None = None
+        self.started_at = 0.0
+        self.ready = False
+        self.closing = False
+
+    def kill(self) -> None:
+        try:
+            self.proc.kill()
+        except Exception:  # noqa: BLE001
+            pass
+        self.proc.join(5)
+        try:
+            self.conn.close()
+        except Exception:  # noqa: BLE001
+            pass
+
+
+class LocalExecutor(Executor):
+    name = "local"
+
+    def __init__(self, workers: int | None = None, on_progress: Callable[[], None] | None = None):
+        self.workers = max(1, workers or os.cpu_count() or 1)
+        self.on_progress = on_progress
+
+    def run(self, job: Job, units: Iterable[Item], sink, should_stop) -> bool:
+        method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+        ctx = mp.get_context(method)
+        limit = job.settings.item_timeout
+        workers = [_Worker(ctx, job, i) for i in range(self.workers)]
+        next_index = self.workers
+        source = iter(units)
+        exhausted = False
+        retry: deque[int] = deque()
+        items: dict[int, Item] = {}
+        uid_seq = 0
+        stopping_since: float | None = None
+        try:
+            while True:
+                stop = should_stop()
+                if stop and stopping_since is None:
+                    stopping_since = time.monotonic()
+                    log.info("stopping: no new items; waiting up to %.0fs for items in progress", STOP_GRACE)
+                    retry.clear()
+                # Hand out work.
+                if not stop:
+                    for w in workers:
+                        while w.ready and not w.closing and len(w.queue) < PREFETCH:
+                            if retry:
+                                uid = retry.popleft()
+                            elif not exhausted:
+                                try:
+                                    item = next(source)
+                                except StopIteration:
+                                    exhausted = True
+                                    break
+                                uid_seq += 1
+                                uid = uid_seq
+                                items[uid] = item
+                            else:
+                                break
+                            w.conn.send((uid, items[uid]))
+                            w.queue.append(uid)
+                # Done?
+                busy = any(w.queue for w in workers)
+                if not busy and (stop or (exhausted and not retry)):
+                    break
+                if stop and time.monotonic() - stopping_since > STOP_GRACE:
+                    for w in workers:
+                        if w.running is not None and w.running in items:
+                            item = items.pop(w.running)
+                            sink("record", failed_record(item, "scan interrupted before this item finished"))
+                            sink("done", item)
+                        w.kill()
+                    return False
+                # Wait for messages or a dead worker.
+                conns = {w.conn: w for w in workers}
+                sentinels = {w.proc.sentinel: w for w in workers}
+                ready = wait(list(conns) + list(sentinels), timeout=0.5)
+                dead: list[_Worker] = []
+                for r in ready:
+                    if r in conns:
+                        w = conns[r]
+                        if not self._drain(w, items, sink):
+                            dead.append(w)
+                    else:
+                        w = sentinels[r]
+                        # Read whatever it sent before dying.
+                        self._drain(w, items, sink, final=True)
+                        dead.append(w)
+                # Time limits.
+                now = time.monotonic()
+                for w in workers:
+                    if w.running is not None and limit and now - w.started_at > limit + KILL_GRACE:
+                        item = items.pop(w.running)
+                        log.warning("item over its time limit, stopping its worker: %s", item.location)
+                        sink("record", failed_record(item, f"time limit of {limit:g}s exceeded (worker stopped)"))
+                        sink("done", item)
+                        w.queue.popleft()
+                        w.running = None
+                        dead.append(w)
+                for w in set(dead):
+                    workers.remove(w)
+                    code = w.proc.exitcode
+                    w.kill()
+                    if w.running is not None and w.running in items:
+                        item = items.pop(w.running)
+                        why = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+                        log.warning("worker died while scanning an item (%s): %s", why, item.location)
+                        sink("record", failed_record(item, f"worker process died ({why})"))
+                        sink("done", item)
+                        if w.queue and w.queue[0] == w.running:
+                            w.queue.popleft()
+                    retry.extend(u for u in w.queue if u in items)
+                    if not stop:
+                        workers.append(_Worker(ctx, job, next_index))
+                        next_index += 1
+                if not workers and not stop:
+                    raise PiiscoutError("no worker process could be started")
+            return not should_stop()
+        finally:
+            for w in workers:
+                try:
+                    w.conn.send(None)
+                except Exception:  # noqa: BLE001
+                    pass
+            deadline = time.monotonic() + 5
+            for w in workers:
+                w.proc.join(max(0.0, deadline - time.monotonic()))
+                if w.proc.is_alive():
+                    w.kill()
+
+    def _drain(self, w: _Worker, items: dict[int, Item], sink, final: bool = False) -> bool:
+        """Handle every message waiting on a worker's pipe. False if the pipe
+        is closed (the worker is gone)."""
+        try:
+            while w.conn.poll(0):
+                msg = w.conn.recv()
+                kind = msg[0]
+                if kind == "out":
+                    out = msg[2]
+                    sink("findings" if isinstance(out, list) else "record", out)
+                elif kind == "start":
+                    w.running = msg[1]
+                    w.started_at = time.monotonic()
+                elif kind == "done":
+                    uid = msg[1]
+                    if w.queue and w.queue[0] == uid:
+                        w.queue.popleft()
+                    w.running = None
+                    sink("done", items.pop(uid, None))
+                    if self.on_progress:
+                        self.on_progress()
+                elif kind == "ready":
+                    w.ready = True
+                elif kind == "fatal":
+                    raise PiiscoutError(f"a worker could not start: {msg[1]}")
+        except (EOFError, OSError):
+            return False
+        return not final

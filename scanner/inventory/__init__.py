@@ -1,0 +1,1 @@
+"""The Parquet inventory: findings/, items/ and scans/ under one directory."""

@@ -1,0 +1,223 @@
+"""Write a scan's rows into the inventory, atomically and owner-only.
+
+Rows are buffered per table and written one row group per flush. A file is
+written under a hidden temporary name (`.NAME.tmp`, ignored by
+pyarrow.dataset and by `*.parquet` globs) and renamed when complete, so a
+crash or kill -9 never leaves a half file visible. Files roll over every
+`rows_per_file` rows, so a long scan killed late still keeps what it wrote.
+Each scan only ever adds files named after its own scan id.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from scanner.errors import InventoryError
+from scanner.inventory.schema import FINDINGS, ITEMS, SCANS
+from scanner.model import Finding, ItemRecord
+
+DIR_MODE = 0o700
+FILE_MODE = 0o600
+
+
+def ensure_dir(path: Path) -> None:
+    try:
+        path.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+        os.chmod(path, DIR_MODE)
+    except OSError as e:
+        raise InventoryError(f"cannot create inventory directory {path}: {e.strerror}") from None
+
+
+def prepare(root: Path) -> None:
+    """Create the inventory tree (0700) and drop temp files of dead scans.
+    Call with the inventory lock held."""
+    ensure_dir(root)
+    for table in ("findings", "items", "scans"):
+        d = root / table
+        ensure_dir(d)
+        for p in d.iterdir():
+            if p.name.startswith(".") and p.name.endswith(".tmp"):
+                try:
+                    p.unlink()
+                except OSError:
+                    pass
+
+
+def _ts(seconds: float | None):
+    if seconds is None:
+        return None
+    try:
+        return datetime.fromtimestamp(seconds, tz=timezone.utc)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+class TableWriter:
+    def __init__(self, directory: Path, schema: pa.Schema, scan_id: str,
+                 rows_per_group: int = 20_000, rows_per_file: int = 1_000_000):
+        self.dir = Path(directory)
+        self.schema = schema
+        self.scan_id = scan_id
+        self.rows_per_group = rows_per_group
+        self.rows_per_file = rows_per_file
+        self._cols: dict[str, list] = {f.name: [] for f in schema}
+        self._n = 0
+        self._seq = 0
+        self._writer: pq.ParquetWriter | None = None
+        self._fh = None
+        self._tmp: Path | None = None
+        self._final: Path | None = None
+        self._rows_in_file = 0
+        self.rows_written = 0
+        self.files: list[Path] = []
+
+    def add(self, row: dict) -> None:
+        for name, col in self._cols.items():
+            col.append(row.get(name))
+        self._n += 1
+        if self._n >= self.rows_per_group:
+            self.flush()
+
+    def add_table(self, table: pa.Table) -> None:
+        """Append rows that are already Arrow (e.g. findings carried over from
+        an earlier scan), cast to this table's schema."""
+        self.flush()
+        if table.num_rows:
+            self._write(table.select(self.schema.names).cast(self.schema))
+
+    def flush(self) -> None:
+        if not self._n:
+            return
+        table = pa.Table.from_pydict(self._cols, schema=self.schema)
+        for col in self._cols.values():
+            col.clear()
+        self._n = 0
+        self._write(table)
+
+    def _write(self, table: pa.Table) -> None:
+        try:
+            if self._writer is None:
+                self._open()
+            self._writer.write_table(table, row_group_size=max(table.num_rows, 1))
+        except OSError as e:
+            raise InventoryError(f"cannot write inventory file in {self.dir}: {e}") from None
+        self._rows_in_file += table.num_rows
+        self.rows_written += table.num_rows
+        if self._rows_in_file >= self.rows_per_file:
+            self._finish_file()
+
+    def _open(self) -> None:
+        self._seq += 1
+        name = f"{self.scan_id}-{self._seq:05d}.parquet"
+        self._final = self.dir / name
+        self._tmp = self.dir / f".{name}.tmp"
+        fd = os.open(self._tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+        self._fh = os.fdopen(fd, "wb")
+        self._writer = pq.ParquetWriter(self._fh, self.schema, compression="zstd")
+        self._rows_in_file = 0
+
+    def _finish_file(self) -> None:
+        if self._writer is None:
+            return
+        self._writer.close()
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
+        self._fh.close()
+        os.replace(self._tmp, self._final)
+        self.files.append(self._final)
+        self._writer = self._fh = self._tmp = None
+
+    def close(self) -> None:
+        self.flush()
+        self._finish_file()
+
+    def abort(self) -> None:
+        if self._writer is not None:
+            try:
+                self._writer.close()
+                self._fh.close()
+            except Exception:  # noqa: BLE001
+                pass
+            try:
+                os.unlink(self._tmp)
+            except OSError:
+                pass
+            self._writer = None
+
+
+class InventoryWriter:
+    """The three tables of one scan."""
+
+    def __init__(self, root: Path, scan_id: str):
+        self.root = Path(root)
+        self.scan_id = scan_id
+        self.findings = TableWriter(self.root / "findings", FINDINGS, scan_id)
+        self.items = TableWriter(self.root / "items", ITEMS, scan_id, rows_per_group=50_000)
+
+    def add_findings(self, findings: Iterable[Finding]) -> int:
+        now = datetime.now(timezone.utc)
+        n = 0
+        sid = self.scan_id
+        for f in findings:
+            self.findings.add(
+                {
+                    "scan_id": sid,
+                    "source": f.source,
+                    "location": f.location,
+                    "part": f.part,
+                    "row_key": f.row_key,
+                    "entity_type": f.entity_type,
+                    "score": f.score,
+                    "detector": f.detector,
+                    "start": f.start,
+                    "end": f.end,
+                    "line": f.line,
+                    "masked_value": f.masked_value,
+                    "value_hash": f.value_hash,
+                    "context": f.context,
+                    "found_at": now,
+                }
+            )
+            n += 1
+        return n
+
+    def add_item(self, r: ItemRecord) -> None:
+        self.items.add(
+            {
+                "scan_id": self.scan_id,
+                "source": r.source,
+                "location": r.location,
+                "part": r.part,
+                "size": r.size,
+                "modified_at": _ts(r.modified_at),
+                "content_type": r.content_type,
+                "status": r.status,
+                "reason": r.reason,
+                "findings": r.findings,
+                "bytes_scanned": r.bytes_scanned,
+                "duration_s": r.duration_s,
+                "rows_scanned": r.rows_scanned,
+                "rows_matched": r.rows_matched,
+            }
+        )
+
+    def close(self) -> None:
+        self.findings.close()
+        self.items.close()
+
+    def abort(self) -> None:
+        self.findings.abort()
+        self.items.abort()
+
+    def write_scan(self, row: dict) -> None:
+        """The scan's own row, written last: a scan without one did not end."""
+        w = TableWriter(self.root / "scans", SCANS, self.scan_id)
+        w.add(row)
+        w.close()
+

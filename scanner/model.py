@@ -1,0 +1,188 @@
+"""The values that flow through a scan.
+
+connector -> Item -> extractor -> Segment / Child -> detectors -> Detection
+-> Finding (masked, hashed) -> inventory writer.
+
+Everything a worker process or a remote (Dask) worker receives is a frozen,
+picklable dataclass without open handles or secrets: a TargetSpec names its
+credentials by environment variable, never by value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO, Callable, Mapping
+
+# Item statuses, as written to the inventory's `items.status`.
+SCANNED = "scanned"
+SKIPPED = "skipped"
+ERROR = "error"
+UNCHANGED = "unchanged"
+STATUSES = (SCANNED, SKIPPED, ERROR, UNCHANGED)
+
+
+@dataclass(frozen=True)
+class TargetSpec:
+    """One thing to scan, as the user named it, minus any secret.
+
+    `url` is safe to print and to store (no password). `options` holds the
+    connector's settings as plain values (str/int/float/bool/tuples) so the
+    spec pickles and can be rebuilt on any worker. `password_env` names the
+    environment variable that holds the password, if any.
+    """
+
+    name: str
+    url: str
+    scheme: str
+    options: tuple[tuple[str, Any], ...] = ()
+    password_env: str | None = None
+
+    def option(self, key: str, default: Any = None) -> Any:
+        for k, v in self.options:
+            if k == key:
+                return v
+        return default
+
+    @property
+    def options_dict(self) -> dict[str, Any]:
+        return dict(self.options)
+
+
+@dataclass(frozen=True)
+class Item:
+    """A unit of work: one top-level object a connector can open.
+
+    `ref` is the connector's own handle (a path relative to the target root,
+    a table name, a message key); it must be plain data.
+    """
+
+    target: str  # TargetSpec.name
+    source: str  # connector name: file, smb, sql, mail...
+    location: str  # URI or path; never credentials
+    ref: str
+    part: str = ""
+    size: int | None = None
+    modified_at: float | None = None  # POSIX seconds, UTC
+    content_type: str | None = None  # a hint, when the connector knows
+
+
+@dataclass(frozen=True)
+class ItemRecord:
+    """One row of `items`: an object looked at, and what became of it."""
+
+    source: str
+    location: str
+    part: str
+    size: int | None
+    modified_at: float | None
+    content_type: str | None
+    status: str
+    reason: str | None = None
+    findings: int = 0
+    bytes_scanned: int = 0
+    duration_s: float = 0.0
+    rows_scanned: int | None = None
+    rows_matched: int | None = None
+
+
+class Layout:
+    """Where a segment's text came from, for context that is not in the text.
+
+    A CSV cell's column header, a SQL column name, a JSON key: detectors ask
+    for it lazily, only at candidate matches, so a large table costs nothing
+    until something looks like PII. Subclasses must be cheap to construct.
+    """
+
+    def context_at(self, text: str, pos: int) -> tuple[str, ...]:
+        return ()
+
+    def vocabulary(self) -> tuple[str, ...]:
+        """Every context word this layout can return (all headers), so the
+        engine knows which context-only patterns are worth looking for."""
+        return ()
+
+    def row_key_at(self, text: str, pos: int) -> str | None:
+        return None
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Text to analyse.
+
+    `core` (start, end), local to `text`, is the range this segment owns:
+    findings starting outside it belong to a neighbouring segment that
+    overlaps this one, and are dropped here. `None` means all of it.
+    `offset` and `line` place `text[0]` in the part's whole text, so start,
+    end and line numbers are those of the part, not of the segment.
+    `section` narrows the part (a PDF page, a sheet) and is appended to it.
+    """
+
+    text: str
+    offset: int = 0
+    line: int | None = 1
+    core: tuple[int, int] | None = None
+    context: tuple[str, ...] = ()
+    layout: Layout | None = None
+    section: str = ""
+    row_key: str | None = None
+
+
+@dataclass
+class Child:
+    """A nested object an extractor found: an archive member, an attachment.
+
+    The pipeline sniffs its type and extracts it recursively, and gives it
+    its own `items` row. `open` returns a binary stream; it is called at most
+    once. `error`, when set, records the child as failed without opening it
+    (an encrypted member, a bomb limit), `skip` records it as skipped.
+    """
+
+    name: str  # appended to the parent's part with "/"
+    open: Callable[[], BinaryIO] | None
+    size: int | None = None
+    modified_at: float | None = None
+    content_type: str | None = None
+    error: str | None = None
+    skip: str | None = None
+    row_key: str | None = None
+
+
+@dataclass(frozen=True)
+class Detection:
+    """A raw detector result. Holds the raw value: never leaves the worker."""
+
+    entity_type: str
+    start: int
+    end: int
+    score: float
+    detector: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One row of `findings`, already masked and hashed."""
+
+    source: str
+    location: str
+    part: str
+    row_key: str | None
+    entity_type: str
+    score: float
+    detector: str
+    start: int
+    end: int
+    line: int | None
+    masked_value: str
+    value_hash: str
+    context: str
+
+
+@dataclass(frozen=True)
+class ScanSummary:
+    scan_id: str
+    status: str  # complete | interrupted | failed
+    items: Mapping[str, int] = field(default_factory=dict)  # by status
+    findings: int = 0
+    suppressed: int = 0
+    exit_code: int = 0

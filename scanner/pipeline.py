@@ -1,0 +1,241 @@
+"""What a worker does with one work unit.
+
+`ItemProcessor.process(item)` opens the item through its connector, sniffs
+its type, extracts it (recursing into archive members and attachments),
+detects PII in every segment and turns each detection into a masked, hashed
+Finding on the spot. It yields batches of Findings and ItemRecords; the last
+ItemRecord it yields is the item's own. Raw values never leave this module.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import BinaryIO, Iterator
+
+from detectors.engine import DetectionEngine
+from scanner import privacy
+from scanner.errors import ItemSkipped, one_line
+from scanner.extractors import registry
+from scanner.extractors.base import Blob, ExtractContext
+from scanner.model import ERROR, SCANNED, SKIPPED, Child, Finding, Item, ItemRecord, Segment
+from scanner.settings import Job
+from scanner.sniff import HEAD, sniff
+from scanner.streams import CountingReader
+
+log = logging.getLogger(__name__)
+
+FINDINGS_BATCH = 2000
+
+
+def join_part(*parts: str) -> str:
+    return "/".join(p.strip("/") for p in parts if p)
+
+
+class ObjectInfo:
+    """Where an object sits, for its items row and its findings."""
+
+    __slots__ = ("source", "location", "part", "size", "modified_at", "content_type", "row_key")
+
+    def __init__(self, source, location, part="", size=None, modified_at=None, content_type=None, row_key=None):
+        self.source = source
+        self.location = location
+        self.part = part
+        self.size = size
+        self.modified_at = modified_at
+        self.content_type = content_type
+        self.row_key = row_key
+
+
+class ItemProcessor:
+    def __init__(self, job: Job, engine: DetectionEngine | None = None):
+        self.job = job
+        self.settings = job.settings
+        self.engine = engine or DetectionEngine(job.detectors)
+        self.key = privacy.hash_key()
+        self._connectors: dict[str, object] = {}
+        self._out: list = []
+        self._batch: list[Finding] = []
+
+    # -- connectors ----------------------------------------------------------
+    def connector(self, target_name: str):
+        conn = self._connectors.get(target_name)
+        if conn is None:
+            from connectors.registry import connector_for
+
+            spec = self.job.target(target_name)
+            conn = connector_for(spec)(spec, self.settings)
+            self._connectors[target_name] = conn
+        return conn
+
+    def close(self) -> None:
+        for conn in self._connectors.values():
+            try:
+                conn.close()
+            except Exception:  # noqa: BLE001
+                pass
+        self._connectors.clear()
+
+    # -- entry point ---------------------------------------------------------
+    def process(self, item: Item) -> Iterator[list[Finding] | ItemRecord]:
+        """Scan one item; yields finding batches and item records, the item's
+        own record last. Never raises for a problem with the item itself."""
+        t0 = time.monotonic()
+        info = ObjectInfo(item.source, item.location, item.part, item.size, item.modified_at, item.content_type)
+        deadline = t0 + self.settings.item_timeout if self.settings.item_timeout else None
+        try:
+            conn = self.connector(item.target)
+            yield from conn.scan(item, self, info, deadline)
+        except Exception as exc:  # noqa: BLE001 - an item's failure is recorded, never raised
+            log.debug("item failed", exc_info=True)
+            yield from self._flush()
+            status = SKIPPED if isinstance(exc, ItemSkipped) else ERROR
+            yield self._record(info, status, one_line(exc), 0, 0, t0)
+
+    # -- used by connectors --------------------------------------------------
+    def scan_stream(self, stream: BinaryIO, info: ObjectInfo, name: str, deadline: float | None,
+                    depth: int = 0) -> Iterator[list[Finding] | ItemRecord]:
+        """Sniff, extract and detect one object read from `stream`; yields
+        findings and records, this object's record last."""
+        t0 = time.monotonic()
+        counter = CountingReader(stream)
+        findings = 0
+        ctx = ExtractContext(self.settings, depth=depth, deadline=deadline)
+        try:
+            head = counter.read(HEAD)
+            ctype = info.content_type or sniff(head, name)
+            info.content_type = ctype
+            extractor_cls = registry.for_type(ctype)
+            if extractor_cls is None:
+                raise ItemSkipped(unsupported_reason(ctype))
+            blob = Blob(counter, head, name, info.size, ctype)
+            for ev in extractor_cls().extract(blob, ctx):
+                ctx.check()
+                if isinstance(ev, Segment):
+                    findings += yield from self.detect_segment(ev, info)
+                elif isinstance(ev, Child):
+                    yield from self._scan_child(ev, info, deadline, depth + 1)
+            yield from self._flush()
+            reason = "; ".join(ctx.notes) or None
+            yield self._record(info, SCANNED, reason, findings, counter.count, t0)
+        except Exception as exc:  # noqa: BLE001
+            log.debug("object failed", exc_info=True)
+            yield from self._flush()
+            status = SKIPPED if isinstance(exc, ItemSkipped) else ERROR
+            reason = one_line(exc)
+            if findings:
+                reason += f" (after {findings} finding(s))"
+            yield self._record(info, status, reason, findings, counter.count, t0)
+
+    def scan_segments(self, segments, info: ObjectInfo, t0: float | None = None,
+                      rows_scanned: int | None = None) -> Iterator[list[Finding] | ItemRecord]:
+        """Detect in ready-made segments (SQL rows): for connectors that do
+        not produce byte streams."""
+        t0 = t0 or time.monotonic()
+        findings = 0
+        nbytes = 0
+        for seg in segments:
+            nbytes += len(seg.text)
+            findings += yield from self.detect_segment(seg, info)
+        yield from self._flush()
+        yield self._record(info, SCANNED, None, findings, nbytes, t0, rows_scanned=rows_scanned)
+
+    def detect_segment(self, seg: Segment, info: ObjectInfo):
+        """Detect PII in one segment; yields full batches; returns the count."""
+        results = self.engine.detect(seg)
+        if not results:
+            return 0
+        self._batch.extend(self.to_findings(seg, results, info))
+        if len(self._batch) >= FINDINGS_BATCH:
+            yield from self._flush()
+        return len(results)
+
+    def to_findings(self, seg: Segment, results, info: ObjectInfo) -> list[Finding]:
+        text = seg.text
+        part = join_part(info.part, seg.section) if seg.section else info.part
+        masks = [(r.start, r.end, privacy.mask(r.entity_type, text[r.start : r.end])) for r in results]
+        out = []
+        line, pos = seg.line, 0
+        for r, (s, e, masked) in zip(results, masks):
+            value = text[s:e]
+            if line is not None:
+                line += text.count("\n", pos, s)
+                pos = s
+            row_key = seg.row_key or info.row_key
+            if seg.layout is not None:
+                row_key = seg.layout.row_key_at(text, s) or row_key
+            meta = r.recognition_metadata or {}
+            out.append(
+                Finding(
+                    source=info.source,
+                    location=info.location,
+                    part=part,
+                    row_key=row_key,
+                    entity_type=r.entity_type,
+                    score=float(r.score),
+                    detector=str(meta.get("recognizer_name") or meta.get("recognizer_identifier") or "unknown"),
+                    start=seg.offset + s,
+                    end=seg.offset + e,
+                    line=line,
+                    masked_value=masked,
+                    value_hash=privacy.value_hash(r.entity_type, value, self.key),
+                    context=privacy.snippet(text, s, e, masked, masks),
+                )
+            )
+        return out
+
+    # -- internals -----------------------------------------------------------
+    def _scan_child(self, child: Child, parent: ObjectInfo, deadline, depth):
+        info = ObjectInfo(parent.source, parent.location, join_part(parent.part, child.name),
+                          child.size, child.modified_at, child.content_type, child.row_key or parent.row_key)
+        t0 = time.monotonic()
+        if child.error or child.skip:
+            yield self._record(info, ERROR if child.error else SKIPPED, child.error or child.skip, 0, 0, t0)
+            return
+        if depth > self.settings.max_depth:
+            yield self._record(info, SKIPPED, f"nested deeper than {self.settings.max_depth} levels", 0, 0, t0)
+            return
+        try:
+            stream = child.open()
+        except Exception as exc:  # noqa: BLE001
+            yield self._record(info, ERROR, one_line(exc), 0, 0, t0)
+            return
+        try:
+            yield from self.scan_stream(stream, info, child.name.rsplit("/", 1)[-1], deadline, depth)
+        finally:
+            try:
+                stream.close()
+            except Exception:  # noqa: BLE001
+                pass
+
+    def _flush(self):
+        if self._batch:
+            batch, self._batch = self._batch, []
+            yield batch
+
+    def _record(self, info: ObjectInfo, status, reason, findings, nbytes, t0, rows_scanned=None,
+                rows_matched=None) -> ItemRecord:
+        return ItemRecord(
+            source=info.source,
+            location=info.location,
+            part=info.part,
+            size=info.size,
+            modified_at=info.modified_at,
+            content_type=info.content_type,
+            status=status,
+            reason=reason,
+            findings=findings,
+            bytes_scanned=nbytes,
+            duration_s=round(time.monotonic() - t0, 6),
+            rows_scanned=rows_scanned,
+            rows_matched=rows_matched,
+        )
+
+
+def unsupported_reason(ctype: str) -> str:
+    if ctype.startswith("image/"):
+        return f"unsupported format ({ctype})"
+    if ctype in ("application/octet-stream",) or ctype.startswith(("application/x-executable", "application/x-dosexec")):
+        return f"binary file ({ctype})"
+    return f"unsupported format ({ctype})"
+

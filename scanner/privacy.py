@@ -1,0 +1,261 @@
+"""Masking, keyed hashing and scrubbing: how a raw value becomes safe to store.
+
+The inventory is a map to a client's most sensitive data, so nothing in it,
+in exports, logs or error messages may hold a raw value. Workers turn each
+Detection into a Finding here, before anything leaves the process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+import secrets
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+HASH_KEY_ENV = "PIISCOUT_HASH_KEY"
+
+# How a value is normalised before hashing, per entity type. Changing any of
+# this changes every value_hash: old inventories and hashed allow lists would
+# no longer line up. Treat as a versioned contract (HASH_SCHEME below).
+HASH_SCHEME = "hmac-sha256:v1"
+IDENTIFIER = "identifier"  # keep [0-9A-Za-z], uppercase
+PHONE = "phone"  # E.164
+EMAIL = "email"  # lowercase
+TEXT = "text"  # NFKC, casefold, collapse whitespace
+
+_KINDS: dict[str, str] = {
+    "US_SSN": IDENTIFIER,
+    "US_ITIN": IDENTIFIER,
+    "CREDIT_CARD": IDENTIFIER,
+    "US_BANK_NUMBER": IDENTIFIER,
+    "US_PASSPORT": IDENTIFIER,
+    "US_DRIVER_LICENSE": IDENTIFIER,
+    "IBAN_CODE": IDENTIFIER,
+    "ICD10_CODE": IDENTIFIER,
+    "PHONE_NUMBER": PHONE,
+    "EMAIL_ADDRESS": EMAIL,
+}
+
+# Masking style per entity type: "tail" keeps at most the last 4 characters
+# of an identifier, "email" a hint of the local part, "initials" the first
+# letter of each word.
+_MASKS: dict[str, str] = {
+    "US_SSN": "tail",
+    "US_ITIN": "tail",
+    "CREDIT_CARD": "tail",
+    "US_BANK_NUMBER": "tail",
+    "US_PASSPORT": "tail",
+    "US_DRIVER_LICENSE": "tail",
+    "IBAN_CODE": "tail",
+    "PHONE_NUMBER": "tail",
+    "IP_ADDRESS": "tail",
+    "EMAIL_ADDRESS": "email",
+}
+
+
+def register_entity(entity_type: str, kind: str = TEXT, mask: str = "initials") -> None:
+    """Let a recognizer (built-in, plugin or custom rule) declare how its values
+    are normalised and masked."""
+    if kind not in (IDENTIFIER, PHONE, EMAIL, TEXT):
+        raise ValueError(f"unknown normalisation kind {kind!r}")
+    if mask not in ("tail", "email", "initials", "full"):
+        raise ValueError(f"unknown masking style {mask!r}")
+    _KINDS[entity_type] = kind
+    _MASKS[entity_type] = mask
+
+
+def kind_of(entity_type: str) -> str:
+    return _KINDS.get(entity_type, TEXT)
+
+
+_NON_ALNUM = re.compile(r"[^0-9A-Za-z]+")
+_SPACES = re.compile(r"\s+")
+
+
+def normalise(entity_type: str, value: str) -> str:
+    kind = kind_of(entity_type)
+    if kind == IDENTIFIER:
+        return _NON_ALNUM.sub("", value).upper()
+    if kind == PHONE:
+        return _e164(value)
+    if kind == EMAIL:
+        return value.strip().lower()
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", value).casefold()).strip()
+
+
+def _e164(value: str) -> str:
+    import phonenumbers
+
+    try:
+        num = phonenumbers.parse(value, "US")
+        return phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
+    except phonenumbers.NumberParseException:
+        digits = re.sub(r"\D", "", value)
+        return "+" + digits if value.strip().startswith("+") else digits
+
+
+class HashKeyError(Exception):
+    pass
+
+
+def _key_file() -> Path:
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("piiscout")) / "hash.key"
+
+
+@lru_cache(maxsize=1)
+def hash_key() -> bytes:
+    """The HMAC key: env PIISCOUT_HASH_KEY, else a random key kept (0600) in the
+    user's config directory, created on first use. The file holds text; its
+    UTF-8 bytes are the key, so `export PIISCOUT_HASH_KEY=$(cat FILE)`
+    reproduces the same hashes on another machine."""
+    env = os.environ.get(HASH_KEY_ENV)
+    if env:
+        return env.encode("utf-8")
+    path = _key_file()
+    try:
+        text = path.read_text(encoding="utf-8").strip()
+        if text:
+            return text.encode("utf-8")
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    text = secrets.token_hex(32)
+    # O_EXCL: two scans starting at once must not each write a different key.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="utf-8").strip().encode("utf-8")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text + "\n")
+    return text.encode("utf-8")
+
+
+def value_hash(entity_type: str, value: str, key: bytes | None = None) -> str:
+    norm = normalise(entity_type, value)
+    return hmac.new(key or hash_key(), norm.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def mask(entity_type: str, value: str) -> str:
+    style = _MASKS.get(entity_type, "initials")
+    if style == "tail":
+        return _mask_tail(value)
+    if style == "email":
+        return _mask_email(value)
+    if style == "full":
+        return "*" * len(value)
+    return _mask_initials(value)
+
+
+def _mask_tail(value: str) -> str:
+    alnum = sum(c.isalnum() for c in value)
+    keep = min(4, alnum // 2)
+    out, seen = [], 0
+    for c in value:
+        if c.isalnum():
+            seen += 1
+            out.append(c if seen > alnum - keep else "*")
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+def _mask_email(value: str) -> str:
+    local, at, domain = value.rpartition("@")
+    if not at:
+        return _mask_initials(value)
+    return (local[:1] or "") + "***@" + domain
+
+
+def _mask_initials(value: str) -> str:
+    out, start = [], True
+    for c in value:
+        if c.isalnum():
+            out.append(c if start and not c.isdigit() else "*")
+            start = False
+        else:
+            out.append(c)
+            start = True
+    return "".join(out)
+
+
+# --- scrubbing free text (error messages, context snippets) -----------------
+
+_EMAILISH = re.compile(r"[^\s@<>()\[\]{}'\",;:]+@[^\s@<>()\[\]{}'\",;:]+")
+_DIGITS = re.compile(r"\d")
+
+
+def scrub(text: str) -> str:
+    """Remove what could be a value from a message we did not write:
+    e-mail-like tokens and every digit. Used on library exception text."""
+    text = _EMAILISH.sub("<email>", text)
+    return _DIGITS.sub("#", text)
+
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?|\S", re.UNICODE)
+
+
+def _safe_words() -> frozenset[str]:
+    from scanner.safewords import SAFE_WORDS
+
+    return SAFE_WORDS
+
+
+def snippet(
+    text: str,
+    start: int,
+    end: int,
+    masked_value: str,
+    others: list[tuple[int, int, str]] = (),
+    radius: int = 32,
+) -> str:
+    """A short masked window around a finding, e.g. `SSN: ***-**-6789 issued`.
+
+    Only structure survives: the finding and any other detection in the window
+    are replaced by their masks, every other digit by '#', e-mail-like tokens
+    by a mask, and capitalised words that are not common English or context
+    words (possible names) by their initial.
+    """
+    lo = max(0, start - radius)
+    hi = min(len(text), end + radius)
+    # Drop the words cut by the window's edges: half a name is still a clue.
+    while lo < start and lo > 0 and not text[lo - 1].isspace():
+        lo += 1
+    while hi > end and hi < len(text) and not text[hi].isspace():
+        hi -= 1
+    spans = sorted(
+        [(start, end, masked_value)]
+        + [(s, e, m) for s, e, m in others if e > lo and s < hi and (s, e) != (start, end)]
+    )
+    pieces, pos = [], lo
+    for s, e, m in spans:
+        s, e = max(s, lo), min(e, hi)
+        if s < pos:
+            continue  # overlapping detections: the first one's mask covers it
+        pieces.append(_mask_free_text(text[pos:s]))
+        pieces.append(m)
+        pos = e
+    pieces.append(_mask_free_text(text[pos:hi]))
+    out = " ".join("".join(pieces).split())
+    return out[: 4 * radius + len(masked_value)]
+
+
+def _mask_free_text(chunk: str) -> str:
+    chunk = _EMAILISH.sub(lambda m: _mask_email(m.group(0)), chunk)
+    safe = _safe_words()
+
+    def word(m: re.Match) -> str:
+        w = m.group(0)
+        if len(w) == 1 and not w.isalpha():
+            return "#" if w.isdigit() else w
+        if w[0].isupper() and w.casefold() not in safe:
+            return w[0] + "…"
+        return w
+
+    chunk = _DIGITS.sub("#", chunk)
+    return _WORD.sub(word, chunk)

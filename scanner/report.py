@@ -1,0 +1,86 @@
+"""`piiscout report`: what a scan found, at a glance."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pyarrow.compute as pc
+
+from scanner.inventory.reader import Inventory
+
+
+def build_report(inventory: Path, scan_id: str | None = None, top: int = 10) -> dict:
+    inv = Inventory(inventory).require()
+    sid = inv.resolve_scan(scan_id)
+    scan = inv.scan_row(sid)
+    f = inv.findings(sid, columns=["location", "entity_type", "value_hash"])
+    it = inv.items(sid, columns=["status", "reason"])
+
+    by_entity = []
+    if f.num_rows:
+        g = f.group_by("entity_type").aggregate(
+            [("value_hash", "count"), ("value_hash", "count_distinct"), ("location", "count_distinct")]
+        )
+        for row in sorted(g.to_pylist(), key=lambda r: -r["value_hash_count"]):
+            by_entity.append({"entity_type": row["entity_type"], "findings": row["value_hash_count"],
+                              "distinct_values": row["value_hash_count_distinct"],
+                              "locations": row["location_count_distinct"]})
+    top_locations = []
+    if f.num_rows:
+        g = f.group_by("location").aggregate([("entity_type", "count")])
+        rows = sorted(g.to_pylist(), key=lambda r: (-r["entity_type_count"], r["location"]))[:top]
+        for row in rows:
+            loc = row["location"]
+            mask = pc.equal(f.column("location"), loc)
+            kinds = Counter(f.filter(mask).column("entity_type").to_pylist())
+            top_locations.append({"location": loc, "findings": row["entity_type_count"],
+                                  "entities": dict(kinds.most_common())})
+    statuses = Counter(it.column("status").to_pylist())
+    reasons = Counter(
+        (s, r) for s, r in zip(it.column("status").to_pylist(), it.column("reason").to_pylist())
+        if s in ("error", "skipped") and r
+    )
+    return {
+        "scan_id": sid,
+        "status": scan["status"],
+        "started_at": scan["started_at"].isoformat(),
+        "finished_at": scan["finished_at"].isoformat(),
+        "duration_s": scan["duration_s"],
+        "targets": scan["targets"],
+        "findings": f.num_rows,
+        "items": dict(statuses),
+        "by_entity": by_entity,
+        "top_locations": top_locations,
+        "problems": [{"status": s, "reason": r, "items": n} for (s, r), n in reasons.most_common(top)],
+    }
+
+
+def render_text(rep: dict) -> str:
+    lines = [
+        f"Scan {rep['scan_id']} ({rep['status']}), {rep['started_at']} – {rep['finished_at']}"
+        f" ({rep['duration_s']:.1f}s)",
+        "Targets: " + ", ".join(rep["targets"]),
+        "",
+        "Items: " + ", ".join(f"{k} {v}" for k, v in sorted(rep["items"].items())) if rep["items"] else "Items: none",
+        f"Findings: {rep['findings']}",
+    ]
+    if rep["by_entity"]:
+        lines += ["", f"{'Entity type':<22}{'Findings':>10}{'Distinct':>10}{'Locations':>11}"]
+        for r in rep["by_entity"]:
+            lines.append(f"{r['entity_type']:<22}{r['findings']:>10}{r['distinct_values']:>10}{r['locations']:>11}")
+    if rep["top_locations"]:
+        lines += ["", "Top locations:"]
+        for r in rep["top_locations"]:
+            kinds = ", ".join(f"{k} {v}" for k, v in r["entities"].items())
+            lines.append(f"  {r['findings']:>6}  {r['location']}  ({kinds})")
+    if rep["problems"]:
+        lines += ["", "Not examined or failed:"]
+        for p in rep["problems"]:
+            lines.append(f"  {p['items']:>6}  {p['status']}: {p['reason']}")
+    return "\n".join(lines)
+
+
+def render_json(rep: dict) -> str:
+    return json.dumps(rep, indent=2, default=str)

@@ -1,0 +1,212 @@
+"""Run one scan: check targets, lock the inventory, list, scan, record.
+
+This runs in the parent process. Listing is streamed straight into the
+executor, so the first items are scanned while the tree is still being
+walked; results come back in batches and go straight into the Parquet
+writers. Targets are checked (exists, reachable, login works) before the
+inventory is touched, so a typo costs nothing.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import os
+import secrets
+import signal
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+from connectors.registry import connector_for
+from detectors.catalog import DetectorSettings
+from scanner import __version__, privacy
+from scanner.errors import EXIT_INTERRUPTED, EXIT_ITEM_ERRORS, EXIT_OK, PiiscoutError
+from scanner.inventory.lock import InventoryLock
+from scanner.inventory.writer import InventoryWriter, prepare
+from scanner.model import ERROR, SCANNED, SKIPPED, STATUSES, UNCHANGED, Item, ItemRecord, ScanSummary, TargetSpec
+from scanner.settings import Job, ScanSettings
+from scanner.ui import Progress
+
+log = logging.getLogger("piiscout.scan")
+
+
+@dataclass
+class ScanRequest:
+    targets: list[TargetSpec]
+    inventory: Path
+    settings: ScanSettings = field(default_factory=ScanSettings)
+    detectors: DetectorSettings = field(default_factory=DetectorSettings)
+    workers: int | None = None
+    progress: bool = True
+
+
+def new_scan_id() -> str:
+    now = datetime.now(timezone.utc)
+    return now.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+
+
+def hash_key_id() -> str:
+    """A fingerprint of the HMAC key (not the key): scans whose hashes can be
+    compared share it."""
+    return hmac.new(privacy.hash_key(), b"piiscout:key-id", "sha256").hexdigest()[:16]
+
+
+class _StopFlag:
+    def __init__(self) -> None:
+        self.event = threading.Event()
+        self.signal: int | None = None
+
+    def __call__(self) -> bool:
+        return self.event.is_set()
+
+    def handler(self, signum, frame) -> None:
+        if self.event.is_set() and signum == signal.SIGINT:
+            raise KeyboardInterrupt  # a second Ctrl-C: stop now
+        self.signal = signum
+        self.event.set()
+
+
+class _Counts:
+    def __init__(self) -> None:
+        self.status = {s: 0 for s in STATUSES}
+        self.findings = 0
+        self.bytes = 0
+
+
+def run_scan(req: ScanRequest, executor=None) -> ScanSummary:
+    # Resolve the key first: a broken config dir is a usage problem, and the
+    # workers must not race to create it.
+    privacy.hash_key()
+    connectors = []
+    for spec in req.targets:
+        conn = connector_for(spec)(spec, req.settings)
+        conn.check()
+        connectors.append(conn)
+
+    root = Path(req.inventory)
+    from scanner.inventory.writer import ensure_dir
+
+    ensure_dir(root)
+    lock = InventoryLock(root).acquire()
+    stop = _StopFlag()
+    old_handlers = {}
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        try:
+            old_handlers[sig] = signal.signal(sig, stop.handler)
+        except ValueError:  # not the main thread (tests): no handlers
+            pass
+    try:
+        prepare(root)
+        scan_id = new_scan_id()
+        started = datetime.now(timezone.utc)
+        t0 = time.monotonic()
+        writer = InventoryWriter(root, scan_id)
+        counts = _Counts()
+        job = Job(targets=tuple(req.targets), settings=req.settings, detectors=req.detectors)
+        if executor is None:
+            from scanner.executors.local import LocalExecutor
+
+            executor = LocalExecutor(req.workers)
+        log.info("scan %s started: %d target(s), executor %s", scan_id, len(req.targets), executor.name)
+
+        with Progress(req.progress) as progress:
+
+            def sink(kind: str, payload) -> None:
+                if kind == "findings":
+                    n = writer.add_findings(payload)
+                    counts.findings += n
+                    progress.update(findings=n)
+                elif kind == "record":
+                    rec: ItemRecord = payload
+                    writer.add_item(rec)
+                    counts.status[rec.status] = counts.status.get(rec.status, 0) + 1
+                    counts.bytes += rec.bytes_scanned if not rec.part else 0
+                    progress.update(items=1, nbytes=rec.bytes_scanned if not rec.part else 0,
+                                    errors=int(rec.status == ERROR))
+                    if rec.status == ERROR:
+                        log.info("item error: %s%s: %s", rec.location, "#" + rec.part if rec.part else "", rec.reason)
+
+            def units() -> Iterator[Item]:
+                for conn in connectors:
+                    for x in conn.list_items():
+                        if stop():
+                            return
+                        if isinstance(x, ItemRecord):
+                            sink("record", x)
+                        else:
+                            yield x
+
+            try:
+                finished = executor.run(job, units(), sink, stop)
+            except BaseException:
+                writer.abort()
+                raise
+            finally:
+                for conn in connectors:
+                    try:
+                        conn.close()
+                    except Exception:  # noqa: BLE001
+                        pass
+        writer.close()
+        status = "complete" if finished and not stop() else "interrupted"
+        errors = counts.status.get(ERROR, 0)
+        if status == "interrupted":
+            code = EXIT_INTERRUPTED
+        else:
+            code = EXIT_ITEM_ERRORS if errors else EXIT_OK
+        options = {
+            "entities": list(req.detectors.entities),
+            "min_score": req.detectors.min_score,
+            "workers": getattr(executor, "workers", None),
+            "executor": executor.name,
+            **{k: v for k, v in asdict(req.settings).items()},
+        }
+        writer.write_scan(
+            {
+                "scan_id": scan_id,
+                "started_at": started,
+                "finished_at": datetime.now(timezone.utc),
+                "status": status,
+                "targets": [t.url for t in req.targets],
+                "options": json.dumps(options, default=str, sort_keys=True),
+                "version": __version__,
+                "hash_scheme": privacy.HASH_SCHEME,
+                "hash_key_id": hash_key_id(),
+                "items_total": sum(counts.status.values()),
+                "items_scanned": counts.status.get(SCANNED, 0),
+                "items_skipped": counts.status.get(SKIPPED, 0),
+                "items_error": errors,
+                "items_unchanged": counts.status.get(UNCHANGED, 0),
+                "findings": counts.findings,
+                "suppressed": 0,
+                "bytes_scanned": counts.bytes,
+                "duration_s": round(time.monotonic() - t0, 3),
+                "exit_code": code,
+            }
+        )
+        return ScanSummary(scan_id=scan_id, status=status, items=dict(counts.status), findings=counts.findings,
+                           exit_code=code)
+    finally:
+        for sig, h in old_handlers.items():
+            signal.signal(sig, h)
+        lock.release()
+
+
+def describe_summary(s: ScanSummary, inventory: Path, seconds: float | None = None) -> str:
+    it = s.items
+    total = sum(it.values())
+    parts = [f"{it.get(SCANNED, 0)} scanned"]
+    for key in (UNCHANGED, SKIPPED, ERROR):
+        if it.get(key):
+            parts.append(f"{it[key]} {'errors' if key == ERROR else key}")
+    took = f" in {seconds:.1f}s" if seconds is not None else ""
+    return (f"scan {s.scan_id} {s.status}: {total} items ({', '.join(parts)}), "
+            f"{s.findings} findings{took} -> {os.fspath(inventory)}")
+
+
+__all__ = ["ScanRequest", "run_scan", "describe_summary", "PiiscoutError"]

@@ -1,0 +1,115 @@
+"""Logging and progress: a live bar on a terminal, quiet lines under cron.
+
+Cron mails everything a job prints, so off a terminal piiscout prints
+nothing but warnings, errors and one summary line. No log line carries a
+raw value: messages name locations and counts, never content.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from datetime import datetime, timezone
+
+log = logging.getLogger("piiscout")
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        out = {
+            "time": datetime.fromtimestamp(record.created, tz=timezone.utc).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for key in ("scan_id", "event"):
+            if hasattr(record, key):
+                out[key] = getattr(record, key)
+        return json.dumps(out, ensure_ascii=False)
+
+
+def setup_logging(verbose: int = 0, quiet: bool = False, log_file: str | None = None,
+                  log_format: str = "text") -> None:
+    root = logging.getLogger()
+    for h in list(root.handlers):
+        root.removeHandler(h)
+    level = logging.DEBUG if verbose > 1 else logging.INFO if verbose == 1 else logging.WARNING
+    if quiet:
+        level = logging.ERROR
+    fmt: logging.Formatter
+    if log_format == "json":
+        fmt = JsonFormatter()
+    else:
+        fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%Y-%m-%dT%H:%M:%S")
+    stderr = logging.StreamHandler(sys.stderr)
+    stderr.setLevel(level)
+    stderr.setFormatter(fmt if log_format == "json" else logging.Formatter("piiscout: %(levelname)s: %(message)s"))
+    root.addHandler(stderr)
+    root.setLevel(min(level, logging.INFO) if log_file else level)
+    if log_file:
+        fh = logging.FileHandler(log_file, encoding="utf-8")
+        fh.setLevel(logging.DEBUG if verbose > 1 else logging.INFO)
+        fh.setFormatter(fmt)
+        root.addHandler(fh)
+    # Libraries that are chatty at INFO (presidio warns about every
+    # unsupported language; smbprotocol logs each packet).
+    for name in ("presidio-analyzer", "presidio_analyzer", "smbprotocol", "spnego", "urllib3", "tldextract",
+                 "distributed", "asyncio"):
+        logging.getLogger(name).setLevel(max(logging.WARNING, level))
+
+
+class Progress:
+    """Counts items, bytes and findings; draws a rich bar on a TTY, else logs
+    a line every `interval` seconds at INFO (shown with -v)."""
+
+    def __init__(self, enabled: bool, interval: float = 60.0):
+        self.enabled = enabled and sys.stderr.isatty()
+        self.interval = interval
+        self.items = 0
+        self.bytes = 0
+        self.findings = 0
+        self.errors = 0
+        self._last = time.monotonic()
+        self._bar = None
+        self._task = None
+
+    def __enter__(self) -> "Progress":
+        if self.enabled:
+            from rich.progress import Progress as RichProgress
+            from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self._bar = RichProgress(
+                SpinnerColumn(),
+                TextColumn("[bold]scanning[/]"),
+                TextColumn("{task.fields[items]} items"),
+                TextColumn("{task.fields[mb]} MB"),
+                TextColumn("{task.fields[findings]} findings"),
+                TextColumn("{task.fields[errors]} errors"),
+                TimeElapsedColumn(),
+                transient=True,
+            )
+            self._bar.start()
+            self._task = self._bar.add_task("scan", total=None, items=0, mb="0.0", findings=0, errors=0)
+        return self
+
+    def update(self, items: int = 0, nbytes: int = 0, findings: int = 0, errors: int = 0) -> None:
+        self.items += items
+        self.bytes += nbytes
+        self.findings += findings
+        self.errors += errors
+        now = time.monotonic()
+        if self._bar is not None:
+            if now - self._last > 0.1:
+                self._last = now
+                self._bar.update(self._task, items=self.items, mb=f"{self.bytes / 1e6:.1f}",
+                                 findings=self.findings, errors=self.errors)
+        elif now - self._last >= self.interval:
+            self._last = now
+            log.info("progress: %d items, %.1f MB, %d findings, %d errors",
+                     self.items, self.bytes / 1e6, self.findings, self.errors)
+
+    def __exit__(self, *exc) -> None:
+        if self._bar is not None:
+            self._bar.stop()
