@@ -100,6 +100,13 @@ class LocalConnector(Connector):
                     if entry.is_symlink():
                         yield from self._symlink(entry, rel, seen_dirs, subdirs)
                     elif entry.is_dir(follow_symlinks=False):
+                        if self.settings.follow_symlinks:
+                            # Followed links can lead back into the tree.
+                            st = entry.stat(follow_symlinks=False)
+                            if (st.st_dev, st.st_ino) in seen_dirs:
+                                yield self._record(path, None, DIRECTORY, SKIPPED, "directory already scanned (loop)")
+                                continue
+                            seen_dirs.add((st.st_dev, st.st_ino))
                         subdirs.append(path)
                     else:
                         yield from self._file(path, entry.stat(follow_symlinks=False), rel)

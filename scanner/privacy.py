@@ -88,14 +88,13 @@ def normalise(entity_type: str, value: str) -> str:
 
 
 def _e164(value: str) -> str:
-    import phonenumbers
+    from detectors.validators import e164
 
-    try:
-        num = phonenumbers.parse(value, "US")
-        return phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
-    except phonenumbers.NumberParseException:
+    out = e164(value)
+    if out is None:
         digits = re.sub(r"\D", "", value)
         return "+" + digits if value.strip().startswith("+") else digits
+    return out
 
 
 class HashKeyError(Exception):

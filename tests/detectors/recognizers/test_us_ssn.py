@@ -1,0 +1,47 @@
+import pytest
+
+MUST_MATCH = [
+    ("SSN: 234-56-7890", "234-56-7890"),
+    ("social security number 234 56 7890 on file", "234 56 7890"),
+    ("ssn=345678901", "345678901"),
+    ("Social Security: 456789012", "456789012"),
+    ("SSN\n567-89-0123", "567-89-0123"),
+    ("SSN:\n456789013", "456789013"),
+    ("Employee 001-01-0001 started", "001-01-0001"),
+    ("tax_id: 665432109", "665432109"),
+    ("His SSN (712-34-5678) was on the form.", "712-34-5678"),
+]
+
+MUST_NOT_MATCH = [
+    "Order #345678901 shipped",  # bare 9 digits, no context
+    "000-12-3456",  # area 000
+    "666-12-3456",  # area 666
+    "912-34-5678",  # area 9xx
+    "SSN 123-00-4567",  # group 00
+    "SSN 123-45-0000",  # serial 0000
+    "SSN 078-05-1120",  # the Woolworth wallet card
+    "SSN 123-45-6789",  # the textbook sample
+    "phone 212-555-0147",  # a phone number
+    "ISBN 978-3-16-148410-0",
+    "id 1234-56-7890",  # too many digits in the area
+    "SSN 234-56-78901",  # too many digits
+    "234-56-7890-12",  # part of a longer code
+    "ssn 23456789",  # 8 digits
+    "ssn 2345678901",  # 10 digits
+    "ssn=1\nitems/903146707",  # context on the line above is not context
+]
+
+
+@pytest.mark.parametrize("text,value", MUST_MATCH)
+def test_ssn_found(found, text, value):
+    assert found(text, "US_SSN") == [value]
+
+
+@pytest.mark.parametrize("text", MUST_NOT_MATCH)
+def test_ssn_not_found(found, text):
+    assert found(text, "US_SSN") == []
+
+
+def test_bare_ssn_with_header_context(found):
+    assert found("456789012", "US_SSN", context=("Customer_SSN",)) == ["456789012"]
+    assert found("456789012", "US_SSN", context=("order_id",)) == []

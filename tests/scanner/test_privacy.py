@@ -1,0 +1,70 @@
+import os
+import stat
+
+import pytest
+
+from scanner import privacy
+
+
+@pytest.mark.parametrize(
+    "entity,value,masked",
+    [
+        ("US_SSN", "123-45-6789", "***-**-6789"),
+        ("CREDIT_CARD", "4111111111111111", "************1111"),
+        ("CREDIT_CARD", "4111 1111 1111 1111", "**** **** **** 1111"),
+        ("EMAIL_ADDRESS", "jane.doe@example.com", "j***@example.com"),
+        ("PHONE_NUMBER", "(212) 555-0147", "(***) ***-0147"),
+        ("PERSON", "Jane Doe", "J*** D**"),
+    ],
+)
+def test_mask(entity, value, masked):
+    assert privacy.mask(entity, value) == masked
+
+
+@pytest.mark.parametrize(
+    "entity,a,b",
+    [
+        ("US_SSN", "123-45-6789", "123 45 6789"),
+        ("US_SSN", "123-45-6789", "123456789"),
+        ("CREDIT_CARD", "4111-1111-1111-1111", "4111111111111111"),
+        ("IBAN_CODE", "de89 3704 0044 0532 0130 00", "DE89370400440532013000"),
+        ("PHONE_NUMBER", "(212) 555-0147", "+1 212 555 0147"),
+        ("EMAIL_ADDRESS", "Jane.Doe@Example.com", "jane.doe@example.com"),
+        ("PERSON", "Jane   DOE", "jane doe"),
+    ],
+)
+def test_hash_is_stable_across_formats(entity, a, b):
+    assert privacy.value_hash(entity, a) == privacy.value_hash(entity, b)
+
+
+def test_hash_is_keyed(monkeypatch):
+    h1 = privacy.value_hash("US_SSN", "123-45-6789")
+    monkeypatch.setenv("PIISCOUT_HASH_KEY", "another key")
+    privacy.hash_key.cache_clear()
+    assert privacy.value_hash("US_SSN", "123-45-6789") != h1
+    assert len(h1) == 64
+
+
+def test_key_file_created_once_owner_only(monkeypatch, tmp_path):
+    monkeypatch.delenv("PIISCOUT_HASH_KEY")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    privacy.hash_key.cache_clear()
+    k1 = privacy.hash_key()
+    path = tmp_path / "piiscout" / "hash.key"
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    privacy.hash_key.cache_clear()
+    assert privacy.hash_key() == k1
+    assert path.read_text().strip().encode() == k1
+
+
+def test_snippet_masks_everything_but_structure():
+    text = "Patient Jane Doe, SSN 234-56-7890, card 4111 1111 1111 1111, mail jd@example.com"
+    s = text.index("234")
+    snip = privacy.snippet(text, s, s + 11, "***-**-7890", radius=60)
+    assert "234-56" not in snip and "4111" not in snip and "jd@" not in snip
+    assert "Jane" not in snip and "Doe" not in snip
+    assert "SSN" in snip and "***-**-7890" in snip
+
+
+def test_scrub():
+    assert privacy.scrub("bad value '123-45-6789' from jane@example.com") == "bad value '###-##-####' from <email>"
