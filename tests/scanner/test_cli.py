@@ -133,3 +133,16 @@ def test_scan_of_a_single_file(tmp_path):
     assert t.column("entity_type").to_pylist() == ["CREDIT_CARD"]
     assert t.column("masked_value").to_pylist() == ["**** **** **** 1111"]
     assert Path(t.column("location")[0].as_py()) == f
+
+
+def test_inventory_reads_with_pandas_and_duckdb(scanned):
+    import duckdb
+    import pandas as pd
+
+    inv, _ = scanned
+    df = pd.read_parquet(inv / "findings")
+    assert len(df) > 300 and "value_hash" in df.columns
+    n = duckdb.sql(f"SELECT count(*) FROM read_parquet('{inv}/findings/*.parquet')").fetchall()[0][0]
+    assert n == len(df)
+    rows = duckdb.sql(f"SELECT status, count(*) FROM read_parquet('{inv}/items/*.parquet') GROUP BY 1").fetchall()
+    assert dict(rows)["scanned"] > 5
