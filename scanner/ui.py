@@ -86,10 +86,13 @@ def setup_logging(verbose: int = 0, quiet: bool = False, log_file: str | None = 
     stderr.setFormatter(fmt if log_format == "json" else TextFormatter("piiscout: %(levelname)s: %(message)s"))
     stderr.addFilter(PrivacyFilter())
     root.addHandler(stderr)
-    root.setLevel(min(level, logging.INFO) if log_file else level)
+    # The file may be more verbose than the terminal (`-q -vv --log-file`:
+    # quiet for cron's mail, details in the file).
+    file_level = logging.DEBUG if verbose > 1 else logging.INFO
+    root.setLevel(min(level, file_level) if log_file else level)
     if log_file:
         fh = logging.FileHandler(log_file, encoding="utf-8")
-        fh.setLevel(logging.DEBUG if verbose > 1 else logging.INFO)
+        fh.setLevel(file_level)
         fh.setFormatter(fmt)
         fh.addFilter(PrivacyFilter())
         root.addHandler(fh)
