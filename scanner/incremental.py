@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -60,6 +61,8 @@ COPY_ROWS = 50_000
 _NULL_TIME = np.iinfo(np.int64).min
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _US = timedelta(microseconds=1)
+_MIN_SECONDS, _MAX_SECONDS = -62_135_596_800.0, 253_402_300_799.0  # what datetime can hold
+LOOKUP_BATCH = 512  # items looked up together (vectorised) during listing
 _LOCATION = ITEMS.get_field_index("location")
 
 
@@ -92,13 +95,25 @@ def _fp_key(fingerprint: str | None) -> int:
     return int.from_bytes(hashlib.blake2b(fingerprint.encode(), digest_size=8).digest(), "little", signed=True) or 1
 
 
-def _mtime_us(seconds: float | None) -> int:
+def _mtime_us_exact(seconds: float | None) -> int:
     """The modification time exactly as the inventory stores it (µs, UTC):
-    through the writer's own conversion, so rounding agrees."""
+    through the writer's own conversion."""
     ts = _ts(seconds)
     if ts is None:
         return _NULL_TIME
     return (ts - _EPOCH) // _US
+
+
+def _mtime_us(seconds: float | None) -> int:
+    """Same as _mtime_us_exact, ~5x faster: datetime.fromtimestamp splits the
+    float with modf and rounds the fraction half-even to microseconds, as
+    round() does (tests compare the two)."""
+    if seconds is None:
+        return _NULL_TIME
+    if not (_MIN_SECONDS < seconds < _MAX_SECONDS):  # also NaN
+        return _mtime_us_exact(seconds)
+    frac, whole = math.modf(seconds)
+    return int(whole) * 1_000_000 + round(frac * 1e6)
 
 
 @dataclass
@@ -183,24 +198,37 @@ class Baseline:
     # -- during the scan -----------------------------------------------------------
     def unchanged(self, item: Item, target_url: str) -> bool:
         """True (and remembered for carry_over) when `item` need not be read."""
-        if item.part or not self.n:
-            return False
-        k = _key(item.location)
-        i = int(np.searchsorted(self.keys, k))
-        if i >= self.n or self.keys[i] != k:
-            return False
-        if target_url not in self.qualifying[self.src[i]]:
-            return False
-        if item.fingerprint is not None:
-            if self.fp[i] == 0 or self.fp[i] != _fp_key(item.fingerprint):
-                return False
-        else:
-            if item.size is None or item.modified_at is None:
-                return False
-            if self.size[i] != item.size or self.mtime[i] != _mtime_us(item.modified_at):
-                return False
-        self.carried[i] = True
-        return True
+        return self.unchanged_many([item], target_url)[0]
+
+    def unchanged_many(self, items: list[Item], target_url: str) -> list[bool]:
+        """`unchanged` for a batch of one target's items: one vectorised
+        search instead of numpy calls per item (~2 µs an item, not ~20)."""
+        out = [False] * len(items)
+        if not self.n or not items:
+            return out
+        keys = np.fromiter((_key(it.location) for it in items), dtype=np.int64, count=len(items))
+        idx = np.searchsorted(self.keys, keys)
+        idx = np.minimum(idx, self.n - 1)
+        found = np.flatnonzero(self.keys[idx] == keys)
+        if not len(found):
+            return out
+        rows = idx[found]
+        srcs, sizes, mtimes, fps = (a[rows].tolist() for a in (self.src, self.size, self.mtime, self.fp))
+        for j, pos in enumerate(found.tolist()):
+            item = items[pos]
+            if item.part or target_url not in self.qualifying[srcs[j]]:
+                continue
+            if item.fingerprint is not None:
+                if fps[j] == 0 or fps[j] != _fp_key(item.fingerprint):
+                    continue
+            elif (item.size is None or item.modified_at is None or sizes[j] != item.size
+                  or mtimes[j] != _mtime_us(item.modified_at)):
+                continue
+            out[pos] = True
+        hit = [rows[j] for j, pos in enumerate(found.tolist()) if out[pos]]
+        if hit:
+            self.carried[hit] = True
+        return out
 
     # -- after the scan --------------------------------------------------------------
     def _mask(self, locations: pa.ChunkedArray | pa.Array, k: int) -> pa.Array:

@@ -28,7 +28,7 @@ from connectors.registry import connector_for
 from detectors.catalog import DetectorSettings
 from scanner import __version__, privacy
 from scanner.errors import EXIT_INTERRUPTED, EXIT_ITEM_ERRORS, EXIT_OK, PiiscoutError
-from scanner.incremental import Baseline, result_fingerprint
+from scanner.incremental import LOOKUP_BATCH, Baseline, result_fingerprint
 from scanner.inventory.lock import InventoryLock
 from scanner.inventory.writer import InventoryWriter, prepare
 from scanner.model import ERROR, SCANNED, SKIPPED, STATUSES, UNCHANGED, Item, ItemRecord, ScanSummary, TargetSpec
@@ -146,19 +146,31 @@ def run_scan(req: ScanRequest, executor=None) -> ScanSummary:
                 elif kind == "done" and payload is not None and pending:
                     pending.pop((payload.location, payload.part), None)
 
+            def changed(batch: list[Item], url: str) -> Iterator[Item]:
+                same = baseline.unchanged_many(batch, url) if baseline is not None else [False] * len(batch)
+                for x, unchanged in zip(batch, same):
+                    if unchanged:
+                        progress.update(items=1)
+                        continue
+                    if x.fingerprint is not None:
+                        pending[(x.location, x.part)] = x.fingerprint
+                    yield x
+
             def units() -> Iterator[Item]:
                 for conn in connectors:
+                    batch: list[Item] = []
                     for x in conn.list_items():
                         if stop():
                             return
                         if isinstance(x, ItemRecord):
                             sink("record", x)
-                        elif baseline is not None and baseline.unchanged(x, conn.spec.url):
-                            progress.update(items=1)
-                        else:
-                            if x.fingerprint is not None:
-                                pending[(x.location, x.part)] = x.fingerprint
-                            yield x
+                            continue
+                        batch.append(x)
+                        # Without a baseline, items go out one by one, as listed.
+                        if baseline is None or len(batch) >= LOOKUP_BATCH:
+                            yield from changed(batch, conn.spec.url)
+                            batch = []
+                    yield from changed(batch, conn.spec.url)
 
             try:
                 # Workers start only when there is something to read: an

@@ -316,3 +316,16 @@ def _now():
     from datetime import datetime, timezone
 
     return datetime.now(timezone.utc)
+
+
+def test_fast_mtime_conversion_agrees_with_the_writers():
+    import random
+
+    from scanner.incremental import _mtime_us, _mtime_us_exact
+
+    rnd = random.Random(5)
+    values = [0.0, -1.5, 1.0000005, 1.0000015, 1_700_000_000.9999995, 1_700_000_000.0000005, 2.5e-7,
+              -62_135_596_800.0, 253_402_300_800.0, float("nan"), float("inf")]
+    values += [rnd.uniform(-2e9, 4e9) for _ in range(20_000)]
+    values += [rnd.randint(0, 2_000_000_000) + rnd.randint(0, 999_999) / 1e6 + 5e-7 for _ in range(20_000)]
+    assert [v for v in values if _mtime_us(v) != _mtime_us_exact(v)] == []
