@@ -184,6 +184,9 @@ def run_scan(req: ScanRequest, executor=None) -> ScanSummary:
                     importlib.import_module("scanner.pipeline")
 
                     finished = executor.run(job, itertools.chain((first,), listing), sink, stop)
+                # Whether every item was seen is decided now: a signal during
+                # the copying below does not make a finished scan partial.
+                finished = finished and not stop()
                 if baseline is not None:
                     carried = baseline.carry_over(writer)
                     counts.status.update({k: counts.status.get(k, 0) + v for k, v in carried.statuses.items()})
@@ -198,7 +201,7 @@ def run_scan(req: ScanRequest, executor=None) -> ScanSummary:
                     except Exception:  # noqa: BLE001
                         pass
         writer.close()
-        status = "complete" if finished and not stop() else "interrupted"
+        status = "complete" if finished else "interrupted"
         errors = counts.status.get(ERROR, 0)
         if status == "interrupted":
             code = EXIT_INTERRUPTED

@@ -212,7 +212,7 @@ def test_cli_export_and_diff(scanned):
 
 
 def test_csv_export_memory_does_not_grow_with_the_inventory(tmp_path):
-    """Peak memory of a CSV export of 300,000 findings stays far below the
+    """Peak memory of a CSV export of 150,000 findings stays far below the
     size of those findings in memory: it streams."""
     from datetime import datetime, timezone
 
@@ -225,7 +225,7 @@ def test_csv_export_memory_does_not_grow_with_the_inventory(tmp_path):
     prepare(inv)
     sid = "20240101T000000Z-bbbbbb"
     w = InventoryWriter(inv, sid)
-    n = 300_000
+    n = 150_000
     col = {"scan_id": [sid] * n, "source": ["file"] * n,
            "location": [f"/srv/share/folder{i % 500}/file{i}.txt" for i in range(n)], "part": [""] * n,
            "row_key": [None] * n, "entity_type": ["US_SSN"] * n, "score": [0.9] * n, "detector": ["Ssn"] * n,
