@@ -185,6 +185,9 @@ def load_config(path: str | os.PathLike, ctx: click.Context, build: Callable[[Ta
         problems.append(f"{where}: {table}{' ' + key if key else ''}: {msg}")
 
     def unknown(table: str, key: str, choices) -> None:
+        if key in ("path", "uri", "target", "share", "dsn"):
+            problem(table, key, "unknown key (a target's path or URL goes in `url`)")
+            return
         close = difflib.get_close_matches(key, list(choices), n=1, cutoff=0.75)
         problem(table, key, "unknown key" + (f" (did you mean {close[0]}?)" if close else ""))
 
@@ -235,6 +238,17 @@ def load_config(path: str | os.PathLike, ctx: click.Context, build: Callable[[Ta
             del top[k]
     defaults = read_options("(top level)", top, frozenset())
 
+    if isinstance(targets_raw, list):  # [[targets]] tables, each with a name
+        named: dict[str, Any] = {}
+        for i, entry in enumerate(targets_raw, 1):
+            name = entry.get("name") if isinstance(entry, dict) else None
+            if not isinstance(name, str) or not name:
+                problem(f"[[targets]] #{i}", "name", "missing: each [[targets]] table needs a name")
+            elif name in named:
+                problem(f"[[targets]] #{i}", "name", f"{name} is used twice")
+            else:
+                named[name] = {k: v for k, v in entry.items() if k != "name"}
+        targets_raw = named
     if targets_raw is None:
         problem("(top level)", None, "no targets: add at least one [targets.NAME] table with a url")
         targets_raw = {}

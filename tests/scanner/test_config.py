@@ -123,6 +123,8 @@ def test_one_clear_line_per_problem(tmp_path, dirs, body, needle):
     ("[targets.a]\nurl = 'ftp://host/share'\n", "[targets.a] url: unsupported target scheme ftp://"),
     ("[targets.a]\nurl = 'smb://alice:s3cret@fs01/share'\n", "[targets.a] url: holds a password"),
     ("[targets.'a b']\nurl = '/x'\n", "target names may hold"),
+    ("[targets.a]\npath = '/srv/share'\n", "[targets.a] path: unknown key (a target's path or URL goes in `url`)"),
+    ("[[targets]]\nurl = '/x'\n", "[[targets]] #1 name: missing"),
 ])
 def test_file_level_problems(tmp_path, text, needle):
     path = write(tmp_path, text)
@@ -130,6 +132,20 @@ def test_file_level_problems(tmp_path, text, needle):
         load(path)
     assert needle in str(e.value)
     assert "Traceback" not in str(e.value)
+
+
+def test_targets_as_an_array_of_tables(tmp_path, dirs):
+    path = write(tmp_path, f"""
+        [[targets]]
+        name = "a"
+        url = "{dirs[0]}"
+        [[targets]]
+        name = "b"
+        url = "{dirs[1]}"
+        min_score = 0.7
+    """)
+    cfg = load(path)
+    assert [t.name for t in cfg.targets] == ["a", "b"] and cfg.targets[1].request.detectors.min_score == 0.7
 
 
 def test_every_problem_is_reported_at_once(tmp_path, dirs):
