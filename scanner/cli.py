@@ -339,7 +339,9 @@ def export(inventory, output, fmt, scan_id, entities, min_score, bom):
 @cli.command()
 @click.argument("inventory", required=False, type=click.Path(file_okay=False))
 @click.option("--scan", "scan_id", metavar="ID", help="The newer side [default: the latest complete scan].")
-@click.option("--since", metavar="ID", help="The older side [default: the scan before, of the same targets].")
+@click.option("--since", metavar="ID|DATE",
+              help="The older side: a scan id, or YYYY-MM-DD for the state at the start of that day (UTC) "
+                   "[default: the scan before, of the same targets].")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-", metavar="FILE",
               help="Write here [default: standard output].")
@@ -351,7 +353,7 @@ def diff(inventory, scan_id, since, fmt, output, limit):
     \b
     Example:
         piiscout diff /var/lib/piiscout/acme
-        piiscout diff inv --since 20240501T011500Z-3f2a1b --format csv -o changes.csv
+        piiscout diff inv --since 2024-05-01 --format csv -o changes.csv
     """
     from scanner import diff as d
 

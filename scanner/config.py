@@ -237,6 +237,14 @@ def load_config(path: str | os.PathLike, ctx: click.Context, build: Callable[[Ta
                                                        " (targets go in [targets.NAME] tables)"))
             del top[k]
     defaults = read_options("(top level)", top, frozenset())
+    if defaults.get("entities"):  # checked once here, not again for every target
+        from scanner.cli import parse_entities
+
+        try:
+            parse_entities(tuple(defaults["entities"]), bool(defaults.get("ner")))
+        except click.BadParameter as e:
+            problem("(top level)", "entities", e.message)
+            del defaults["entities"]
 
     if isinstance(targets_raw, list):  # [[targets]] tables, each with a name
         named: dict[str, Any] = {}

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TextIO
 
@@ -43,6 +45,16 @@ def _pick(inv: Inventory, scan_id: str | None, since: str | None) -> tuple[str, 
     if not rows:
         raise UsageError(f"the inventory at {inv.root} has no finished scan yet")
     ids = [r["scan_id"] for r in rows]
+    if since is not None and re.fullmatch(r"\d{4}-\d{2}-\d{2}", since):
+        # A date: the state as it was at the start of that day (UTC).
+        try:
+            day = datetime.strptime(since, "%Y-%m-%d").replace(tzinfo=timezone.utc)
+        except ValueError:
+            raise UsageError(f"--since {since}: not a date") from None
+        before = [r for r in rows if r["finished_at"] < day]
+        if not before:
+            raise UsageError(f"no scan finished before {since} in {inv.root}")
+        since = before[-1]["scan_id"]
     for sid in (scan_id, since):
         if sid is not None and sid not in ids:
             raise UsageError(f"no finished scan {sid} in {inv.root}")

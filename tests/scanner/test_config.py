@@ -163,6 +163,15 @@ def test_every_problem_is_reported_at_once(tmp_path, dirs):
     assert any("(top level) min_scroe" in p for p in found)
     assert any("[targets.a] worker: unknown key (did you mean workers?)" in p for p in found)
     assert any("[targets.b] entities" in p for p in found)
+    # A bad default is reported once, at the top level, not for every target.
+    path = write(tmp_path, f"""
+        entities = ["US_SSN", "SNN"]
+        [targets.a]
+        url = "{dirs[0]}"
+        [targets.b]
+        url = "{dirs[1]}"
+    """)
+    assert problems(path) == [f"{path}: (top level) entities: unknown entity type SNN (see `piiscout detectors`)"]
 
 
 def test_inline_secrets_only_when_allowed(tmp_path, dirs, monkeypatch):

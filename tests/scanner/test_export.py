@@ -256,3 +256,16 @@ def test_csv_export_memory_does_not_grow_with_the_inventory(tmp_path):
     rows, growth = map(int, proc.stdout.split())
     assert rows == n
     assert growth < in_memory / 3, (growth, in_memory)
+
+
+def test_diff_since_a_date(scanned):
+    from scanner.diff import diff
+    from scanner.errors import UsageError
+
+    with pytest.raises(UsageError, match="no scan finished before 2001-01-01"):
+        diff(scanned["inv"], since="2001-01-01")
+    with pytest.raises(UsageError, match="not a date"):
+        diff(scanned["inv"], since="2024-13-45")
+    first = scanned["first"].scan_id
+    res = diff(scanned["inv"], since=first)
+    assert res.since.latest["scan_id"] == first and res.new.num_rows == 1
