@@ -232,6 +232,7 @@ def write_xlsx(inv: Inventory, view: View, flt: Filter, path: Path, tmpdir: str)
     total = 0
     time_col = COLUMNS.index("found_at")
     score_col = COLUMNS.index("score")
+    numeric_cols = {COLUMNS.index(c) for c in ("line", "score")}
 
     def new_sheet():
         name = "Findings" if not sheets else f"Findings {len(sheets) + 1}"
@@ -255,11 +256,16 @@ def write_xlsx(inv: Inventory, view: View, flt: Filter, path: Path, tmpdir: str)
                 close_sheet(ws, row)
                 ws = new_sheet()
                 row = 1
-            found = values[time_col]
-            values[time_col] = None
-            ws.write_row(row, 0, values)
-            if found is not None:
-                ws.write_datetime(row, time_col, found, when)
+            # Typed writes: write_row() would sniff every cell's type.
+            for col, v in enumerate(values):
+                if v is None:
+                    continue
+                if col == time_col:
+                    ws.write_datetime(row, col, v, when)
+                elif col in numeric_cols:
+                    ws.write_number(row, col, v)
+                else:
+                    ws.write_string(row, col, v)
             row += 1
             total += 1
     close_sheet(ws, row)
