@@ -117,7 +117,7 @@ def _pyarrow_without_pandas() -> None:
     for a library piiscout never hands it. Let that first check find no
     pandas; pyarrow imports it again wherever it really needs it (to_pandas,
     from_pandas), so nothing else changes."""
-    if "pandas" in sys.modules or "pyarrow" in sys.modules:
+    if "pandas" in sys.modules:  # already paid for, or in use
         return
     import pyarrow as pa
 
