@@ -99,13 +99,11 @@ def test_second_scan_is_refused_and_a_dead_scans_lock_is_taken_over(tree, tmp_pa
     first = start(["scan", str(root), "-i", str(inv), "-j", "1", "-q"], tmp_path)
     try:
         wait_for("a slow item", lambda: slow_items_started(tmp_path) >= 1)
-        t0 = time.monotonic()
         second = run_piiscout("scan", str(root), "-i", str(inv), "-q", timeout=LIMIT)
-        waited = time.monotonic() - t0
         assert second.returncode == 3, second.stderr
         assert f"another scan (pid {first.pid}) is using the inventory {inv}" in second.stderr
         assert "Traceback" not in second.stderr and second.stdout == ""
-        assert waited < LIMIT / 2  # refused at once, not after the first scan ended
+        # Refused at once: the first scan (4 slow items of 30 s, one worker) still runs.
         assert first.poll() is None
         # kill -9: the kernel drops the flock; the workers die with their parent.
         os.kill(first.pid, signal.SIGKILL)
