@@ -18,6 +18,8 @@ class ScanSettings:
     follow_symlinks: bool = False  # follow symbolic links to directories
     max_depth: int = 5  # nesting of archives and attachments
     ocr: bool = False
+    max_message_size: int | None = 128 << 20  # bytes; a larger mail message is skipped (mbox, EML, Maildir)
+    max_attachment_size: int | None = 128 << 20  # bytes; a larger PST/MSG attachment is skipped
 
 
 @dataclass(frozen=True)

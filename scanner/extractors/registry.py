@@ -19,6 +19,10 @@ log = logging.getLogger(__name__)
 BUILTIN = (
     "scanner.extractors.plaintext",
     "scanner.extractors.delimited",
+    "scanner.extractors.eml",
+    "scanner.extractors.mbox",
+    "scanner.extractors.msg",
+    "scanner.extractors.pst",
 )
 
 _BY_TYPE: dict[str, type[Extractor]] = {}
