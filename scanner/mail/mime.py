@@ -9,8 +9,10 @@ only when the pipeline opens them.
 
 from __future__ import annotations
 
+import binascii
 import io
 import mimetypes
+import re
 from email import message_from_bytes
 from email.header import decode_header
 from email.message import Message
@@ -91,7 +93,22 @@ def _walk(part: Message, out: MailMessage, plain: list[str], html: list[str], co
     _attach(part, filename, ctype, out)
 
 
+_NOT_B64 = re.compile(rb"[^A-Za-z0-9+/]+")
+
+
 def _payload_bytes(part: Message) -> bytes:
+    raw = part.get_payload()
+    if isinstance(raw, str) and part.get("content-transfer-encoding", "").strip().lower() == "base64":
+        # Lenient: a base64 part cut short (a truncated message) or with stray
+        # characters still gives every complete byte; compat32 would return
+        # the undecoded text instead.
+        b64 = _NOT_B64.sub(b"", raw.encode("ascii", "ignore"))
+        if len(b64) % 4 == 1:
+            b64 = b64[:-1]
+        try:
+            return binascii.a2b_base64(b64 + b"=" * (-len(b64) % 4))
+        except binascii.Error:
+            pass
     data = part.get_payload(decode=True)
     if isinstance(data, bytes):
         return data
