@@ -10,7 +10,7 @@ shown with:
   as in 123-45-6789 or (212) 555-0147) replaced by '#', so years, "Q3" and
   "Sample1" stay readable but no SSN, phone, card or ZIP does;
 * e-mail-like tokens reduced to their domain (`***@example.com`);
-* capitalised words that are not common English, mail-folder or document
+* capitalised words (two letters or more) that are not common English, mail-folder or document
   words (possible names) reduced to their initial and '*';
 * '/' and control characters replaced, and the length capped.
 
@@ -35,7 +35,7 @@ _EXTRA_SAFE = frozenset(
     resume copy final draft attached attachment document documents letter memo photo image picture
     payroll taxes insurance medical benefits application agreement receipt receipts summary details
     backup export sheet spreadsheet meeting minutes message messages forwarded fwd fw reply new old
-    sample test post embedded
+    sample test post embedded clients customers vendors suppliers projects accounts hr finance legal
     """.split()
 )
 _SAFE = SAFE_WORDS | _EXTRA_SAFE
@@ -58,7 +58,7 @@ def _mask_digits(m: re.Match) -> str:
 
 def _mask_word(m: re.Match) -> str:
     w = m.group(0)
-    if w[0].isupper() and w.casefold() not in _SAFE:
+    if len(w) > 1 and w[0].isupper() and w.casefold() not in _SAFE:
         return w[0] + "*"
     return w
 
