@@ -164,7 +164,7 @@ def decode_header_value(value) -> str:
     parser as surrogates) decoded as UTF-8 or cp1252, folding removed."""
     if not isinstance(value, str):
         value = str(value)
-    if any("\udc80" <= c <= "\udcff" for c in value):
+    if not value.isascii() and any("\udc80" <= c <= "\udcff" for c in value):
         raw = value.encode("ascii", "surrogateescape")
         try:
             value = raw.decode("utf-8")
