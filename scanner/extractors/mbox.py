@@ -24,9 +24,7 @@ class MboxExtractor(Extractor):
 
     def extract(self, blob: Blob, ctx: ExtractContext) -> Iterator[Child]:
         limit = ctx.settings.max_message_size
-        count = 0
         for m in mbox.split(blob.open(), limit, ctx.check):
-            count += 1
             name = message_part(m.index)
             if m.data is None:
                 yield Child(name=name, open=None, size=m.size, content_type=MESSAGE_RFC822,
@@ -34,4 +32,3 @@ class MboxExtractor(Extractor):
             else:
                 yield Child(name=name, open=(lambda d=m.data: io.BytesIO(d)), size=m.size,
                             content_type=MESSAGE_RFC822)
-        ctx.note(f"{count} message(s)")

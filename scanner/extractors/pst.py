@@ -26,22 +26,22 @@ class PstExtractor(Extractor):
         try:
             codec = _ascii_codec(f)
             max_att = ctx.settings.max_attachment_size
-            count = 0
             for path, index, message, error in pst.walk(f, ctx.check):
                 folder = folder_part(path)
                 if message is None:
                     name = "/".join(p for p in (folder, message_part(index) if index else "") if p) or "folder"
                     yield Child(name=name, open=None, error=error)
                     continue
-                count += 1
 
                 def open_message(m=message) -> io.BytesIO:
                     msg, data = pst.read_message(m, max_att, codec)
                     return io.BytesIO(container.encode(msg, data))
 
+                # The Message-ID (row_key) is set on the message's segments and
+                # attachments when it is read; reading it here too would read
+                # every message twice.
                 yield Child(name="/".join(p for p in (folder, message_part(index)) if p), open=open_message,
-                            content_type=MESSAGE_MAPI, row_key=_message_id(message))
-            ctx.note(f"{count} message(s)")
+                            content_type=MESSAGE_MAPI)
         finally:
             try:
                 f.close()
@@ -56,14 +56,3 @@ def _ascii_codec(f) -> str:
         return codec_for_codepage(f.ascii_codepage) or "cp1252"
     except Exception:  # noqa: BLE001
         return "cp1252"
-
-
-def _message_id(message) -> str | None:
-    """The Message-ID, read cheaply so the message's own row_key is set even
-    before it is opened (the message's findings also carry it)."""
-    from scanner.mail import mapi
-    from scanner.mail.message import clean_message_id
-
-    props = pst.record_properties(message)
-    mid = props.get(mapi.PR_INTERNET_MESSAGE_ID)
-    return clean_message_id(mid) if isinstance(mid, str) else None
