@@ -16,7 +16,7 @@ from email.policy import compat32
 from typing import Any, Mapping
 
 from scanner.mail import charset, rtf
-from scanner.mail.message import SCANNED_HEADERS, MailMessage, add_bodies, clean_message_id
+from scanner.mail.message import MailMessage, add_bodies, clean_message_id, is_scanned_header
 from scanner.mail.mime import decode_header_value
 
 PR_MESSAGE_CLASS = 0x001A
@@ -92,7 +92,7 @@ def build_message(props: Mapping[int, Any], recipients: list[Mapping[int, Any]] 
             parsed = HeaderParser(policy=compat32).parsestr(headers_text)
             for name, value in parsed.raw_items():
                 key = name.strip().lower()
-                if key in SCANNED_HEADERS and key != "subject":
+                if is_scanned_header(key) and key != "subject":
                     msg.headers.append((name.strip(), decode_header_value(value)))
                 elif key == "message-id" and msg.message_id is None:
                     msg.message_id = clean_message_id(decode_header_value(value))

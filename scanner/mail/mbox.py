@@ -3,10 +3,11 @@
 `mailbox.mbox` indexes the whole file before the first message and keeps
 the index; this reads 1 MiB blocks and cuts at From_ lines, holding one
 message at a time. A From_ line is a line starting with "From " that
-follows a blank line (or starts the file), or that looks like a real
-envelope line ("From addr Mon Jan  1 00:00:00 2024"): the mboxo/mboxrd
-writers escape body lines that would be mistaken for one, and those that
-do not still put a blank line before each message.
+follows a blank line (or starts the file) and names a sender
+address (or "-", as Thunderbird writes), or that is a full envelope line
+("From addr Mon Jan  1 00:00:00 2024") wherever it is. Writers escape body
+lines that could be mistaken for one (">From "); for files that do not, a
+paragraph starting "From the desk of..." is still not a separator.
 
 A message larger than `max_message` is not kept: its size is counted while
 it streams past and it is reported as too large, and the next one is read.
@@ -19,7 +20,11 @@ from dataclasses import dataclass
 from typing import BinaryIO, Callable, Iterator
 
 BLOCK = 1 << 20
-_ENVELOPE = re.compile(rb"From \S*.*\d{1,2}:\d{2}")
+# "From jane@example.com Mon Jan  1 10:00:00 2024", "From - Mon Jan  8 09:00:00 2024",
+# "From 1234@xxx Mon Jan 01 10:00:00 +0000 2024" (Takeout).
+_ENVELOPE = re.compile(rb"From \S+[ \t]+[A-Z][a-z]{2}[ \t]+[A-Z][a-z]{2}[ \t]+\d{1,2}[ \t]+\d{1,2}:\d{2}")
+# After a blank line, a looser form: an address, "-" or MAILER-DAEMON as sender.
+_LOOSE = re.compile(rb"From (?:\S*@\S*|-|MAILER-DAEMON)(?:[ \t\r]|$)")
 
 
 @dataclass
@@ -32,12 +37,10 @@ class MboxMessage:
 
 def _is_separator(buf: bytes | bytearray, i: int, eol: int) -> bool:
     """buf[i:] starts with b"From " at a line start; eol is the end of that line."""
-    if i == 0:
+    if i == 0 or _ENVELOPE.match(buf, i, eol):
         return True
     before = buf[max(0, i - 3):i]
-    if before.endswith(b"\n\n") or before.endswith(b"\n\r\n"):
-        return True
-    return bool(_ENVELOPE.match(buf, i, eol))
+    return (before.endswith(b"\n\n") or before.endswith(b"\n\r\n")) and bool(_LOOSE.match(buf, i, eol))
 
 
 def split(stream: BinaryIO, max_message: int | None, check: Callable[[], None] = lambda: None,

@@ -32,8 +32,28 @@ ADDRESS_HEADERS = (
     "resent-from", "resent-sender", "resent-to", "resent-cc", "resent-bcc", "disposition-notification-to",
     "x-envelope-from", "x-envelope-to", "errors-to",
 )
-TEXT_HEADERS = ("subject", "comments", "keywords", "thread-topic")
+TEXT_HEADERS = ("subject", "comments", "keywords", "thread-topic", "organization", "summary")
 SCANNED_HEADERS = frozenset(ADDRESS_HEADERS + TEXT_HEADERS)
+# Custom X- headers can carry anything a sender's system put there (a ticket
+# system's "X-Customer-Phone"), so they are scanned too, except the well-known
+# technical ones, which hold ids, hashes and host names.
+_TECHNICAL_X = (
+    "x-mailer", "x-ms-", "x-microsoft-", "x-exchange-", "x-forefront-", "x-google-", "x-gm-", "x-received",
+    "x-originating-", "x-spam", "x-virus", "x-mozilla-", "x-apple-", "x-priority", "x-msmail-", "x-mimeole",
+    "x-uid", "x-account-key", "x-mailgun-", "x-sg-", "x-ses-", "x-feedback-id", "x-report-abuse",
+    "x-proofpoint-", "x-mimecast-", "x-barracuda-", "x-ironport-", "x-sender-ip", "x-source", "x-php-",
+    "x-auto-response", "x-campaign", "x-mc-", "x-csa-", "x-job", "x-abuse", "x-complaints",
+    "x-original-authentication", "x-incomingheadercount", "x-eopattributedmessage", "x-ham-report",
+    "x-pobox-", "x-scanned-by", "x-authenticated-", "x-env-sender", "x-delivery", "x-message-",
+    "x-amazon-", "x-antiabuse", "x-get-message-sender-via", "x-authority-analysis", "x-mailchimp-",
+)
+
+
+def is_scanned_header(key: str) -> bool:
+    """`key` lower-cased: a header whose value is worth scanning."""
+    if key in SCANNED_HEADERS:
+        return True
+    return key.startswith("x-") and not key.startswith(_TECHNICAL_X)
 
 MESSAGE_RFC822 = "message/rfc822"
 MESSAGE_MAPI = "application/vnd.ms-outlook"

@@ -21,10 +21,10 @@ from email.policy import compat32
 from scanner.mail import charset
 from scanner.mail.message import (
     MESSAGE_RFC822,
-    SCANNED_HEADERS,
-    Attachment,
+        Attachment,
     MailMessage,
     add_bodies,
+    is_scanned_header,
     clean_message_id,
 )
 
@@ -39,7 +39,7 @@ def parse_message(data: bytes) -> MailMessage:
     out = MailMessage()
     for name, value in msg.raw_items():
         key = name.strip().lower()
-        if key in SCANNED_HEADERS:
+        if is_scanned_header(key):
             out.headers.append((name.strip(), decode_header_value(value)))
         elif key == "message-id" and out.message_id is None:
             out.message_id = clean_message_id(decode_header_value(value))

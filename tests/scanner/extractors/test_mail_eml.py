@@ -109,3 +109,12 @@ def test_no_raw_value_in_the_inventory(mail_scan, truth):
     assert planted
     leaked = [v for value in planted for v in raw_variants(value) if v in text]
     assert leaked == []
+
+
+def test_custom_x_headers_are_scanned_technical_ones_are_not():
+    data = (b"From: a@example.com\nX-Customer-Phone: (212) 555-0147\nX-MS-Exchange-Organization-Id: 1234567890\n"
+            b"Message-ID: <1234.jane@example.com>\nReceived: from host by host for <b@example.com>\n\nbody\n")
+    msg = parse_message(data)
+    names = [n.lower() for n, _ in msg.headers]
+    assert names == ["from", "x-customer-phone"]
+    assert msg.message_id == "<1234.jane@example.com>"

@@ -87,3 +87,28 @@ def test_precision_recall_per_archive(mail_scan, truth):
                                  files=files)
     assert evaluation.worst_files(result, 0.95) == []
     assert sum(s.tp for per in result.values() for s in per.values()) > 80
+
+
+def test_separator_rules():
+    data = (b"From a@x.com Mon Jan  1 10:00:00 2024\nSubject: a\n\nFrom the desk of Jane\n\n"
+            b"From John Smith on Monday 10:30 wrote:\n\nFrom jane@x.com\nSubject: b\n\nx\n"
+            b"From MAILER-DAEMON Thu Nov 26 03:00:00 2026\nSubject: c\n\ny\n")
+    out = list(mbox.split(io.BytesIO(data), None, block=7))
+    assert [m.data.split(b"\n", 1)[0] for m in out] == [
+        b"From a@x.com Mon Jan  1 10:00:00 2024", b"From jane@x.com", b"From MAILER-DAEMON Thu Nov 26 03:00:00 2026"]
+
+
+def test_python_mailbox_output_is_split_like_mailbox_reads_it(tmp_path):
+    import mailbox
+    from email.message import EmailMessage
+
+    box = mailbox.mbox(tmp_path / "py.mbox")
+    for i in range(5):
+        m = EmailMessage()
+        m["From"], m["To"], m["Subject"] = f"u{i}@example.com", "x@example.com", f"s{i}"
+        m.set_content(f"line\nFrom here on, body {i}\n")
+        box.add(m)
+    box.flush()
+    data = (tmp_path / "py.mbox").read_bytes()
+    out = list(mbox.split(io.BytesIO(data), None, block=100))
+    assert len(out) == len(mailbox.mbox(tmp_path / "py.mbox")) == 5
