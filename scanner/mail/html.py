@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from urllib.parse import unquote
 
 _BLOCK = frozenset(
     "address article aside blockquote br dd div dl dt fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 "
@@ -28,6 +29,14 @@ class _TextParser(HTMLParser):
         self.hidden = 0
 
     def handle_starttag(self, tag, attrs):
+        if tag == "a" and not self.hidden:
+            # A mailto:/tel: link's target is an address even when the link
+            # text is only "write to me".
+            for k, v in attrs:
+                if k == "href" and v and v.lower().startswith(("mailto:", "tel:")):
+                    target = unquote(v.split(":", 1)[1].split("?", 1)[0]).strip()
+                    if target:
+                        self.out.append(f" {target} ")
         if tag in _HIDDEN:
             self.hidden += 1
         elif tag in _CELL:

@@ -57,6 +57,9 @@ def test_html_to_text_keeps_visible_text_only():
     text = html_to_text(html)
     assert "SSN 234-56-7890" in text and "(212) 555-0147" in text
     assert "345-67-8901" not in text and "p{x:1}" not in text
+    linked = html_to_text('<p>Write <a href="mailto:jane%40example.com?subject=x">here</a> or '
+                          '<a href="TEL:+12125550147">call</a></p>')
+    assert "jane@example.com" in linked and "+12125550147" in linked
 
 
 def test_part_names_hold_no_pii():
