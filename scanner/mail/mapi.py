@@ -111,7 +111,8 @@ def build_message(props: Mapping[int, Any], recipients: list[Mapping[int, Any]] 
     if not from_headers or recipients:
         by_kind: dict[str, list[str]] = {}
         for r in recipients:
-            kind = _RECIPIENT_KIND.get(r.get(PR_RECIPIENT_TYPE) if isinstance(r.get(PR_RECIPIENT_TYPE), int) else 1, "To")
+            rtype = r.get(PR_RECIPIENT_TYPE)
+            kind = _RECIPIENT_KIND.get(rtype & 0xF if isinstance(rtype, int) else 1, "To")
             who = _person(r.get(PR_DISPLAY_NAME), smtp_address(r.get(PR_SMTP_ADDRESS), r.get(PR_EMAIL_ADDRESS)))
             if who:
                 by_kind.setdefault(kind, []).append(who)

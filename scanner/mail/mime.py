@@ -65,7 +65,8 @@ def _parts(msg: Message):
             stack.extend(x for x in payload if isinstance(x, Message))
 
 
-def _walk(part: Message, out: MailMessage, plain: list[str], html: list[str], count: list[int]) -> None:
+def _walk(part: Message, out: MailMessage, plain: list[str], html: list[str], count: list[int],
+          encrypted: bool = False) -> None:
     count[0] += 1
     if count[0] > MAX_PARTS:
         charset.note(out.notes, f"more than {MAX_PARTS} MIME parts; the rest was not read")
@@ -78,7 +79,8 @@ def _walk(part: Message, out: MailMessage, plain: list[str], html: list[str], co
         else:
             for sub in payload:
                 if isinstance(sub, Message):
-                    _walk(sub, out, plain, html, count)
+                    # The data part of multipart/encrypted is ciphertext.
+                    _walk(sub, out, plain, html, count, encrypted or ctype == "multipart/encrypted")
         return
     disposition = part.get_content_disposition()
     filename = _filename(part)
@@ -90,7 +92,7 @@ def _walk(part: Message, out: MailMessage, plain: list[str], html: list[str], co
         # A multipart whose boundary is missing: the parser left it as text.
         plain.append(charset.decode(_payload_bytes(part), None, out.notes))
         return
-    _attach(part, filename, ctype, out)
+    _attach(part, filename, ctype, out, encrypted)
 
 
 _NOT_B64 = re.compile(rb"[^A-Za-z0-9+/]+")
@@ -116,7 +118,17 @@ def _payload_bytes(part: Message) -> bytes:
     return raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else b""
 
 
-def _attach(part: Message, filename: str | None, ctype: str, out: MailMessage) -> None:
+_ENCRYPTED = {"application/pkcs7-mime": "encrypted (S/MIME)", "application/x-pkcs7-mime": "encrypted (S/MIME)",
+              "application/pgp-encrypted": "encrypted (PGP)"}
+_SIGNATURES = ("application/pkcs7-signature", "application/x-pkcs7-signature", "application/pgp-signature")
+
+
+def _attach(part: Message, filename: str | None, ctype: str, out: MailMessage, encrypted: bool = False) -> None:
+    if ctype in _ENCRYPTED or encrypted:
+        out.attachments.append(Attachment(filename=filename, open=None, skip=_ENCRYPTED.get(ctype, "encrypted (PGP)")))
+        return
+    if ctype in _SIGNATURES:
+        return  # a signature holds no content of the message
     if not filename:
         ext = mimetypes.guess_extension(ctype) or ""
         filename = f"part{ext}" if ext else None

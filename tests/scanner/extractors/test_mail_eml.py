@@ -121,3 +121,15 @@ def test_custom_x_headers_are_scanned_technical_ones_are_not():
     names = [n.lower() for n, _ in msg.headers]
     assert names == ["from", "x-customer-phone"]
     assert msg.message_id == "<1234.jane@example.com>"
+
+
+def test_encrypted_parts_are_skipped_with_a_reason():
+    smime = (b"From: a@example.com\nMIME-Version: 1.0\nContent-Type: application/pkcs7-mime; name=smime.p7m\n"
+             b"Content-Transfer-Encoding: base64\n\nMIAGCSqGSIb3DQEHA6CAMIACAQAxggE=\n")
+    msg = parse_message(smime)
+    assert [a.skip for a in msg.attachments] == ["encrypted (S/MIME)"]
+    pgp = (b"From: a@example.com\nMIME-Version: 1.0\nContent-Type: multipart/encrypted; boundary=b;"
+           b" protocol=\"application/pgp-encrypted\"\n\n--b\nContent-Type: application/pgp-encrypted\n\nVersion: 1\n"
+           b"--b\nContent-Type: application/octet-stream\n\n-----BEGIN PGP MESSAGE-----\nhQEMA\n--b--\n")
+    msg = parse_message(pgp)
+    assert [a.skip for a in msg.attachments] == ["encrypted (PGP)", "encrypted (PGP)"]
