@@ -43,7 +43,7 @@ def _split_csv(values: tuple[str, ...]) -> list[str]:
 
 
 def parse_entities(values: tuple[str, ...], ner: bool) -> tuple[str, ...]:
-    from detectors.catalog import default_entities, known_entities
+    from detectors.catalog import NER_ENTITIES, default_entities, known_entities, own_entities
 
     requested = [e.upper() for e in _split_csv(values)]
     if not requested:
@@ -52,8 +52,13 @@ def parse_entities(values: tuple[str, ...], ner: bool) -> tuple[str, ...]:
         requested = [e for e in known_entities()]
     if ner and "PERSON" not in requested:
         requested.append("PERSON")
-    known = set(known_entities())
-    unknown = [e for e in requested if e not in known]
+    # Checking against Presidio's own entity list imports spaCy (seconds):
+    # only do it when something is not one of ours.
+    cheap = set(own_entities()) | set(NER_ENTITIES)
+    unknown = [e for e in requested if e not in cheap]
+    if unknown:
+        known = set(known_entities())
+        unknown = [e for e in unknown if e not in known]
     if unknown:
         raise click.BadParameter(
             f"unknown entity type {', '.join(unknown)} (see `piiscout detectors`)", param_hint="--entities"
