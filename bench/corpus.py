@@ -69,6 +69,10 @@ class Planter:
         local = f"{r.choice(FIRST).lower()}.{r.choice(LAST).lower()}{r.randint(1, 999)}"
         return self._add("EMAIL_ADDRESS", f"{local}@{r.choice(DOMAINS)}")
 
+    def person(self) -> str:
+        r = self.rnd
+        return self._add("PERSON", f"{r.choice(FIRST)} {r.choice(LAST)}")
+
     def phone(self) -> str:
         r = self.rnd
         a = f"{r.randint(2, 9)}{r.randint(0, 9)}{r.randint(0, 9)}"
@@ -124,7 +128,7 @@ def prose_file(p: Planter, size: int) -> str:
         para = _words(r, r.randint(40, 120)).capitalize() + "."
         x = r.random()
         if x < 0.05:
-            para += f" Please contact {r.choice(FIRST)} at {p.email()} or {p.phone()}."
+            para += f" Please contact {p.person()} at {p.email()} or {p.phone()}."
         elif x < 0.07:
             para += f" The employee's SSN is {p.ssn()} and the corporate card {p.card()} was used."
         elif x < 0.10:
@@ -142,10 +146,10 @@ def _not_luhn(r: random.Random) -> str:
 
 def csv_file(p: Planter, size: int) -> str:
     r = p.rnd
-    if r.random() < 0.3:
+    if r.random() < 0.1:
         rows, total = ["id,name,email,phone,ssn,balance"], 0
         while total < size:
-            row = (f"{r.randint(1, 10 ** 6)},{r.choice(FIRST)} {r.choice(LAST)},{p.email()},{p.phone()},"
+            row = (f"{r.randint(1, 10 ** 6)},{p.person()},{p.email()},{p.phone()},"
                    f"{p.ssn(bare=r.random() < 0.5)},{r.randint(0, 99999)}.{r.randint(0, 99):02d}")
             rows.append(row)
             total += len(row) + 1
