@@ -48,12 +48,17 @@ _SYMBOL = {"~": " ", "-": "", "_": "-", "\\": "\\", "{": "{", "}": "}", "\n": "\
 
 
 class _State:
-    __slots__ = ("skip", "uc", "starred")
+    __slots__ = ("skip", "uc", "starred", "dest")
 
     def __init__(self, skip=False, uc=1):
         self.skip = skip
         self.uc = uc
         self.starred = False
+        self.dest = False  # a text destination (footnote, comment...): ends its own line
+
+
+_TEXT_DEST = frozenset({"annotation", "footnote", "header", "headerl", "headerr", "headerf", "footer", "footerl",
+                        "footerr", "footerf", "shptxt"})
 
 
 def rtf_events(text: str, check=lambda: None) -> Iterator[tuple[str, str]]:
@@ -104,6 +109,8 @@ def rtf_events(text: str, check=lambda: None) -> Iterator[tuple[str, str]]:
             skip_chars = 0
             continue
         if brace == "}":
+            if st.dest and not st.skip:
+                yield "par", ""
             st = stack.pop() if stack else _State()
             group_start = False
             skip_chars = 0
@@ -112,6 +119,9 @@ def rtf_events(text: str, check=lambda: None) -> Iterator[tuple[str, str]]:
         group_start = False
         if word is not None:
             if first or st.starred:
+                st.dest = word in _TEXT_DEST
+                if st.dest and not st.skip:
+                    yield "par", ""
                 if word in _SKIP or (st.starred and word not in _KEEP_STARRED):
                     st.skip = True
                 st.starred = False

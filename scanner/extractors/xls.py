@@ -76,6 +76,12 @@ class XlsExtractor(Extractor):
                 if started:
                     writer.end_table()
                 yield from writer.close()
+                notes = getattr(sheet, "cell_note_map", None) or {}
+                if notes:
+                    writer = SegmentWriter(f"sheet={sheet.name}/comments")
+                    for (r, c), note in sorted(notes.items()):
+                        yield from writer.line(f"R{r + 1}C{c + 1}: {getattr(note, 'text', '')}")
+                    yield from writer.close()
                 book.unload_sheet(index)
         finally:
             book.release_resources()

@@ -77,7 +77,7 @@ class XlsxExtractor(Extractor):
                 yield from _sheet(stream, strings, f"sheet={title}", ctx)
             finally:
                 stream.close()
-        comments = sorted(n for n in names if re.fullmatch(r"xl/comments\d*\.xml", n))
+        comments = sorted(n for n in names if re.fullmatch(r"xl/comments\d*\.xml|xl/comments/comment\d+\.xml", n))
         if comments:
             writer = SegmentWriter("comments")
             for name in comments:

@@ -90,8 +90,8 @@ def _walk(elem, profile: Profile, parts: list[str], root: bool) -> None:
             parts.append(elem.text)
         for child in elem:
             _walk(child, profile, parts, False)
-        if not root and name in profile.cell:
-            parts.append(" ")
+        if not root and (name in profile.cell or name in profile.paragraph):
+            parts.append(" ")  # a nested paragraph (a comment, a footnote) must not glue onto the text after it
     if not root and elem.tail and profile.text is None:
         parts.append(elem.tail)
 
