@@ -216,13 +216,19 @@ _CRYPT_SESSION = 0x2F14
 MAX_RECORDS = 2_000_000
 
 
-def ppt_texts(data: bytes, ctx) -> Iterator[str]:
-    """Text atoms of a PowerPoint Document stream, in stream order."""
+_SPGR = 0xF003  # OfficeArtSpgrContainer: a group of shapes (a table is one)
+
+
+def ppt_texts(data: bytes, ctx) -> Iterator[tuple[int | None, str]]:
+    """(group, text) for each text atom of a PowerPoint Document stream,
+    in stream order. `group` identifies the nested shape group (a table)
+    the text sits in, or is None."""
     # An explicit stack instead of recursion: a damaged stream may nest deeply.
-    stack = [(0, len(data), False)]
+    # Entries: (pos, end, in_comment, shape-group depth, group id)
+    stack = [(0, len(data), False, 0, None)]
     seen = 0
     while stack:
-        pos, end, in_comment = stack.pop()
+        pos, end, in_comment, depth, group = stack.pop()
         while pos + 8 <= end:
             seen += 1
             if seen & 4095 == 0:
@@ -236,15 +242,17 @@ def ppt_texts(data: bytes, ctx) -> Iterator[str]:
                 raise ItemSkipped("encrypted")
             if (ver_inst & 0x000F) == 0x000F and length:  # a container
                 if stop < end:
-                    stack.append((stop, end, in_comment))
-                stack.append((body, stop, in_comment or rtype == _COMMENT))
+                    stack.append((stop, end, in_comment, depth, group))
+                inner_depth = depth + (rtype == _SPGR)
+                inner_group = pos if rtype == _SPGR and inner_depth >= 2 else group
+                stack.append((body, stop, in_comment or rtype == _COMMENT, inner_depth, inner_group))
                 break
             if rtype == _TEXT_CHARS:
-                yield data[body:stop].decode("utf-16-le", "replace")
+                yield group, data[body:stop].decode("utf-16-le", "replace")
             elif rtype == _TEXT_BYTES:
-                yield data[body:stop].decode("cp1252", "replace")
+                yield group, data[body:stop].decode("cp1252", "replace")
             elif rtype == _CSTRING and in_comment:
-                yield data[body:stop].decode("utf-16-le", "replace")
+                yield group, data[body:stop].decode("utf-16-le", "replace")
             pos = body + length
 
 
@@ -259,9 +267,53 @@ class PptExtractor(Extractor):
             raise ItemSkipped("encrypted")
         data = _stream(ole, "PowerPoint Document")
         writer = SegmentWriter()
+        # Texts of one shape group are a table's cells (row by row) or a
+        # grouped drawing; see _group_lines.
+        current, cells = None, []
         try:
-            for text in ppt_texts(data, ctx):
-                yield from writer.line(text.replace("\r", "\n").replace("\x0b", "\n"))
+            for group, text in ppt_texts(data, ctx):
+                text = text.replace("\r", "\n").replace("\x0b", "\n")
+                if group is not None and group == current:
+                    cells.append(text.replace("\n", " "))
+                    continue
+                if cells:
+                    yield from _group_lines(writer, cells)
+                    cells = []
+                current = group
+                if group is not None:
+                    cells.append(text.replace("\n", " "))
+                else:
+                    yield from writer.line(text)
+            if cells:
+                yield from _group_lines(writer, cells)
         except struct.error as exc:
             raise ItemError(f"corrupt PPT file ({one_line(exc)})") from None
         yield from writer.close()
+
+
+def _columns(cells: list[str]) -> int:
+    """The column count of a PPT table given its cells row by row (the file
+    does not say it plainly): the widest leading run of header-like cells
+    for which every column keeps to one kind (digits or not) down the rows."""
+    def kind(c):
+        return any(ch.isdigit() for ch in c) or "@" in c
+
+    lead = 0
+    while lead < len(cells) and not kind(cells[lead]):
+        lead += 1
+    for k in range(min(lead, 64), 1, -1):
+        if len(cells) % k or len(cells) == k:
+            continue
+        rows = [cells[i: i + k] for i in range(k, len(cells), k)]
+        if all(kind(r[j]) == kind(rows[0][j]) for r in rows for j in range(k)):
+            return k
+    return 0
+
+
+def _group_lines(writer: SegmentWriter, cells: list[str]) -> Iterator[Segment]:
+    k = _columns(cells)
+    if k:
+        yield from writer.table([cells[i: i + k] for i in range(0, len(cells), k)])
+    else:
+        # Unknown shape: one line, so a label in the group is at least on the values' line.
+        yield from writer.line("\t".join(cells))
