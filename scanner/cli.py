@@ -134,6 +134,16 @@ def cli() -> None:
 # Options of one kind of source or format go below, one decorator each; their
 # values reach ScanSettings (when it has a field of that name) or else every
 # connector's parse() as target options (see split_options).
+@click.option("--ocr", is_flag=True, default=None,
+              help="Read images and scanned PDF pages with Tesseract OCR (slow; needs tesseract-ocr).")
+@click.option("--max-depth", type=click.IntRange(0, 100), default=None, metavar="N",
+              help="Open archives and attachments nested at most N deep [default: 5].")
+@click.option("--max-archive-size", callback=_size, metavar="SIZE",
+              help="Stop reading an archive after SIZE uncompressed, nested ones included [default: 4GB].")
+@click.option("--max-archive-ratio", type=click.FloatRange(1), default=None, metavar="X",
+              help="Stop a member that inflates more than X times its compressed size [default: 250].")
+@click.option("--max-archive-members", type=click.IntRange(1), default=None, metavar="N",
+              help="Stop after N archive members, nested ones included [default: 100000].")
 @logging_options
 def scan(targets, inventory, entities, min_score, ner, workers, excludes, max_file_size, item_timeout,
          follow_symlinks, verbose, quiet, log_file, log_format, **extra):
