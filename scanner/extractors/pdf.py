@@ -114,5 +114,5 @@ def _attachments(doc, ctx) -> Iterator[Child]:
 def _reason(exc: BaseException) -> str:
     msg = str(exc)
     if "PDFium:" in msg:
-        return msg.split("PDFium:", 1)[1].strip(" )")
+        return msg.split("PDFium:", 1)[1].strip(" ).")
     return one_line(exc)
