@@ -78,11 +78,6 @@ def sniff(head: bytes, name: str = "") -> str:
     """A MIME type for an object whose first bytes are `head`."""
     for offset, sig, ctype in _SIGNATURES:
         if head[offset : offset + len(sig)] == sig:
-            if ctype == "application/x-ole-storage":
-                from scanner.mail.olesniff import OUTLOOK_MSG, is_outlook_msg
-
-                if is_outlook_msg(head, name):
-                    return OUTLOOK_MSG
             return ctype
     enc = detect_encoding(head)
     if enc is None:

@@ -24,7 +24,7 @@ class OutlookMsgExtractor(Extractor):
         if container.is_container(blob.head):
             yield from message_events(container.decode(read_limited(blob.open(), 1 << 31, "message")), ctx)
             return
-        reader = MsgReader(blob.seekable(), ctx.settings.max_attachment_size)
+        reader = MsgReader(blob.seekable(), ctx.settings.max_attachment_size, blob.memo.get("olefile"))
         try:
             msg = reader.message()
             ctx.check()

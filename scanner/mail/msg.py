@@ -31,9 +31,10 @@ MAX_ATTACHMENTS = 1000
 
 
 class MsgReader:
-    def __init__(self, stream, max_attachment: int | None):
+    def __init__(self, stream, max_attachment: int | None, ole: olefile.OleFileIO | None = None):
+        """`ole`: the file already opened by type refinement (scanner/refine.py)."""
         try:
-            self.ole = olefile.OleFileIO(stream)
+            self.ole = ole if ole is not None else olefile.OleFileIO(stream)
         except Exception as e:  # noqa: BLE001 - olefile raises many kinds on damaged files
             raise ItemError(f"not a readable Outlook message ({type(e).__name__})") from None
         self.max_attachment = max_attachment

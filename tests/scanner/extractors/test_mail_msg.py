@@ -29,11 +29,16 @@ def _read(name: str) -> MailMessage:
 
 
 def test_msg_is_told_apart_from_other_ole_files():
-    head = (MSG / "html_body.msg").read_bytes()[:8192]
-    assert sniff(head, "anything.bin") == "application/vnd.ms-outlook"
-    ole_other = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(8184)
-    assert sniff(ole_other, "report.doc") == "application/x-ole-storage"
-    assert sniff(ole_other, "mail.MSG") == "application/vnd.ms-outlook"
+    from scanner.extractors.base import Blob
+    from scanner.refine import refine
+
+    data = (MSG / "html_body.msg").read_bytes()
+    head = data[:8192]
+    assert sniff(head, "anything.bin") == "application/x-ole-storage"
+    blob = Blob(io.BytesIO(data), head, "anything.bin", len(data), "application/x-ole-storage")
+    assert refine(blob, "application/x-ole-storage") == "application/vnd.ms-outlook"
+    # The refinement's open OLE file is handed on, not opened again.
+    assert MsgReader(None, None, blob.memo["olefile"]).message().bodies
 
 
 def test_plain_message_with_recipients_and_attachment():
