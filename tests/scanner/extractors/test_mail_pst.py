@@ -104,3 +104,23 @@ def test_truncated_pst_is_an_error_and_the_scan_goes_on(pst_scan):
     row = next(r for r in items if r["location"].endswith("truncated.pst") and r["part"] == "")
     assert row["status"] == "error" and "PST" in row["reason"]
     assert code == 1
+
+
+def test_mail_archives_are_recognised_inside_a_zip(tmp_path):
+    """A PST, an mbox without extension and a .msg named .bin, zipped: each
+    is read as mail by content."""
+    import zipfile
+
+    z = tmp_path / "export.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        zf.write(PST / "sample1.pst", "old/sample1.pst")
+        zf.write(FIXTURES / "mail/mbox/Thunderbird/Sent", "old/Sent.dat")
+        zf.write(FIXTURES / "mail/msg/embedded_message.msg", "old/m.bin")
+    code, items, findings = scan(str(z), tmp_path / "inv")
+    rows = {r["part"]: r for r in items}
+    assert rows["old/sample1.pst"]["content_type"] == "application/vnd.ms-outlook-pst"
+    assert rows["old/sample1.pst/Top of Outlook data file/Sample1/msg-1"]["status"] == "scanned"
+    assert rows["old/Sent.dat"]["content_type"] == "application/mbox"
+    assert sum(1 for p in rows if p.startswith("old/Sent.dat/msg-")) == 6
+    assert rows["old/m.bin"]["content_type"] == "application/vnd.ms-outlook"
+    assert rows["old/m.bin/att-2.msg/att-1-payroll.csv"]["findings"] > 0
