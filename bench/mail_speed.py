@@ -80,19 +80,29 @@ def extract_only(path: Path, settings: ScanSettings) -> tuple[int, int]:
 
     def walk(stream, name, ctype=None, depth=0):
         nonlocal messages
+        from scanner.refine import refine
+        from scanner.streams import CountingReader
+
+        stream = CountingReader(stream)  # as the pipeline does: Blob replays the head when it cannot seek
         head = stream.read(HEAD)
-        ctype = ctype or sniff(head, name)
+        blob = Blob(stream, head, name, None, ctype or sniff(head, name))
+        try:
+            ctype = blob.content_type = refine(blob, blob.content_type)
+        except Exception:  # noqa: BLE001 - a damaged object: the pipeline records it
+            return
         cls = registry.for_type(ctype)
         if cls is None:
             return
         if ctype in ("message/rfc822", "application/vnd.ms-outlook"):
             messages += 1
-        stream.seek(0)
-        for ev in cls().extract(Blob(stream, head, name, None, ctype), ExtractContext(settings, depth)):
-            if isinstance(ev, Child) and ev.open and not ev.error and not ev.skip and depth < 5:
-                walk(ev.open(), ev.name.rsplit("/", 1)[-1], ev.content_type, depth + 1)
-            elif isinstance(ev, Segment):
-                pass
+        try:
+            for ev in cls().extract(blob, ExtractContext(settings, depth)):
+                if isinstance(ev, Child) and ev.open and not ev.error and not ev.skip and depth < 5:
+                    walk(ev.open(), ev.name.rsplit("/", 1)[-1], ev.content_type, depth + 1)
+                elif isinstance(ev, Segment):
+                    pass
+        except Exception:  # noqa: BLE001 - skipped or damaged (an image without OCR): as the pipeline records
+            pass
 
     with open(path, "rb") as fh:
         walk(fh, path.name)
