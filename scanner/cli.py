@@ -144,12 +144,17 @@ def cli() -> None:
               help="Stop a member that inflates more than X times its compressed size [default: 250].")
 @click.option("--max-archive-members", type=click.IntRange(1), default=None, metavar="N",
               help="Stop after N archive members, nested ones included [default: 100000].")
+@click.option("--max-message-size", callback=_size, metavar="SIZE",
+              help="Skip mail messages larger than SIZE (mbox, EML, Maildir) [default: 128MB].")
+@click.option("--max-attachment-size", callback=_size, metavar="SIZE",
+              help="Skip PST/MSG attachments larger than SIZE [default: 128MB].")
 @logging_options
 def scan(targets, inventory, entities, min_score, ner, workers, excludes, max_file_size, item_timeout,
          follow_symlinks, verbose, quiet, log_file, log_format, **extra):
     """Scan TARGETs and add the findings to the inventory.
 
-    A TARGET is a directory or file path, or a file:// URI.
+    A TARGET is a directory or file path, or a file:// URI; mail stores
+    also as mbox:///path or maildir:///path.
 
     \b
     Example:

@@ -29,6 +29,8 @@ class ScanSettings:
     max_archive_size: int = DEFAULT_MAX_ARCHIVE_SIZE
     max_archive_ratio: float = DEFAULT_MAX_ARCHIVE_RATIO
     max_archive_members: int = DEFAULT_MAX_ARCHIVE_MEMBERS
+    max_message_size: int | None = 128 << 20  # bytes; a larger mail message is skipped (mbox, EML, Maildir)
+    max_attachment_size: int | None = 128 << 20  # bytes; a larger PST/MSG attachment is skipped
 
 
 @dataclass(frozen=True)

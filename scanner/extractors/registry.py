@@ -29,6 +29,10 @@ BUILTIN = (
     "scanner.extractors.rtf",
     "scanner.extractors.markup",
     "scanner.extractors.images",
+    "scanner.extractors.eml",
+    "scanner.extractors.mbox",
+    "scanner.extractors.msg",
+    "scanner.extractors.pst",
 )
 
 _BY_TYPE: dict[str, type[Extractor]] = {}
