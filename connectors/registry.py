@@ -17,6 +17,7 @@ from scanner.model import TargetSpec
 # Built-in connector modules; each defines one Connector subclass.
 BUILTIN = (
     "connectors.local",
+    "connectors.smb",
 )
 
 _BY_SCHEME: dict[str, type] = {}

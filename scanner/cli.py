@@ -129,6 +129,10 @@ def cli() -> None:
 # Options of one kind of source or format go below, one decorator each; their
 # values reach ScanSettings (when it has a field of that name) or else every
 # connector's parse() as target options (see split_options).
+@click.option("--guest", is_flag=True, help="SMB: log in as guest (no user, no password).")
+@click.option("--require-encryption", is_flag=True,
+              help="SMB: refuse shares the server does not encrypt (SMB 3) [default: as the server asks].")
+@click.option("--kerberos", is_flag=True, help="SMB: log in with a Kerberos ticket (kinit) instead of a password.")
 @logging_options
 def scan(targets, inventory, entities, min_score, ner, workers, excludes, max_file_size, item_timeout,
          follow_symlinks, verbose, quiet, log_file, log_format, **extra):
