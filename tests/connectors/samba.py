@@ -138,9 +138,13 @@ class SambaServer:
 
     def stop(self) -> None:
         """Stop smbd and every child it forked (one per client connection)."""
-        if self.pid is None:
+        # samba-dcerpcd (started on demand for the srvsvc pipe) daemonizes on
+        # its own: find it, and its workers, by our private config path.
+        pids = _by_config(self.conf)
+        if self.pid is not None:
+            pids = [self.pid] + _children(self.pid) + pids
+        if not pids:
             return
-        pids = [self.pid] + _children(self.pid)
         for pid in pids:
             try:
                 os.kill(pid, signal.SIGKILL)
@@ -154,6 +158,21 @@ class SambaServer:
     def cleanup(self) -> None:
         self.stop()
         shutil.rmtree(self.base, ignore_errors=True)
+
+
+def _by_config(conf: Path) -> list[int]:
+    """Processes started with our private smb.conf."""
+    needle = str(conf).encode()
+    out = []
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            if needle in (d / "cmdline").read_bytes():
+                out.append(int(d.name))
+        except OSError:
+            continue
+    return out
 
 
 def _children(pid: int) -> list[int]:
