@@ -124,6 +124,10 @@ def cli_scan(target: str, inv: Path, workers: int, env: dict) -> float:
     return took
 
 
+class _SkipScans(Exception):
+    pass
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--files", type=int, default=2000, help="small files (default 2000)")
@@ -131,6 +135,7 @@ def main() -> None:
     ap.add_argument("--big", type=int, default=4, help="large files (default 4)")
     ap.add_argument("--big-mb", type=int, default=16, help="size of each large file in MiB (default 16)")
     ap.add_argument("-j", "--workers", type=int, default=2, help="scan workers (default 2)")
+    ap.add_argument("--reads-only", action="store_true", help="skip the two scans")
     ap.add_argument("--port", type=int, default=4451, help="port for the private smbd (default 4451)")
     args = ap.parse_args()
     # Stopped from outside: still stop smbd and remove the corpus.
@@ -160,6 +165,8 @@ def main() -> None:
             rows.append((name, took))
         tmp = Path(tempfile.mkdtemp(prefix="piiscout-bench-"))
         try:
+            if args.reads_only:
+                raise _SkipScans
             env = {"PIISCOUT_SMB_PASSWORD": PASSWORD, "PIISCOUT_HASH_KEY": "bench"}
             print("  piiscout scan over SMB:")
             rows.append((f"piiscout scan SMB (-j {args.workers})",
@@ -167,6 +174,8 @@ def main() -> None:
             print("  piiscout scan of the same tree on local disk:")
             rows.append((f"piiscout scan local (-j {args.workers})",
                          cli_scan(str(share_dir), tmp / "local", args.workers, env)))
+        except _SkipScans:
+            pass
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
         print(f"\n{'':28} {'seconds':>8} {'MB/s':>8} {'files/s':>9}")

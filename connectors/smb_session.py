@@ -231,6 +231,10 @@ class SmbSession:
         """Connect and log in; SmbUnreachable or SmbLoginError on failure."""
         ep = self.endpoint
         self._check_pid()
+        # Authenticated sessions are always signed: SMB 3.1.1 servers reject
+        # an unsigned tree connect (Samba: "without encryption or signing"),
+        # and smbprotocol signs all messages or none. Guests have no key to
+        # sign with. Encryption follows the server unless --require-encryption.
         conn = Connection(uuid.uuid4(), ep.host, ep.port, require_signing=not ep.guest)
         try:
             conn.connect(timeout=ep.timeout)
@@ -287,6 +291,10 @@ class SmbSession:
     @property
     def encrypted(self) -> bool:
         return bool(self._session and self._session.encrypt_data)
+
+    @property
+    def signed(self) -> bool:
+        return bool(self._session and self._session.signing_required)
 
     @property
     def generation(self) -> int:

@@ -306,6 +306,7 @@ def test_encryption_follows_the_server_and_can_be_required(smb_server, monkeypat
     conn = _connector(f"smb://{USER}@{HOST}/data")
     try:
         conn.check()
+        assert conn.session.signed  # authenticated sessions always sign
         assert not conn.session.tree("data").encrypt_data
         assert conn.session.tree("enc").encrypt_data  # the share demands it
         with conn.open(_item(conn, "enc/note.txt")) as f:
@@ -349,6 +350,12 @@ def test_require_encryption_against_an_smb2_server(spare_server, monkeypatch, ca
     code, _, err = run_main("scan", target, "-i", str(tmp_path / "inv"), "-q", env=ENV, monkeypatch=monkeypatch,
                             capsys=capsys)
     assert code == 0, err
+    conn = _connector(target)
+    try:
+        conn.check()
+        assert conn.session.signed and not conn.session.encrypted
+    finally:
+        conn.close()
 
 
 def test_smbd_killed_mid_scan(spare_server, tmp_path):
@@ -463,6 +470,7 @@ def test_read_resumes_after_a_dropped_connection(smb_server, monkeypatch):
                                            "smb://fs/Team Share/a#b")),
     ("smb://alice@[fe80::1]:4450/s", ("fe80::1", 4450, "s", "", "alice", None, "smb://[fe80::1]:4450/s")),
     ("smb://alice@fs/", ("fs", 445, None, "", "alice", None, "smb://fs/")),
+    ("smb://ACME%5Calice@fs/s", ("fs", 445, "s", "", "alice", "ACME", "smb://fs/s")),
 ])
 def test_url_parsing(url, expect, monkeypatch):
     monkeypatch.setenv("PIISCOUT_SMB_PASSWORD", "x")
