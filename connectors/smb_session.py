@@ -54,6 +54,7 @@ from smbprotocol.open import (
     ImpersonationLevel,
     Open,
     ShareAccess,
+    SMB2ReadResponse,
 )
 from smbprotocol.session import Session
 from smbprotocol.tree import TreeConnect
@@ -422,8 +423,10 @@ class SmbSession:
             try:
                 attrs = fd.file_attributes
                 mtime = fd.last_write_time
-                return Entry(name=path.rsplit("\\", 1)[-1], is_dir=bool(attrs & FileAttributes.FILE_ATTRIBUTE_DIRECTORY),
-                             size=fd.end_of_file, modified_at=mtime.timestamp() if isinstance(mtime, datetime) else None,
+                return Entry(name=path.rsplit("\\", 1)[-1],
+                             is_dir=bool(attrs & FileAttributes.FILE_ATTRIBUTE_DIRECTORY),
+                             size=fd.end_of_file,
+                             modified_at=mtime.timestamp() if isinstance(mtime, datetime) else None,
                              attributes=attrs, file_id=0, reparse_tag=0)
             finally:
                 _quiet_close(fd)
@@ -535,8 +538,6 @@ class SmbFile(io.RawIOBase):
             req = conn.send(msg, sid=fd.tree_connect.session.session_id, tid=fd.tree_connect.tree_connect_id,
                             credit_request=charge + extra)
             response = conn.receive(req, timeout=READ_TIMEOUT)
-            from smbprotocol.open import SMB2ReadResponse
-
             rr = SMB2ReadResponse()
             rr.unpack(response["data"].get_value())
             return rr["buffer"].get_value()

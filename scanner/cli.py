@@ -131,7 +131,7 @@ def cli() -> None:
 # connector's parse() as target options (see split_options).
 @click.option("--guest", is_flag=True, help="SMB: log in as guest (no user, no password).")
 @click.option("--require-encryption", is_flag=True,
-              help="SMB: refuse shares the server does not encrypt (SMB 3) [default: as the server asks].")
+              help="SMB: encrypt the whole session; refuse servers that cannot (SMB 2) [default: as the server asks].")
 @click.option("--kerberos", is_flag=True, help="SMB: log in with a Kerberos ticket (kinit) instead of a password.")
 @logging_options
 def scan(targets, inventory, entities, min_score, ner, workers, excludes, max_file_size, item_timeout,
