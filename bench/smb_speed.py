@@ -58,7 +58,7 @@ def make_tree(root: Path, files: int, file_kb: int, big: int, big_mb: int) -> tu
         total += len(data)
     for i in range(big):
         d = root / "archive"
-        d.mkdir(exist_ok=True)
+        d.mkdir(parents=True, exist_ok=True)
         data = (block * (big_mb * 1024 * 1024 // len(block) + 1))[: big_mb * 1024 * 1024]
         (d / f"export{i}.csv").write_bytes(data)
         total += len(data)
