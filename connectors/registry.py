@@ -18,6 +18,7 @@ from scanner.model import TargetSpec
 BUILTIN = (
     "connectors.local",
     "connectors.mail",
+    "connectors.smb",
 )
 
 _BY_SCHEME: dict[str, type] = {}

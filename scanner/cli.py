@@ -148,6 +148,10 @@ def cli() -> None:
               help="Skip mail messages larger than SIZE (mbox, EML, Maildir) [default: 128MB].")
 @click.option("--max-attachment-size", callback=_size, metavar="SIZE",
               help="Skip PST/MSG attachments larger than SIZE [default: 128MB].")
+@click.option("--guest", is_flag=True, help="SMB: log in as guest (no user, no password).")
+@click.option("--require-encryption", is_flag=True,
+              help="SMB: encrypt the whole session; refuse servers that cannot (SMB 2) [default: as the server asks].")
+@click.option("--kerberos", is_flag=True, help="SMB: log in with a Kerberos ticket (kinit) instead of a password.")
 @logging_options
 def scan(targets, inventory, entities, min_score, ner, workers, excludes, max_file_size, item_timeout,
          follow_symlinks, verbose, quiet, log_file, log_format, **extra):
