@@ -113,8 +113,10 @@ def scans(smb_server, tmp_path_factory):
 
 # -- the scan itself --------------------------------------------------------------------
 def test_smb_scan_finds_what_the_local_scan_finds(scans):
-    assert scans["smb"].returncode == 0, scans["smb"].stderr
-    assert scans["local"].returncode == 0, scans["local"].stderr
+    # The fixtures include deliberately corrupt documents: both scans complete
+    # with "some items failed" (1), and must agree on that too.
+    assert scans["smb"].returncode in (0, 1), scans["smb"].stderr
+    assert scans["smb"].returncode == scans["local"].returncode, scans["local"].stderr
     root = str(scans["local_root"])
 
     def local_rel(loc):
@@ -122,11 +124,24 @@ def test_smb_scan_finds_what_the_local_scan_finds(scans):
 
     smb = findings_set(scans["smb_inv"], lambda loc: smb_relative(loc, "data"))
     local = findings_set(scans["local_inv"], local_rel)
+    # Names with characters Windows forbids (Maildir's "1234.host:2,S")
+    # cannot exist on a share: Samba serves them under mangled 8.3 names
+    # (1RMTH1~Y), so those files are compared by count, not by name.
+    def split(rows, mangled):
+        keep = {r for r in rows if not mangled(r[2])}
+        return keep, len(rows) - len(keep)
+
+    smb, smb_mangled = split(smb, lambda path: "~" in path.rsplit("/", 1)[-1])
+    local, local_mangled = split(local, lambda path: any(c in path for c in ':*?"<>|'))
     assert len(local) > 300
     assert smb == local
+    assert smb_mangled == local_mangled
     # Every object (files, archive members) gets the same items row.
-    assert items_set(scans["smb_inv"], lambda loc: smb_relative(loc, "data")) == \
-        items_set(scans["local_inv"], local_rel)
+    smb_items = items_set(scans["smb_inv"], lambda loc: smb_relative(loc, "data"))
+    local_items = items_set(scans["local_inv"], local_rel)
+    assert +Counter({k: v for k, v in smb_items.items() if "~" not in k[0].rsplit("/", 1)[-1]}) == \
+        +Counter({k: v for k, v in local_items.items() if not any(c in k[0] for c in ':*?"<>|')})
+    assert sum(smb_items.values()) == sum(local_items.values())
 
 
 def test_smb_scan_precision_and_recall_per_file(scans, truth):
