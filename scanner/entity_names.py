@@ -59,15 +59,16 @@ def _key() -> str:
 
 
 def _compute() -> dict:
-    from detectors.catalog import default_entities, known_entities
+    from detectors.catalog import default_entities, known_entities, own_entities
 
-    return {"default": list(default_entities()), "known": list(known_entities())}
+    return {"default": list(default_entities()), "own": list(own_entities()), "known": list(known_entities())}
 
 
 @lru_cache(maxsize=1)
 def entity_names() -> dict:
-    """{"default": [...], "known": [...]}: the entity types a scan looks for
-    by default, and every entity type that can be asked for."""
+    """{"default": [...], "own": [...], "known": [...]}: the entity types a
+    scan looks for by default, those of piiscout's own recognizers, and
+    every entity type that can be asked for."""
     try:
         key = _key()
         path = _cache_file()
@@ -75,8 +76,8 @@ def entity_names() -> dict:
         return _compute()
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("key") == key and data.get("default") and data.get("known"):
-            return {"default": data["default"], "known": data["known"]}
+        if data.get("key") == key and all(data.get(k) for k in ("default", "own", "known")):
+            return {k: data[k] for k in ("default", "own", "known")}
     except (OSError, ValueError, AttributeError):
         pass
     names = _compute()
@@ -94,6 +95,10 @@ def entity_names() -> dict:
 
 def default_entities() -> tuple[str, ...]:
     return tuple(entity_names()["default"])
+
+
+def own_entities() -> tuple[str, ...]:
+    return tuple(entity_names()["own"])
 
 
 def known_entities() -> tuple[str, ...]:
