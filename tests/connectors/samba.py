@@ -43,6 +43,25 @@ def ensure_user(name: str = USER) -> None:
                        check=True, capture_output=True)
 
 
+def free_port(preferred: int, avoid: tuple[int, ...] = ()) -> int:
+    """`preferred` if nothing listens there, else any free loopback port: two
+    test runs on one machine (two checkouts) must not fight over smbd."""
+    candidates = [preferred] if preferred not in avoid else []
+    for port in candidates:
+        try:
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", port))
+            return port
+        except OSError:
+            pass
+    while True:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        if port not in avoid:
+            return port
+
+
 def port_open(port: int, host: str = "127.0.0.1") -> bool:
     try:
         with socket.create_connection((host, port), timeout=0.5):

@@ -30,8 +30,8 @@ from tests.conftest import ROOT, TEST_KEY, all_strings, raw_variants, run_piisco
 from tests.connectors import samba
 from tests.connectors.samba import PASSWORD, USER, SambaServer
 
-PORT = 4450
-SPARE_PORT = 4451  # servers a test stops; closed the rest of the time
+PORT = samba.free_port(4450)
+SPARE_PORT = samba.free_port(4451, avoid=(PORT,))  # servers a test stops; closed the rest of the time
 HOST = f"127.0.0.1:{PORT}"
 ENV = {"PIISCOUT_SMB_PASSWORD": PASSWORD}
 
@@ -409,7 +409,7 @@ def test_smbd_killed_mid_scan(spare_server, tmp_path):
     assert scan["status"] == "complete" and scan["exit_code"] == 1
     items = inventory.items(sid).to_pylist()
     errors = [r for r in items if r["status"] == "error"]
-    assert errors and all("connection to 127.0.0.1:4451 lost" in r["reason"] for r in errors)
+    assert errors and all(f"connection to 127.0.0.1:{SPARE_PORT} lost" in r["reason"] for r in errors)
     # Whatever was read before the kill is in the inventory, readable.
     assert inventory.findings(sid).num_rows == sum(r["findings"] for r in items)
 
