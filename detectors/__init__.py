@@ -1,0 +1,1 @@
+"""Detectors: Presidio recognizers (piiscout's own and Presidio's), validators and the fast engine."""
