@@ -12,8 +12,11 @@ recognizer as hit across the whole text: slower, never less accurate.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Sequence
 
 log = logging.getLogger(__name__)
@@ -76,8 +79,7 @@ class HyperscanPrefilter:
                     f |= hyperscan.HS_FLAG_CASELESS
                 flags.append(f)
             if exprs:
-                db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-                db.compile(expressions=exprs, ids=ids, flags=flags)
+                db = _compiled(hyperscan, exprs, ids, flags)
                 self._dbs[bare] = (db, hyperscan.Scratch(db))
         # Keep a named reference to the callback: an inline lambda handed to
         # hyperscan was seen to be collected mid-scan and segfault.
@@ -104,6 +106,41 @@ class HyperscanPrefilter:
         if not ends or len(data) == len(text):
             return [Hit(o, e) for o, e in ends]
         return _bytes_to_chars(data, ends)
+
+
+def _cache_dir():
+    from platformdirs import user_cache_dir
+
+    return Path(os.environ.get("PIISCOUT_CACHE_DIR") or user_cache_dir("piiscout")) / "prefilter"
+
+
+def _compiled(hyperscan, exprs: list[bytes], ids: list[int], flags: list[int]):
+    """A compiled database, from the user's cache when these exact patterns
+    were compiled before. Tens of thousands of vocabulary triggers take
+    seconds to compile and milliseconds to load, and every worker process
+    needs them. The cache holds patterns only, never scanned content; any
+    problem with it just means compiling again."""
+    h = hashlib.sha256()
+    h.update(f"{getattr(hyperscan, '__version__', '?')}|{len(exprs)}".encode())
+    for e, i, f in zip(exprs, ids, flags):
+        h.update(b"%d|%d|" % (i, f) + e + b"\x00")
+    path = _cache_dir() / f"{h.hexdigest()[:32]}.hsdb"
+    try:
+        return hyperscan.loadb(path.read_bytes(), hyperscan.HS_MODE_BLOCK)
+    except Exception:  # noqa: BLE001 - missing, unreadable or stale: compile
+        pass
+    db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    db.compile(expressions=exprs, ids=ids, flags=flags)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(hyperscan.dumpb(db))
+        os.replace(tmp, path)
+    except OSError as exc:
+        log.debug("prefilter cache not written: %s", exc)
+    return db
 
 
 def _bytes_to_chars(data: bytes, ends: list[tuple[int, int]]) -> list[Hit]:

@@ -1,0 +1,233 @@
+"""The base of the vocabulary recognizers: medical conditions, medications and
+procedures.
+
+A term of the vocabulary (see medical_vocabulary.py) is reported
+
+* at 0.6 alone and 0.85 with clinical context when it is *strong* (medical
+  and nothing else: "metformin", "type 2 diabetes", "appendectomy");
+* only with clinical context (0.7) when it is *ambiguous* ("cold",
+  "stroke", "depression", "heart attack"): "the market entered a
+  depression" and "a stroke of luck" are not health information.
+
+Clinical context is any of: a clinical word near the term on its line
+("patient", "diagnosed", "history of", "mg", "prescribed"; a label alone on
+the line above counts too), a column header or field name such as
+`diagnosis`, `reason` or `medication` (Segment.context / the CSV layout), or
+a strong term of the same kind within a short distance ("Hypertension,
+depression, gout" in a problem list).
+
+A term inside a longer term ("diabetes" in "type 2 diabetes mellitus",
+"heparin" in "heparin-induced thrombocytopenia") is not reported on its own.
+
+For the fast engine, the prefilter looks for each term's rarest word
+(its anchor); anchors of ambiguous terms are armed only where a header names
+a clinical field, and the clinical words themselves are triggers too, so that
+every term that can score is inside a window.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from typing import ClassVar, Sequence
+
+from presidio_analyzer import RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from detectors.base import PiiRecognizer, Rule, SegmentContext, Trigger, context_tokens, context_word_regex
+from detectors.recognizers.medical_vocabulary import MAX_SPAN, VOCABULARY_ENTITIES, vocabulary
+
+STRONG_RULE = "medical_term"
+WEAK_RULE = "ambiguous_medical_term"
+
+# Clinical words near a term in the text. Words that IT and finance text use
+# just as often are left out on purpose: "assessment" (risk assessment),
+# "condition" (race condition), "health" (health check), "treatment",
+# "symptom", "follow-up", "operation", "visit".
+CLINICAL_CONTEXT = (
+    "patient", "patients", "pt", "dx", "ddx", "hx", "pmh", "pmhx", "psh", "hpi", "h/o", "c/o", "s/p",
+    "diagnosis", "diagnoses", "diagnosed", "diagnostic", "history of", "medical history", "family history",
+    "past medical", "chief complaint", "complains of", "complaining of", "presents with", "presented with",
+    "presenting with", "admitted", "admission", "discharged", "referred", "referral", "referring",
+    "suffers from", "suffering from", "suffered", "treated for", "treatment for", "prescribed",
+    "prescription", "prescriptions", "rx", "medication", "medications", "meds", "dosage", "mg", "mcg",
+    "ml", "tablet", "tablets", "capsule", "capsules", "daily", "twice daily", "bid", "tid", "qid", "prn",
+    "qhs", "po", "clinic", "clinical", "clinician", "physician", "doctor", "dr", "nurse", "hospital",
+    "icu", "er visit", "emergency department", "allergies", "allergic", "allergy", "medical", "illness",
+    "disease", "disorder", "chronic", "acute", "onset", "prognosis", "symptomatic", "asymptomatic",
+    "pain", "ekg", "ecg", "vitals", "blood pressure", "post-op", "postoperative", "preoperative",
+    "surgical", "surgeon", "pharmacy", "pharmacist", "icd", "icd-10", "mri", "ct scan", "x-ray",
+    "labs", "screening", "vaccinated", "hospitalized", "hospitalised", "ward", "outpatient", "inpatient",
+    "impression", "a/p", "sx", "tx", "rule out", "r/o", "negative for", "positive for", "denies",
+)
+
+# Column headers and field names that make a cell clinical (words, matched
+# against the header split into words: "Visit_Reason" -> "visit reason").
+CLINICAL_HEADERS = (
+    "diagnosis", "diagnoses", "dx", "diag", "icd", "icd10", "condition", "conditions", "problem",
+    "problems", "reason", "complaint", "chief complaint", "indication", "medication", "medications",
+    "meds", "med", "drug", "drugs", "rx", "prescription", "prescriptions", "procedure", "procedures",
+    "treatment", "treatments", "allergy", "allergies", "symptom", "symptoms", "history", "illness",
+    "disease", "disorder", "therapy", "surgery", "clinical", "medical", "health",
+)
+
+# How far (characters) a strong term of the same kind lends context.
+NEIGHBOUR_DISTANCE = 160
+# No match is longer than this (MedicalTermRecognizer.MAX_LEN, with margin).
+_LONGEST = 128
+
+
+class _VocabularyNote:
+    """`piiscout detectors` prints NOTES: the vocabulary's size, read lazily."""
+
+    def __get__(self, obj, owner) -> str:
+        return owner.vocabulary_note()
+
+
+class MedicalTermRecognizer(PiiRecognizer):
+    """Vocabulary terms of one entity type (subclasses set ENTITY)."""
+
+    RULES = (
+        # The regex is unused: analyze_range matches the vocabulary instead.
+        Rule(STRONG_RULE, "", 0.6, 0.85),
+        Rule(WEAK_RULE, "", 0.0, 0.7),
+    )
+    CONTEXT: ClassVar[Sequence[str]] = CLINICAL_CONTEXT
+    HEADERS: ClassVar[Sequence[str]] = CLINICAL_HEADERS
+    MAX_LEN = MAX_SPAN
+    NORMALISE = "text"
+    MASK = "initials"
+    NOTES = _VocabularyNote()
+
+    def __init__(self, name: str | None = None):
+        super().__init__(name)
+        self._compiled = []
+        self._vocab = vocabulary()
+        words = sorted({w.lower() for w in self.HEADERS}, key=len, reverse=True)
+        self._header_re = re.compile("|".join(context_word_regex(w) for w in words))
+
+    @classmethod
+    def vocabulary_note(cls) -> str:
+        strong, weak = vocabulary().size(cls.ENTITY)
+        return (f"{strong + weak:,} terms ({weak:,} only with clinical context) from "
+                f"{', '.join(vocabulary().sources(cls.ENTITY))}; score 0.6, 0.85 with context")
+
+    # -- matching --------------------------------------------------------------
+
+    def analyze_range(
+        self, text: str, lo: int, hi: int, entities: Sequence[str] | None = None
+    ) -> list[RecognizerResult]:
+        if entities is not None and self.ENTITY not in entities:
+            return []
+        results = []
+        for m in self._vocab.find(text, lo, hi, self.ENTITY):
+            rule = WEAK_RULE if m.weak else STRONG_RULE
+            results.append(
+                RecognizerResult(
+                    entity_type=self.ENTITY,
+                    start=m.start,
+                    end=m.end,
+                    score=0.7 if m.weak else 0.85,  # provisional: context scoring decides
+                    analysis_explanation=None,
+                    recognition_metadata={
+                        RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                        RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                        "piiscout_rule_name": rule,
+                    },
+                )
+            )
+        return results
+
+    def triggers(self) -> list[Trigger]:
+        out = []
+        for anchor, weak_only in sorted(self._vocab.anchors[self.ENTITY].items()):
+            # Short anchors ("flu", "hiv") would wake the matcher inside many
+            # words: they must start a word. Longer ones are plain literals,
+            # which Hyperscan compiles and scans fastest by far.
+            rx = re.escape(anchor) if len(anchor) > 4 else r"(?:^|[^a-z0-9])" + re.escape(anchor)
+            out.append(Trigger(rx, caseless=True, bare=weak_only))
+        for w in self.CONTEXT:
+            out.append(Trigger(context_word_regex(w, prefilter=True), caseless=True))
+        return out
+
+    def window_radius(self) -> int:
+        # Wide enough that a term a neighbour or a context word lends context
+        # to lies inside the window opened around that neighbour or word.
+        return 2 * self.MAX_LEN + max(self.CONTEXT_BEFORE, NEIGHBOUR_DISTANCE) + self.CONTEXT_AFTER + 8
+
+    # -- context -------------------------------------------------------------
+
+    def context_matches(self, words: Sequence[str]) -> bool:
+        return bool(words) and bool(self._header_re.search(context_tokens(words)))
+
+    def has_context(self, text: str, start: int, end: int, context: list[str] | None) -> bool:
+        if self._context_re is not None and self._near(self._context_re, text, start, end):
+            return True
+        if context is not None:
+            words = context.words_at(start) if isinstance(context, SegmentContext) else tuple(context)
+            if words and self._header_re.search(context_tokens(words)):
+                return True
+        return False
+
+    def enhance_using_context(
+        self,
+        text: str,
+        raw_recognizer_results: list[RecognizerResult],
+        other_raw_recognizer_results: list[RecognizerResult],
+        nlp_artifacts: NlpArtifacts | None,
+        context: list[str] | None = None,
+    ) -> list[RecognizerResult]:
+        mine = [r for r in raw_recognizer_results if _rule(r) in (STRONG_RULE, WEAK_RULE)]
+        # Longer terms that hide a term: this recognizer's own, and strong
+        # terms of the other medical recognizers. (Their ambiguous terms are
+        # found only around their own triggers, so the fast engine and
+        # Presidio's full pass could disagree about them.)
+        containers = mine + [r for r in other_raw_recognizer_results
+                             if r.entity_type in VOCABULARY_ENTITIES and _rule(r) == STRONG_RULE]
+        spans = sorted({(r.start, r.end) for r in containers})
+        strong = sorted((r.start, r.end) for r in mine if _rule(r) == STRONG_RULE)
+        out = []
+        for res in raw_recognizer_results:
+            rule = _rule(res)
+            if rule not in (STRONG_RULE, WEAK_RULE):
+                out.append(res)  # not ours (defensive): leave untouched
+                continue
+            if _inside_longer(res.start, res.end, spans):
+                continue
+            has_ctx = self.has_context(text, res.start, res.end, context)
+            if not has_ctx and rule == WEAK_RULE:
+                has_ctx = _strong_neighbour(res.start, res.end, strong)
+            r = self._rule_by_name(rule)
+            res.score = round(r.context_score if has_ctx else r.score, 4)
+            meta = res.recognition_metadata or {}
+            meta[RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY] = True
+            res.recognition_metadata = meta
+            if res.score > 0:
+                out.append(res)
+        return out
+
+
+def _rule(res: RecognizerResult) -> str | None:
+    return (res.recognition_metadata or {}).get("piiscout_rule_name")
+
+
+def _inside_longer(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    """Is [start, end) inside a longer medical term? spans is sorted."""
+    i = bisect_left(spans, (start - _LONGEST, 0))
+    for s, e in spans[i:]:
+        if s > start:
+            break
+        if e >= end and (s, e) != (start, end):
+            return True
+    return False
+
+
+def _strong_neighbour(start: int, end: int, strong: list[tuple[int, int]]) -> bool:
+    """Is a strong term (not overlapping this one) within NEIGHBOUR_DISTANCE?"""
+    i = bisect_left(strong, (start - NEIGHBOUR_DISTANCE - _LONGEST, 0))
+    for s, e in strong[i:]:
+        if s > end + NEIGHBOUR_DISTANCE:
+            break
+        if e >= start - NEIGHBOUR_DISTANCE and (e <= start or s >= end):
+            return True
+    return False
