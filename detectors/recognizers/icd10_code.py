@@ -44,7 +44,7 @@ class Icd10CodeRecognizer(PiiRecognizer):
     CONTEXT = (
         "icd", "icd10", "icd-10", "icd 10", "icd-10-cm", "icd10cm", "dx", "ddx", "diagnosis", "diagnoses",
         "diag", "diagnosed", "diagnosis code", "dx code", "diagnostic code", "primary dx", "secondary dx",
-        "problem list", "billing code", "claim", "hcc",
+        "problem list", "billing code", "hcc",
     )
     NEGATIVE_CONTEXT = (
         "version", "ver", "v", "build", "release", "rev", "revision", "firmware", "patch", "model", "sku",

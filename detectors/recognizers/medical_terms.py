@@ -48,26 +48,67 @@ from detectors.recognizers.medical_vocabulary import MAX_SPAN, TOKEN, VOCABULARY
 STRONG_RULE = "medical_term"
 WEAK_RULE = "ambiguous_medical_term"
 
-# Clinical words near a term in the text. Words that IT and finance text use
-# just as often are left out on purpose: "assessment" (risk assessment),
-# "condition" (race condition), "health" (health check), "treatment",
-# "symptom", "follow-up", "operation", "visit".
+# Clinical words near a term in the text. Words that IT, finance and HR
+# text use just as often are left out on purpose, though a clinic uses them
+# too: "medical" (medical plan), "doctor" (doctor's note), "dr", "daily"
+# (daily backups), "pt", "po" (purchase order), "rx"/"tx" (network
+# counters), "ml", "a/p" (accounts payable), "labs", "tablet", "referral"
+# (referral bonus), "admitted", "discharged", "suffered", "diagnostic"
+# (diagnostic logs), "assessment", "condition" (race condition), "health"
+# (health check), "treatment", "symptom", "impression", "screening", "pain".
 CLINICAL_CONTEXT = (
-    "patient", "patients", "pt", "dx", "ddx", "hx", "pmh", "pmhx", "psh", "hpi", "h/o", "c/o", "s/p",
-    "diagnosis", "diagnoses", "diagnosed", "diagnostic", "history of", "medical history", "family history",
+    # "patient" alone is also an adjective ("a patient approach"): the noun in
+    # the phrases a record uses.
+    "the patient", "this patient", "our patient", "your patient", "patient s", "patient name", "patient id",
+    "patient reports", "patient presents", "patient denies", "patient was", "patient is", "patient has",
+    "patient had", "patient with", "patients with", "mrn", "dx", "ddx", "hx", "pmh", "pmhx", "psh", "hpi", "h/o", "c/o", "s/p",
+    "diagnosis", "diagnoses", "diagnosed", "history of", "medical history", "family history",
     "past medical", "chief complaint", "complains of", "complaining of", "presents with", "presented with",
-    "presenting with", "admitted", "admission", "discharged", "referred", "referral", "referring",
-    "suffers from", "suffering from", "suffered", "treated for", "treatment for", "prescribed",
-    "prescription", "prescriptions", "rx", "medication", "medications", "meds", "dosage", "mg", "mcg",
-    "ml", "tablet", "tablets", "capsule", "capsules", "daily", "twice daily", "bid", "tid", "qid", "prn",
-    "qhs", "po", "clinic", "clinical", "clinician", "physician", "doctor", "dr", "nurse", "hospital",
-    "icu", "er visit", "emergency department", "allergies", "allergic", "allergy", "medical", "illness",
-    "disease", "disorder", "chronic", "acute", "onset", "prognosis", "symptomatic", "asymptomatic",
-    "pain", "ekg", "ecg", "vitals", "blood pressure", "post-op", "postoperative", "preoperative",
-    "surgical", "surgeon", "pharmacy", "pharmacist", "icd", "icd-10", "mri", "ct scan", "x-ray",
-    "labs", "screening", "vaccinated", "hospitalized", "hospitalised", "ward", "outpatient", "inpatient",
-    "impression", "a/p", "sx", "tx", "rule out", "r/o", "negative for", "positive for", "denies",
+    "presenting with", "suffers from", "suffering from", "treated for", "treatment for", "prescribed",
+    "prescription", "prescriptions", "medication", "medications", "meds", "dosage",
+    "once daily", "twice daily", "three times daily", "bid", "tid", "qid", "prn", "qhs", "q4h", "q6h",
+    "clinician", "physician", "nurse", "surgeon", "icu", "er visit", "emergency department",
+    "allergic to", "allergies", "prognosis", "symptomatic", "asymptomatic", "ekg", "ecg", "vitals",
+    "blood pressure", "post-op", "postoperative", "preoperative", "surgical", "pharmacy", "pharmacist",
+    "icd", "icd-10", "mri", "ct scan", "x-ray", "vaccinated", "hospitalized", "hospitalised",
+    "outpatient", "inpatient", "rule out", "r/o", "negative for", "positive for", "denies", "clinical",
 )
+
+# A dose ("500 mg", "10mg", "2 units") is clinical context; "mg" alone is not.
+_DOSE = re.compile(r"\d\s?(?:mg|mcg|ml|units?|tabs?)(?![a-z])")
+
+# Ambiguous words in their everyday idioms: never medical, whatever is near.
+# (word -> words that may follow it; word -> words that may precede it)
+IDIOM_AFTER = {
+    "cold": {"start", "starts", "storage", "call", "calls", "calling", "feet", "war", "front", "wallet", "boot",
+             "case", "email", "emails", "outreach", "snap", "spell", "brew", "shoulder", "turkey", "cash", "standby",
+             "site", "aisle", "chain", "room", "water", "weather", "air", "data", "tier"},
+    "stroke": {"of"},
+    "strokes": {"of"},
+    "virus": {"scan", "scans", "scanner", "scanning", "definitions", "definition", "protection", "signature",
+              "signatures", "checker", "removal", "alert"},
+    "fever": {"pitch", "dream"},
+    "depression": {"era"},
+    "shock": {"absorber", "absorbers", "wave", "waves", "value"},
+    "headache": {"for"},
+    "fracture": {"toughness", "mechanics"},
+    "discharge": {"rate", "time", "cycle", "current", "capacity", "point", "pipe", "permit"},
+    "lithium": {"battery", "batteries", "ion", "polymer", "cell", "cells"},
+    "iron": {"ore", "curtain", "fist", "man", "age", "works"},
+    "lead": {"time", "times", "engineer", "developer", "generation", "investor", "architect", "role", "paint",
+             "pipe", "acid", "singer", "story"},
+}
+IDIOM_BEFORE = {
+    "depression": {"great", "economic", "market", "tropical", "deep", "new"},
+    "stroke": {"brush", "key", "master", "pen", "single", "piston", "back"},
+    "strokes": {"brush", "key", "broad", "pen"},
+    "virus": {"computer", "email", "macro"},
+    "crash": {"market", "stock", "server", "system", "app"},
+    "cold": {"ice", "stone", "out", "left"},
+    "fever": {"gold", "cabin", "spring", "football", "saturday"},
+    "shock": {"culture", "sticker", "price", "future"},
+    "plague": {"bubonic"},
+}
 
 # Column headers and field names that make a cell clinical (words, matched
 # against the header split into words: "Visit_Reason" -> "visit reason").
@@ -75,8 +116,8 @@ CLINICAL_HEADERS = (
     "diagnosis", "diagnoses", "dx", "diag", "icd", "icd10", "condition", "conditions", "problem",
     "problems", "reason", "complaint", "chief complaint", "indication", "medication", "medications",
     "meds", "med", "drug", "drugs", "rx", "prescription", "prescriptions", "procedure", "procedures",
-    "treatment", "treatments", "allergy", "allergies", "symptom", "symptoms", "history", "illness",
-    "disease", "disorder", "therapy", "surgery", "clinical", "medical", "health",
+    "treatment", "treatments", "allergy", "allergies", "symptom", "symptoms", "medical history",
+    "illness", "disease", "disorder", "therapy", "surgery", "clinical", "medical",
 )
 
 # Between the two words of a two-word anchor: a superset of what the
@@ -96,7 +137,8 @@ class WordSet:
     and digits), many times faster than one alternation of a hundred words:
     this runs for every term and code found, and clinical text has many."""
 
-    def __init__(self, words: Sequence[str]):
+    def __init__(self, words: Sequence[str], doses: bool = False):
+        self.doses = doses
         phrases = {" ".join(TOKEN.findall(w.lower())) for w in words} - {""}
         self.words = frozenset(p for p in phrases if " " not in p)
         self.phrases = frozenset(p for p in phrases if " " in p)
@@ -105,6 +147,8 @@ class WordSet:
     def near(self, text: str, start: int, end: int, before: int, after: int) -> bool:
         """Is one of the words in the match's surroundings (base.context_window)?"""
         around = context_window(text, start, end, before, after)
+        if self.doses and _DOSE.search(around):
+            return True
         head, _, tail = around.partition("\x00")
         for part in (head, tail):
             words = TOKEN.findall(part)
@@ -145,7 +189,7 @@ class MedicalTermRecognizer(PiiRecognizer):
         self._vocab = vocabulary()
         words = sorted({w.lower() for w in self.HEADERS}, key=len, reverse=True)
         self._header_re = re.compile("|".join(context_word_regex(w) for w in words))
-        self._clinical = WordSet(self.CONTEXT)
+        self._clinical = WordSet(self.CONTEXT, doses=True)
 
     @classmethod
     def vocabulary_note(cls) -> str:
@@ -241,6 +285,8 @@ class MedicalTermRecognizer(PiiRecognizer):
                 continue
             if _inside_longer(res.start, res.end, spans):
                 continue
+            if rule == WEAK_RULE and _idiom(text, res.start, res.end):
+                continue
             has_ctx = self.has_context(text, res.start, res.end, context)
             if not has_ctx and rule == WEAK_RULE:
                 has_ctx = _strong_neighbour(res.start, res.end, strong)
@@ -252,6 +298,27 @@ class MedicalTermRecognizer(PiiRecognizer):
             if res.score > 0:
                 out.append(res)
         return out
+
+
+_NEXT_WORD = re.compile(r"[\s\-]*([^\W_]+)")
+_PREV_WORD = re.compile(r"([^\W_]+)[\s\-]*$")
+
+
+def _idiom(text: str, start: int, end: int) -> bool:
+    """Is an ambiguous term used in an everyday idiom ("cold storage",
+    "stroke of luck", "the Great Depression")?"""
+    word = text[start:end].lower()
+    after = IDIOM_AFTER.get(word)
+    if after:
+        m = _NEXT_WORD.match(text, end, min(len(text), end + 40))
+        if m and m.group(1).lower() in after:
+            return True
+    before = IDIOM_BEFORE.get(word)
+    if before:
+        m = _PREV_WORD.search(text, max(0, start - 40), start)
+        if m and m.group(1).lower() in before:
+            return True
+    return False
 
 
 def _rule(res: RecognizerResult) -> str | None:
