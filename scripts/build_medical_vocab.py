@@ -453,26 +453,21 @@ def classify(term: str, entity: str, zipf) -> str:
 
 def anchor(term: str, zipf) -> str:
     """What the prefilter looks for: the rarest word of the term, so that
-    general text seldom wakes the matcher. The last word may take a plural
-    ending, so a final 'y' is left off ('therapy' -> 'therapies'). When even
-    the rarest word is common ("Evans syndrome"), two adjacent words, written
-    with one space: the runtime allows any gap the matcher allows."""
+    general text seldom wakes the matcher (the runtime adds plural endings).
+    When even the rarest word is common ("Evans syndrome"), two adjacent
+    words, written with one space: the runtime allows any gap the matcher
+    allows."""
     toks = term.split()
     last = len(toks) - 1
-
-    def stem(i: int) -> str:
-        t = toks[i]
-        return t[:-1] if (i == last and t.endswith("y") and len(t) > 4) else t
-
     cands = [i for i, t in enumerate(toks) if t.isascii() and (len(t) >= 3 or len(toks) == 1)]
     if not cands:
         return toks[0]
     best = min(cands, key=lambda i: (zipf(toks[i]), -len(toks[i])))
     if zipf(toks[best]) < 4.0 or len(toks) == 1:
-        return stem(best)
+        return toks[best]
     pairs = [(i, i + 1) for i in (best - 1, best) if 0 <= i < last]
     i, j = min(pairs, key=lambda p: zipf(toks[p[0]]) + zipf(toks[p[1]]))
-    return toks[i] + " " + stem(j)
+    return toks[i] + " " + toks[j]
 
 
 def build() -> tuple[list[tuple[str, str, str, str]], list[str], dict]:

@@ -59,9 +59,9 @@ WEAK_RULE = "ambiguous_medical_term"
 CLINICAL_CONTEXT = (
     # "patient" alone is also an adjective ("a patient approach"): the noun in
     # the phrases a record uses.
-    "the patient", "this patient", "our patient", "your patient", "patient s", "patient name", "patient id",
-    "patient reports", "patient presents", "patient denies", "patient was", "patient is", "patient has",
-    "patient had", "patient with", "patients with", "mrn", "dx", "ddx", "hx", "pmh", "pmhx", "psh", "hpi", "h/o", "c/o", "s/p",
+    "the patient", "this patient", "our patient", "your patient", "patient name", "patient id",
+    "patient's", "patient reports", "patient presents", "patient denies", "patient was", "patient is", "patient has",
+    "patient had", "patient with", "patients with", "mrn", "dx", "ddx", "hx", "pmh", "pmhx", "psh", "hpi", "h/o", "s/p",
     "diagnosis", "diagnoses", "diagnosed", "history of", "medical history", "family history",
     "past medical", "chief complaint", "complains of", "complaining of", "presents with", "presented with",
     "presenting with", "suffers from", "suffering from", "treated for", "treatment for", "prescribed",
@@ -75,7 +75,7 @@ CLINICAL_CONTEXT = (
 )
 
 # A dose ("500 mg", "10mg", "2 units") is clinical context; "mg" alone is not.
-_DOSE = re.compile(r"\d\s?(?:mg|mcg|ml|units?|tabs?)(?![a-z])")
+_DOSE = re.compile(r"\d\s?(?:mg|mcg|ml|units?|tabs?)(?:[^a-z]|$)")
 
 # Ambiguous words in their everyday idioms: never medical, whatever is near.
 # (word -> words that may follow it; word -> words that may precede it)
@@ -226,19 +226,14 @@ class MedicalTermRecognizer(PiiRecognizer):
     def triggers(self) -> list[Trigger]:
         out = []
         for anchor, weak_only in sorted(self._vocab.anchors[self.ENTITY].items()):
-            # Short anchors ("flu", "hiv") would wake the matcher inside many
-            # words: they must start a word. Longer ones are plain literals,
-            # which Hyperscan compiles and scans fastest by far.
-            if " " in anchor:  # two words: any gap the matcher joins (see _joinable)
-                first, second = anchor.split(" ")
-                rx = re.escape(first) + _GAP + re.escape(second)
-            elif len(anchor) > 4:
-                rx = re.escape(anchor)
-            else:
-                rx = r"(?:^|[^a-z0-9])" + re.escape(anchor)
-            out.append(Trigger(rx, caseless=True, bare=weak_only))
-        for w in self.CONTEXT:
-            out.append(Trigger(context_word_regex(w, prefilter=True), caseless=True))
+            out.append(Trigger(anchor_regex(anchor), caseless=True, bare=weak_only))
+        # Context words and doses wake the matcher too (ambiguous terms near
+        # them count). Written as a superset of WordSet.near: any non-word
+        # characters between the words ("patient's", "h/o", "post-op").
+        for phrase in sorted(self._clinical.words | self._clinical.phrases):
+            body = "[^a-z0-9]+".join(re.escape(w) for w in phrase.split(" "))
+            out.append(Trigger(r"(?:^|[^a-z0-9])" + body + r"(?:[^a-z0-9]|$)", caseless=True))
+        out.append(Trigger(r"\d\s{0,3}(?:mg|mcg|ml|units?|tabs?)(?:[^a-z]|$)", caseless=True))
         return out
 
     def window_radius(self) -> int:
@@ -319,6 +314,26 @@ def _idiom(text: str, start: int, end: int) -> bool:
         if m and m.group(1).lower() in before:
             return True
     return False
+
+
+def anchor_regex(anchor: str) -> str:
+    """The prefilter pattern of an anchor: a superset of every way the
+    matcher can meet it (any casing; the last word of a term may be plural,
+    "therapy" -> "therapies"). Long words are plain literals, which Hyperscan
+    compiles and scans fastest by far; short ones ("ether", "flu") would wake
+    the matcher inside many words ("together", "influx"), so they must be
+    whole words. Two words (an anchor of common words) allow any gap the
+    matcher joins."""
+    if " " in anchor:
+        first, second = anchor.split(" ")
+        return re.escape(first) + _GAP + re.escape(second[:-1] if second.endswith("y") else second)
+    if len(anchor) > 6:
+        return re.escape(anchor[:-1] if anchor.endswith("y") else anchor)
+    if anchor.endswith("y"):
+        body = re.escape(anchor[:-1]) + "(?:y|ys|ies)"
+    else:
+        body = re.escape(anchor) + "(?:s|es)?"
+    return r"(?:^|[^a-z0-9])" + body + r"(?:[^a-z0-9]|$)"
 
 
 def _rule(res: RecognizerResult) -> str | None:

@@ -69,8 +69,12 @@ def test_tricky_layouts_agree_with_presidio(settings, engines):
         # ambiguous words with and without context, codes beside conditions
         "Dx:\nE11.9 Type 2 diabetes\nmellitus; I10 essential hypertension\n1. Depression\n2. Gout",
         "The market entered a depression; a stroke of luck. v10.2 build A01.1 on the I10 motorway.",
-        "pt c/o headaches, seizures\n\n\nHistory of stroke. BIOPSIES x2, appendectomies.",
+        "h/o headaches, seizures\n\n\nHistory of stroke. BIOPSIES x2, appendectomies.",
         "congestive heart\n   failure, COPD/asthma, heparin-induced thrombocytopenia",
+        # context only from a dose, or from a possessive
+        "Lithium 300 mg at night",
+        "x" * 500 + " the patient's cold is better " + "y" * 500,
+        "Started: Lithium\r\n300mg",
     ]
     for text in texts:
         seg = Segment(text)

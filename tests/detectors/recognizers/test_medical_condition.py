@@ -23,7 +23,8 @@ MUST_MATCH = [
     ("Patient reports depression and poor sleep.", "depression"),
     ("History of stroke in 2021.", "stroke"),
     ("Chief complaint: cold and cough for 3 days", ["cold", "cough"]),
-    ("pt c/o headaches", "headaches"),
+    ("h/o headaches", "headaches"),
+    ("Patient reports chills and a cough.", ["chills", "cough"]),
     ("Dx: seizures, on levetiracetam", "seizures"),
 ]
 
