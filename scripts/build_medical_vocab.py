@@ -513,7 +513,7 @@ def build() -> tuple[list[tuple[str, str, str, str]], list[str], dict]:
     for t, e, tier, _, src in rows:
         stats[(e, tier)] += 1
         stats[(e, src)] += 1
-    return rows, sorted(codes), dict(stats)
+    return rows, sorted(set(codes)), dict(stats)
 
 
 def _gz(text: str) -> bytes:

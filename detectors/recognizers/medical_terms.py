@@ -142,6 +142,7 @@ class WordSet:
         phrases = {" ".join(TOKEN.findall(w.lower())) for w in words} - {""}
         self.words = frozenset(p for p in phrases if " " not in p)
         self.phrases = frozenset(p for p in phrases if " " in p)
+        self.firsts = frozenset(p.split(" ", 1)[0] for p in self.phrases)
         self.longest = max((p.count(" ") + 1 for p in phrases), default=1)
 
     def near(self, text: str, start: int, end: int, before: int, after: int) -> bool:
@@ -154,10 +155,13 @@ class WordSet:
             words = TOKEN.findall(part)
             if not self.words.isdisjoint(words):
                 return True
-            for n in range(2, self.longest + 1):
-                for i in range(len(words) - n + 1):
-                    if " ".join(words[i : i + n]) in self.phrases:
-                        return True
+            if self.firsts.isdisjoint(words):
+                continue
+            for i, w in enumerate(words):
+                if w in self.firsts:
+                    for n in range(2, self.longest + 1):
+                        if " ".join(words[i : i + n]) in self.phrases:
+                            return True
         return False
 
 
