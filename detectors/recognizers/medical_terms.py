@@ -9,12 +9,13 @@ A term of the vocabulary (see medical_vocabulary.py) is reported
   "stroke", "depression", "heart attack"): "the market entered a
   depression" and "a stroke of luck" are not health information.
 
-Clinical context is any of: a clinical word near the term on its line
-("patient", "diagnosed", "history of", "mg", "prescribed"; a label alone on
-the line above counts too), a column header or field name such as
-`diagnosis`, `reason` or `medication` (Segment.context / the CSV layout), or
-a strong term of the same kind within a short distance ("Hypertension,
-depression, gout" in a problem list).
+Clinical context is any of: a clinical word or phrase near the term on its
+line ("the patient", "diagnosed", "history of", "h/o", "prescribed") or a
+dose ("20 mg"); a label alone on the line above counts too; a column header
+or field name such as `diagnosis`, `reason` or `medication` (Segment.context
+/ the CSV layout); or a strong term of the same kind within a short distance
+("Hypertension, depression, gout" in a problem list). Ambiguous words in
+their everyday idioms ("cold storage", "stroke of luck") never count.
 
 A term inside a longer term ("diabetes" in "type 2 diabetes mellitus",
 "heparin" in "heparin-induced thrombocytopenia") is not reported on its own.
