@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import shutil
 import statistics
 import sys
 import time
@@ -96,7 +95,8 @@ def main(argv=None) -> int:
     from detectors.recognizers.medical_vocabulary import vocabulary
 
     if args.cold:
-        shutil.rmtree(prefilter._cache_dir(), ignore_errors=True)
+        for f in Path(prefilter._cache_dir()).glob("prefilter-*.hsdb"):
+            f.unlink()
     t = time.perf_counter()
     vocab = vocabulary()
     t_vocab = time.perf_counter() - t

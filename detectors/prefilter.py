@@ -12,12 +12,10 @@ recognizer as hit across the whole text: slower, never less accurate.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Sequence
 
 log = logging.getLogger(__name__)
@@ -112,24 +110,49 @@ class HyperscanPrefilter:
 def _cache_dir():
     from platformdirs import user_cache_dir
 
-    return Path(os.environ.get("PIISCOUT_CACHE_DIR") or user_cache_dir("piiscout")) / "prefilter"
+    return os.environ.get("PIISCOUT_CACHE_DIR") or user_cache_dir("piiscout")
+
+
+def _cpu_flags() -> str:
+    """The CPU feature flags (a database built for AVX-512 must not be loaded
+    where there is none)."""
+    try:
+        with open("/proc/cpuinfo") as fh:
+            for line in fh:
+                if line.startswith("flags"):
+                    return line.strip()
+    except OSError:
+        pass
+    return ""
 
 
 def _compiled(hyperscan, exprs: list[bytes], ids: list[int], flags: list[int]):
-    """A compiled database, from the user's cache when these exact patterns
-    were compiled before. Tens of thousands of vocabulary triggers take
-    seconds to compile and milliseconds to load, and every worker process
-    needs them. The cache holds patterns only, never scanned content; any
-    problem with it just means compiling again."""
+    """Compile a block-mode database, or load it from the user cache.
+
+    Compiling the large alternations (context words, vocabularies) takes a
+    second or more per worker; a serialized database loads in milliseconds.
+    The cache key covers the patterns, flags, Hyperscan version and CPU
+    architecture; a database that does not load (another CPU) is rebuilt.
+    The cache holds patterns only, never scanned content.
+    """
+    import hashlib
+    import platform
+
     h = hashlib.sha256()
-    h.update(f"{getattr(hyperscan, '__version__', '?')}|{len(exprs)}".encode())
+    for part in (getattr(hyperscan, "__version__", ""), platform.machine(), _cpu_flags()):
+        h.update(str(part).encode() + b"\0")
     for e, i, f in zip(exprs, ids, flags):
-        h.update(b"%d|%d|" % (i, f) + e + b"\x00")
-    path = _cache_dir() / f"{h.hexdigest()[:32]}.hsdb"
+        h.update(e + b"\0" + str(i).encode() + b"\0" + str(f).encode() + b"\0")
+    path = None
+    try:
+        path = os.path.join(_cache_dir(), f"prefilter-{h.hexdigest()[:32]}.hsdb")
+    except Exception:  # noqa: BLE001 - no cache directory: compile
+        pass
     db = _load(hyperscan, path)
     if db is not None:
         return db
-    # Workers start together: one compiles while the others wait for its
+    # Workers start together: one compiles (the medical vocabulary's tens of
+    # thousands of triggers take seconds) while the others wait for its
     # result instead of compiling the same database on every core.
     with _compile_lock(path):
         db = _load(hyperscan, path)
@@ -137,35 +160,40 @@ def _compiled(hyperscan, exprs: list[bytes], ids: list[int], flags: list[int]):
             return db
         db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
         db.compile(expressions=exprs, ids=ids, flags=flags)
-        try:
-            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(hyperscan.dumpb(db))
-            os.replace(tmp, path)
-        except OSError as exc:
-            log.debug("prefilter cache not written: %s", exc)
+        if path:
+            try:
+                os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+                tmp = f"{path}.{os.getpid()}.tmp"
+                with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fh:
+                    fh.write(hyperscan.dumpb(db))
+                os.replace(tmp, path)
+            except Exception:  # noqa: BLE001 - a read-only home is fine
+                pass
     return db
 
 
-def _load(hyperscan, path: Path):
+def _load(hyperscan, path: str | None):
+    if not path:
+        return None
     try:
-        return hyperscan.loadb(path.read_bytes(), hyperscan.HS_MODE_BLOCK)
-    except Exception:  # noqa: BLE001 - missing, unreadable or stale: compile
+        with open(path, "rb") as fh:
+            return hyperscan.loadb(fh.read(), mode=hyperscan.HS_MODE_BLOCK)
+    except Exception:  # noqa: BLE001 - missing, stale or foreign: compile
         return None
 
 
 @contextmanager
-def _compile_lock(path: Path):
+def _compile_lock(path: str | None):
     fd = None
-    try:
-        import fcntl
+    if path:
+        try:
+            import fcntl
 
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(path.with_suffix(".lock"), os.O_RDWR | os.O_CREAT, 0o600)
-        fcntl.flock(fd, fcntl.LOCK_EX)
-    except (ImportError, OSError) as exc:  # no locking here: compile anyway
-        log.debug("prefilter cache lock unavailable: %s", exc)
+            os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+            fd = os.open(path + ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except (ImportError, OSError):  # no locking here: compile anyway
+            pass
     try:
         yield
     finally:

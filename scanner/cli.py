@@ -18,6 +18,8 @@ from scanner import __version__
 from scanner.errors import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,
+    EXIT_ITEM_ERRORS,
+    EXIT_LOCKED,
     EXIT_USAGE,
     PiiscoutError,
     one_line,
@@ -43,7 +45,9 @@ def _split_csv(values: tuple[str, ...]) -> list[str]:
 
 
 def parse_entities(values: tuple[str, ...], ner: bool) -> tuple[str, ...]:
-    from detectors.catalog import default_entities, known_entities
+    # Cached names: importing the recognizers costs seconds (scanner/entity_names.py).
+    from detectors.catalog import NER_ENTITIES
+    from scanner.entity_names import default_entities, known_entities, own_entities
 
     requested = [e.upper() for e in _split_csv(values)]
     if not requested:
@@ -52,8 +56,13 @@ def parse_entities(values: tuple[str, ...], ner: bool) -> tuple[str, ...]:
         requested = [e for e in known_entities()]
     if ner and "PERSON" not in requested:
         requested.append("PERSON")
-    known = set(known_entities())
-    unknown = [e for e in requested if e not in known]
+    # Checking against Presidio's own entity list imports spaCy (seconds):
+    # only do it when something is not one of ours.
+    cheap = set(own_entities()) | set(NER_ENTITIES)
+    unknown = [e for e in requested if e not in cheap]
+    if unknown:
+        known = set(known_entities())
+        unknown = [e for e in unknown if e not in known]
     if unknown:
         raise click.BadParameter(
             f"unknown entity type {', '.join(unknown)} (see `piiscout detectors`)", param_hint="--entities"
@@ -99,12 +108,39 @@ def logging_options(f):
     return f
 
 
+class _NoPandasYet:
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if name.partition(".")[0] == "pandas":
+            raise ImportError("not needed")
+        return None
+
+
+def _pyarrow_without_pandas() -> None:
+    """pyarrow imports pandas, when installed, at its first conversion of
+    Python objects, only to check whether they are pandas objects: 0.3-0.7 s
+    of every command's start-up (a fifth of an unchanged incremental rescan)
+    for a library piiscout never hands it. Let that first check find no
+    pandas; pyarrow imports it again wherever it really needs it (to_pandas,
+    from_pandas), so nothing else changes."""
+    if "pandas" in sys.modules:  # already paid for, or in use
+        return
+    import pyarrow as pa
+
+    sys.meta_path.insert(0, _NoPandasYet)
+    try:
+        pa.array([0])
+    finally:
+        sys.meta_path.remove(_NoPandasYet)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "-V", "--version", prog_name="piiscout")
 def cli() -> None:
     """Find personal data (SSNs, payment cards, e-mail addresses, phone
     numbers, ...) in file trees and record it in a Parquet inventory that
     holds masked values and keyed hashes, never the raw data."""
+    _pyarrow_without_pandas()
 
 
 @cli.command()
@@ -126,64 +162,156 @@ def cli() -> None:
 @click.option("--item-timeout", type=click.FloatRange(1), default=None, metavar="SECONDS",
               help="Give up on one item after this long [default: 3600].")
 @click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links to directories.")
+@click.option("--incremental/--no-incremental", default=None,
+              help="Do not read again what is unchanged (same size and time) since the last scan of the "
+                   "same target; carry its findings over [default: off, or the config's `incremental`].")
+@click.option("-c", "--config", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Scan every target of a TOML config file (see README: Config file).")
+@click.option("-t", "--target", "target_names", multiple=True, metavar="NAME",
+              help="With --config: scan only this target; repeatable.")
+@click.option("--allow-inline-secrets", is_flag=True,
+              help="With --config: accept literal passwords in the file (refused by default).")
 # Options of one kind of source or format go below, one decorator each; their
 # values reach ScanSettings (when it has a field of that name) or else every
 # connector's parse() as target options (see split_options).
+@click.option("--ocr", is_flag=True, default=None,
+              help="Read images and scanned PDF pages with Tesseract OCR (slow; needs tesseract-ocr).")
+@click.option("--max-depth", type=click.IntRange(0, 100), default=None, metavar="N",
+              help="Open archives and attachments nested at most N deep [default: 5].")
+@click.option("--max-archive-size", callback=_size, metavar="SIZE",
+              help="Stop reading an archive after SIZE uncompressed, nested ones included [default: 4GB].")
+@click.option("--max-archive-ratio", type=click.FloatRange(1), default=None, metavar="X",
+              help="Stop a member that inflates more than X times its compressed size [default: 250].")
+@click.option("--max-archive-members", type=click.IntRange(1), default=None, metavar="N",
+              help="Stop after N archive members, nested ones included [default: 100000].")
+@click.option("--max-message-size", callback=_size, metavar="SIZE",
+              help="Skip mail messages larger than SIZE (mbox, EML, Maildir) [default: 128MB].")
+@click.option("--max-attachment-size", callback=_size, metavar="SIZE",
+              help="Skip PST/MSG attachments larger than SIZE [default: 128MB].")
+@click.option("--guest", is_flag=True, help="SMB: log in as guest (no user, no password).")
+@click.option("--require-encryption", is_flag=True,
+              help="SMB: encrypt the whole session; refuse servers that cannot (SMB 2) [default: as the server asks].")
+@click.option("--kerberos", is_flag=True, help="SMB: log in with a Kerberos ticket (kinit) instead of a password.")
 @logging_options
 def scan(targets, inventory, entities, min_score, ner, workers, excludes, max_file_size, item_timeout,
          follow_symlinks, verbose, quiet, log_file, log_format, **extra):
-    """Scan TARGETs and add the findings to the inventory.
+    """Scan TARGETs (or the targets of a --config file) and add the findings
+    to the inventory.
 
-    A TARGET is a directory or file path, or a file:// URI.
+    A TARGET is a directory or file path, or a file:// URI; mail stores
+    also as mbox:///path or maildir:///path.
 
     \b
     Example:
         piiscout scan /srv/shares/finance --inventory /var/lib/piiscout/acme
         piiscout scan ./exports -i inv --entities US_SSN,CREDIT_CARD --min-score 0.7
+        piiscout scan --config /etc/piiscout/scans.toml --incremental -q
     """
-    from connectors.registry import resolve
-    from detectors.catalog import DEFAULT_MIN_SCORE, DetectorSettings
-    from scanner.scan import ScanRequest, describe_summary, run_scan
-    from scanner.settings import DEFAULT_ITEM_TIMEOUT, ScanSettings
     from scanner.ui import setup_logging
 
     setup_logging(verbose, quiet, log_file, log_format)
+    ctx = click.get_current_context()
+    config, names, allow_secrets = extra.pop("config"), extra.pop("target_names"), extra.pop("allow_inline_secrets")
+    if config:
+        if targets:
+            raise click.UsageError("give TARGETs or --config, not both")
+        return _scan_config(ctx, config, names, allow_secrets, quiet)
+    if names:
+        raise click.UsageError("--target NAME selects a target of a --config file")
     if not targets:
-        raise click.UsageError("give at least one TARGET to scan")
+        raise click.UsageError("give at least one TARGET to scan (or --config FILE)")
     inv = Path(inventory or default_inventory()).expanduser().absolute()
-    setting_opts, target_opts = split_options(extra)
+    req = build_request([(raw, raw) for raw in targets], inv, dict(ctx.params), progress=not quiet)
+    return _run_request(req)
+
+
+# Parameters of `scan` that are not scan options (the rest go through split_options).
+_SCAN_BASE = ("targets", "inventory", "entities", "min_score", "ner", "workers", "excludes", "max_file_size",
+              "item_timeout", "follow_symlinks", "verbose", "quiet", "log_file", "log_format", "incremental",
+              "config", "target_names", "allow_inline_secrets")
+
+
+def build_request(targets: list[tuple[str, str]], inv: Path, values: dict, progress: bool = True,
+                  password_env: str | None = None):
+    """A ScanRequest from the scan command's parameter values: (name, raw
+    target) pairs, the inventory, and every option by parameter name."""
+    from connectors.registry import resolve
+    from detectors.catalog import DEFAULT_MIN_SCORE, DetectorSettings
+    from scanner.scan import ScanRequest
+    from scanner.settings import DEFAULT_ITEM_TIMEOUT, ScanSettings
+
+    setting_opts, target_opts = split_options({k: v for k, v in values.items() if k not in _SCAN_BASE})
+    if password_env:
+        target_opts["password_env"] = password_env
     specs = []
     names = set()
-    for raw in targets:
-        name = raw if raw not in names else f"{raw}#{len(names)}"
+    for name, raw in targets:
+        name = name if name not in names else f"{name}#{len(names)}"
         names.add(name)
         specs.append(resolve(raw, name=name, options={"skip_paths": (str(inv),), **target_opts}))
+    min_score = values.get("min_score")
     detector_settings = DetectorSettings(
-        entities=parse_entities(entities, ner),
+        entities=parse_entities(tuple(values.get("entities") or ()), bool(values.get("ner"))),
         min_score=DEFAULT_MIN_SCORE if min_score is None else min_score,
     )
     settings = ScanSettings(
-        max_file_size=max_file_size,
-        item_timeout=item_timeout or DEFAULT_ITEM_TIMEOUT,
-        excludes=tuple(excludes),
-        follow_symlinks=follow_symlinks,
+        max_file_size=values.get("max_file_size"),
+        item_timeout=values.get("item_timeout") or DEFAULT_ITEM_TIMEOUT,
+        excludes=tuple(values.get("excludes") or ()),
+        follow_symlinks=bool(values.get("follow_symlinks")),
         **setting_opts,
     )
+    return ScanRequest(targets=specs, inventory=inv, settings=settings, detectors=detector_settings,
+                       workers=values.get("workers"), progress=progress,
+                       incremental=bool(values.get("incremental")))
+
+
+def _run_request(req) -> int:
+    from scanner.scan import describe_summary, run_scan
+
     t0 = time.monotonic()
-    summary = run_scan(ScanRequest(targets=specs, inventory=inv, settings=settings,
-                                   detectors=detector_settings, workers=workers, progress=not quiet))
-    click.echo(describe_summary(summary, inv, time.monotonic() - t0))
+    summary = run_scan(req)
+    click.echo(describe_summary(summary, req.inventory, time.monotonic() - t0))
     return summary.exit_code
+
+
+# Worst first: what a config run exits with when its targets end differently.
+_SEVERITY = (EXIT_INTERRUPTED, EXIT_FAILED, EXIT_LOCKED, EXIT_USAGE, EXIT_ITEM_ERRORS, 0)
+
+
+def _scan_config(ctx, path, names, allow_secrets, quiet) -> int:
+    """Every selected target of a config file, one scan each, in file order.
+    A target that cannot be scanned (unreachable, locked) is reported and the
+    others still run; an interruption stops the run."""
+    from scanner.config import load_config
+
+    def build(t):
+        return build_request([(t.name, t.url)], t.inventory, t.values, progress=not quiet,
+                             password_env=t.password_env)
+
+    cfg = load_config(path, ctx, build, allow_inline_secrets=allow_secrets, selected=tuple(names))
+    codes = []
+    for t in cfg.select(names):
+        try:
+            code = _run_request(t.request)
+        except PiiscoutError as e:
+            click.echo(f"piiscout: error: target {t.name}: {e}", err=True)
+            code = e.exit_code
+        codes.append(code)
+        if code == EXIT_INTERRUPTED:
+            break
+    return min(codes, key=lambda c: _SEVERITY.index(c) if c in _SEVERITY else 0) if codes else 0
 
 
 @cli.command()
 @click.argument("inventory", required=False, type=click.Path(file_okay=False))
-@click.option("--scan", "scan_id", metavar="ID", help="Report on this scan [default: the latest].")
+@click.option("--scan", "scan_id", metavar="ID",
+              help="Report on this scan [default: the current state: each target's latest complete scan].")
 @click.option("--top", type=click.IntRange(1), default=10, help="How many locations to list.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def report(inventory, scan_id, top, fmt):
-    """Summarise a scan: findings by entity type, top locations, and items
-    that were skipped or failed.
+    """Summarise the current state (or one scan): findings by entity type,
+    top locations, and items that were skipped or failed.
 
     \b
     Example:
@@ -194,6 +322,102 @@ def report(inventory, scan_id, top, fmt):
 
     rep = build_report(Path(inventory or default_inventory()), scan_id, top)
     click.echo(render_json(rep) if fmt == "json" else render_text(rep))
+    return 0
+
+
+@cli.command()
+@click.argument("inventory", required=False, type=click.Path(file_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True), metavar="FILE",
+              help="Spreadsheet to write (- for CSV on standard output).")
+@click.option("-f", "--format", "fmt", type=click.Choice(["xlsx", "csv"], case_sensitive=False), default=None,
+              help="File format [default: from the file name].")
+@click.option("--scan", "scan_id", metavar="ID", help="Export this scan [default: the current state].")
+@click.option("-e", "--entities", multiple=True, metavar="LIST",
+              help="Only these entity types, comma-separated or repeated.")
+@click.option("--min-score", type=click.FloatRange(0, 1), default=None, help="Only findings scoring at least this.")
+@click.option("--bom", is_flag=True, help="CSV: start with a UTF-8 byte order mark (for older Excel).")
+def export(inventory, output, fmt, scan_id, entities, min_score, bom):
+    """Write findings to a spreadsheet for a client: XLSX (a Summary sheet,
+    then the findings) or CSV. Masked values and hashes only.
+
+    \b
+    Example:
+        piiscout export /var/lib/piiscout/acme -o acme-2024-06.xlsx
+        piiscout export inv --format csv -o - --entities US_SSN --min-score 0.8
+    """
+    from scanner.export import export as run_export
+
+    if fmt is None:
+        suffix = Path(output).suffix.lower().lstrip(".")
+        if suffix not in ("xlsx", "csv"):
+            raise click.BadParameter("cannot tell the format from the file name: give --format xlsx or csv",
+                                     param_hint="--format")
+        fmt = suffix
+    res = run_export(Path(inventory or default_inventory()), fmt.lower(), output, scan_id,
+                     tuple(_split_csv(entities)), min_score, bom)
+    if res.path != "-":
+        sheets = f" on {len(res.sheets)} sheets" if len(res.sheets) > 1 else ""
+        click.echo(f"exported {res.findings} findings{sheets} to {res.path}")
+    return 0
+
+
+@cli.command()
+@click.argument("inventory", required=False, type=click.Path(file_okay=False))
+@click.option("--scan", "scan_id", metavar="ID", help="The newer side [default: the latest complete scan].")
+@click.option("--since", metavar="ID|DATE",
+              help="The older side: a scan id, or YYYY-MM-DD for the state at the start of that day (UTC) "
+                   "[default: the scan before, of the same targets].")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-", metavar="FILE",
+              help="Write here [default: standard output].")
+@click.option("--limit", type=click.IntRange(0), default=50, help="Text: rows listed per side (0: all).")
+def diff(inventory, scan_id, since, fmt, output, limit):
+    """Findings new since the previous scan, and findings resolved (gone),
+    by location, entity type and value hash.
+
+    \b
+    Example:
+        piiscout diff /var/lib/piiscout/acme
+        piiscout diff inv --since 2024-05-01 --format csv -o changes.csv
+    """
+    from scanner import diff as d
+
+    res = d.diff(Path(inventory or default_inventory()), scan_id, since)
+    if fmt == "csv":
+        if output == "-":
+            d.write_csv(res, click.get_text_stream("stdout"))
+        else:
+            with open(output, "w", encoding="utf-8", newline="") as fh:
+                d.write_csv(res, fh)
+        return 0
+    text = d.render_json(res) if fmt == "json" else d.render_text(res, limit)
+    if output == "-":
+        click.echo(text)
+    else:
+        Path(output).write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
+@cli.command()
+@click.argument("inventory", required=False, type=click.Path(file_okay=False))
+@click.option("--keep", type=click.IntRange(1), required=True, metavar="N",
+              help="Scans to keep per target (the latest complete one is always kept).")
+@click.option("-n", "--dry-run", is_flag=True, help="Only say what would be removed.")
+def prune(inventory, keep, dry_run):
+    """Remove the files of all but the newest N scans of each target, and of
+    killed scans. Waits for nothing: refused (exit 3) while a scan runs.
+
+    \b
+    Example:
+        piiscout prune /var/lib/piiscout/acme --keep 30
+    """
+    from scanner.inventory.prune import prune as run_prune
+
+    p = run_prune(Path(inventory or default_inventory()), keep, dry_run)
+    verb = "would remove" if dry_run else "removed"
+    killed = f" and {len(p.orphans)} killed scan(s)" if p.orphans else ""
+    click.echo(f"{verb} {len(p.remove)} scan(s){killed}: {len(p.files)} files, {p.bytes / 1e6:.1f} MB; "
+               f"kept {len(p.keep)} scan(s)")
     return 0
 
 
@@ -231,7 +455,8 @@ def main(argv: list[str] | None = None) -> None:
         click.echo("piiscout: aborted", err=True)
         sys.exit(EXIT_INTERRUPTED)
     except PiiscoutError as e:
-        click.echo(f"piiscout: error: {e}", err=True)
+        for line in str(e).splitlines() or [""]:  # a config error lists every problem
+            click.echo(f"piiscout: error: {line}", err=True)
         sys.exit(e.exit_code)
     except KeyboardInterrupt:
         click.echo("piiscout: interrupted", err=True)

@@ -64,6 +64,10 @@ class Item:
     size: int | None = None
     modified_at: float | None = None  # POSIX seconds, UTC
     content_type: str | None = None  # a hint, when the connector knows
+    # Tells an incremental rescan whether the object changed without reading
+    # it, for sources where size and time say nothing (table statistics).
+    # None: size + modified_at are compared; neither known: always rescanned.
+    fingerprint: str | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,7 @@ class ItemRecord:
     duration_s: float = 0.0
     rows_scanned: int | None = None
     rows_matched: int | None = None
+    fingerprint: str | None = None  # Item.fingerprint of a top-level object
 
 
 class Layout:

@@ -8,15 +8,17 @@ from pathlib import Path
 
 import pyarrow.compute as pc
 
-from scanner.inventory.reader import Inventory
+from scanner.inventory.state import read_table, resolve_view
 
 
 def build_report(inventory: Path, scan_id: str | None = None, top: int = 10) -> dict:
-    inv = Inventory(inventory).require()
-    sid = inv.resolve_scan(scan_id)
-    scan = inv.scan_row(sid)
-    f = inv.findings(sid, columns=["location", "entity_type", "value_hash"])
-    it = inv.items(sid, columns=["status", "reason"])
+    """A scan (`scan_id`), or by default the current state: each target's
+    latest complete scan (scanner/inventory/state.py)."""
+    inv, view = resolve_view(inventory, scan_id)
+    scan = view.latest
+    sid = scan["scan_id"]
+    f = read_table(inv, view, "findings", ["location", "entity_type", "value_hash"])
+    it = read_table(inv, view, "items", ["status", "reason"])
 
     by_entity = []
     if f.num_rows:
@@ -48,7 +50,11 @@ def build_report(inventory: Path, scan_id: str | None = None, top: int = 10) -> 
         "started_at": scan["started_at"].isoformat(),
         "finished_at": scan["finished_at"].isoformat(),
         "duration_s": scan["duration_s"],
-        "targets": scan["targets"],
+        "targets": view.targets,
+        "view": "current" if view.current else "scan",
+        "scans": [{"scan_id": s["scan_id"], "status": s["status"], "finished_at": s["finished_at"].isoformat(),
+                   "targets": list(p.only or p.targets)} for s, p in zip(view.scans, view.parts)],
+        "newer_interrupted": [s["scan_id"] for s in view.superseded],
         "findings": f.num_rows,
         "items": dict(statuses),
         "by_entity": by_entity,
@@ -58,10 +64,19 @@ def build_report(inventory: Path, scan_id: str | None = None, top: int = 10) -> 
 
 
 def render_text(rep: dict) -> str:
-    lines = [
-        f"Scan {rep['scan_id']} ({rep['status']}), {rep['started_at']} – {rep['finished_at']}"
-        f" ({rep['duration_s']:.1f}s)",
-        "Targets: " + ", ".join(rep["targets"]),
+    if len(rep.get("scans", ())) > 1:
+        lines = [f"Current state of {len(rep['targets'])} targets, from {len(rep['scans'])} scans:"]
+        for s in rep["scans"]:
+            lines.append(f"  {s['scan_id']} ({s['status']}, finished {s['finished_at']}): {', '.join(s['targets'])}")
+    else:
+        lines = [
+            f"Scan {rep['scan_id']} ({rep['status']}), {rep['started_at']} – {rep['finished_at']}"
+            f" ({rep['duration_s']:.1f}s)",
+            "Targets: " + ", ".join(rep["targets"]),
+        ]
+    for sid in rep.get("newer_interrupted", ()):
+        lines.append(f"Not shown: the newer scan {sid} was interrupted (see it with --scan {sid}).")
+    lines += [
         "",
         "Items: " + ", ".join(f"{k} {v}" for k, v in sorted(rep["items"].items())) if rep["items"] else "Items: none",
         f"Findings: {rep['findings']}",

@@ -10,6 +10,8 @@ inventory is touched, so a typo costs nothing.
 from __future__ import annotations
 
 import hmac
+import importlib
+import itertools
 import json
 import logging
 import os
@@ -17,7 +19,7 @@ import secrets
 import signal
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
@@ -26,6 +28,7 @@ from connectors.registry import connector_for
 from detectors.catalog import DetectorSettings
 from scanner import __version__, privacy
 from scanner.errors import EXIT_INTERRUPTED, EXIT_ITEM_ERRORS, EXIT_OK, PiiscoutError
+from scanner.incremental import LOOKUP_BATCH, Baseline, result_fingerprint
 from scanner.inventory.lock import InventoryLock
 from scanner.inventory.writer import InventoryWriter, prepare
 from scanner.model import ERROR, SCANNED, SKIPPED, STATUSES, UNCHANGED, Item, ItemRecord, ScanSummary, TargetSpec
@@ -43,6 +46,9 @@ class ScanRequest:
     detectors: DetectorSettings = field(default_factory=DetectorSettings)
     workers: int | None = None
     progress: bool = True
+    # Reuse the results of items unchanged since the last scans of the same
+    # targets (scanner/incremental.py).
+    incremental: bool = False
 
 
 def new_scan_id() -> str:
@@ -105,6 +111,9 @@ def run_scan(req: ScanRequest, executor=None) -> ScanSummary:
         scan_id = new_scan_id()
         started = datetime.now(timezone.utc)
         t0 = time.monotonic()
+        key_id = hash_key_id()
+        fingerprints = {t.url: result_fingerprint(t, req.settings, req.detectors) for t in req.targets}
+        baseline = Baseline.build(root, req.targets, fingerprints, key_id) if req.incremental else None
         writer = InventoryWriter(root, scan_id)
         counts = _Counts()
         job = Job(targets=tuple(req.targets), settings=req.settings, detectors=req.detectors)
@@ -113,6 +122,8 @@ def run_scan(req: ScanRequest, executor=None) -> ScanSummary:
 
             executor = LocalExecutor(req.workers)
         log.info("scan %s started: %d target(s), executor %s", scan_id, len(req.targets), executor.name)
+        # Item.fingerprint of items in flight, for their own items row.
+        pending: dict[tuple[str, str], str] = {}
 
         with Progress(req.progress) as progress:
 
@@ -123,6 +134,8 @@ def run_scan(req: ScanRequest, executor=None) -> ScanSummary:
                     progress.update(findings=n)
                 elif kind == "record":
                     rec: ItemRecord = payload
+                    if pending and rec.fingerprint is None and (rec.location, rec.part) in pending:
+                        rec = replace(rec, fingerprint=pending[(rec.location, rec.part)])
                     writer.add_item(rec)
                     counts.status[rec.status] = counts.status.get(rec.status, 0) + 1
                     counts.bytes += rec.bytes_scanned if not rec.part else 0
@@ -130,19 +143,54 @@ def run_scan(req: ScanRequest, executor=None) -> ScanSummary:
                                     errors=int(rec.status == ERROR))
                     if rec.status == ERROR:
                         log.info("item error: %s%s: %s", rec.location, "#" + rec.part if rec.part else "", rec.reason)
+                elif kind == "done" and payload is not None and pending:
+                    pending.pop((payload.location, payload.part), None)
+
+            def changed(batch: list[Item], url: str) -> Iterator[Item]:
+                same = baseline.unchanged_many(batch, url) if baseline is not None else [False] * len(batch)
+                for x, unchanged in zip(batch, same):
+                    if unchanged:
+                        progress.update(items=1)
+                        continue
+                    if x.fingerprint is not None:
+                        pending[(x.location, x.part)] = x.fingerprint
+                    yield x
 
             def units() -> Iterator[Item]:
                 for conn in connectors:
+                    batch: list[Item] = []
                     for x in conn.list_items():
                         if stop():
                             return
                         if isinstance(x, ItemRecord):
                             sink("record", x)
-                        else:
-                            yield x
+                            continue
+                        batch.append(x)
+                        # Without a baseline, items go out one by one, as listed.
+                        if baseline is None or len(batch) >= LOOKUP_BATCH:
+                            yield from changed(batch, conn.spec.url)
+                            batch = []
+                    yield from changed(batch, conn.spec.url)
 
             try:
-                finished = executor.run(job, units(), sink, stop)
+                # Workers start only when there is something to read: an
+                # unchanged rescan never pays for them.
+                listing = units()
+                first = next(listing, None)
+                if first is None:
+                    finished = not stop()
+                else:
+                    # Import the detectors once here, so forked workers share them.
+                    importlib.import_module("scanner.pipeline")
+
+                    finished = executor.run(job, itertools.chain((first,), listing), sink, stop)
+                # Whether every item was seen is decided now: a signal during
+                # the copying below does not make a finished scan partial.
+                finished = finished and not stop()
+                if baseline is not None:
+                    carried = baseline.carry_over(writer)
+                    counts.status.update({k: counts.status.get(k, 0) + v for k, v in carried.statuses.items()})
+                    counts.findings += carried.findings
             except BaseException:
                 writer.abort()
                 raise
@@ -153,7 +201,7 @@ def run_scan(req: ScanRequest, executor=None) -> ScanSummary:
                     except Exception:  # noqa: BLE001
                         pass
         writer.close()
-        status = "complete" if finished and not stop() else "interrupted"
+        status = "complete" if finished else "interrupted"
         errors = counts.status.get(ERROR, 0)
         if status == "interrupted":
             code = EXIT_INTERRUPTED
@@ -165,6 +213,10 @@ def run_scan(req: ScanRequest, executor=None) -> ScanSummary:
             "workers": getattr(executor, "workers", None),
             "executor": executor.name,
             **{k: v for k, v in asdict(req.settings).items()},
+            "incremental": req.incremental,
+            # Per target: what its results depend on (scanner/incremental.py).
+            "fingerprints": fingerprints,
+            "carried_from": baseline.scan_ids if baseline is not None else [],
         }
         writer.write_scan(
             {
@@ -176,7 +228,7 @@ def run_scan(req: ScanRequest, executor=None) -> ScanSummary:
                 "options": json.dumps(options, default=str, sort_keys=True),
                 "version": __version__,
                 "hash_scheme": privacy.HASH_SCHEME,
-                "hash_key_id": hash_key_id(),
+                "hash_key_id": key_id,
                 "items_total": sum(counts.status.values()),
                 "items_scanned": counts.status.get(SCANNED, 0),
                 "items_skipped": counts.status.get(SKIPPED, 0),

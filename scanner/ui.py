@@ -14,6 +14,42 @@ import time
 from datetime import datetime, timezone
 
 log = logging.getLogger("piiscout")
+OUR_LOGGERS = ("piiscout", "scanner", "connectors", "detectors")
+
+
+def safe_exception_text(ei) -> str:
+    """A traceback without exception messages that could quote content: the
+    frames (code, not data), then the exception as `one_line` reports it
+    (library messages scrubbed of digits and e-mail-like tokens)."""
+    import traceback
+
+    from scanner.errors import one_line
+
+    _, exc, tb = ei
+    frames = "".join(traceback.format_tb(tb)) if tb is not None else ""
+    out = "Traceback (most recent call last):\n" + frames + (one_line(exc) if exc is not None else "")
+    cause = exc.__cause__ or exc.__context__ if exc is not None else None
+    if cause is not None:
+        out += f"\n(while handling {type(cause).__name__})"
+    return out.rstrip("\n")
+
+
+class PrivacyFilter(logging.Filter):
+    """Library log lines are scrubbed like library exception messages: a
+    parser warning can quote the bytes it choked on."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not record.name.startswith(OUR_LOGGERS):
+            from scanner.privacy import scrub
+
+            record.msg = scrub(record.getMessage())
+            record.args = ()
+        return True
+
+
+class TextFormatter(logging.Formatter):
+    def formatException(self, ei) -> str:
+        return safe_exception_text(ei)
 
 
 class JsonFormatter(logging.Formatter):
@@ -27,6 +63,8 @@ class JsonFormatter(logging.Formatter):
         for key in ("scan_id", "event"):
             if hasattr(record, key):
                 out[key] = getattr(record, key)
+        if record.exc_info:
+            out["exception"] = safe_exception_text(record.exc_info)
         return json.dumps(out, ensure_ascii=False)
 
 
@@ -42,16 +80,21 @@ def setup_logging(verbose: int = 0, quiet: bool = False, log_file: str | None = 
     if log_format == "json":
         fmt = JsonFormatter()
     else:
-        fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%Y-%m-%dT%H:%M:%S")
+        fmt = TextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%Y-%m-%dT%H:%M:%S")
     stderr = logging.StreamHandler(sys.stderr)
     stderr.setLevel(level)
-    stderr.setFormatter(fmt if log_format == "json" else logging.Formatter("piiscout: %(levelname)s: %(message)s"))
+    stderr.setFormatter(fmt if log_format == "json" else TextFormatter("piiscout: %(levelname)s: %(message)s"))
+    stderr.addFilter(PrivacyFilter())
     root.addHandler(stderr)
-    root.setLevel(min(level, logging.INFO) if log_file else level)
+    # The file may be more verbose than the terminal (`-q -vv --log-file`:
+    # quiet for cron's mail, details in the file).
+    file_level = logging.DEBUG if verbose > 1 else logging.INFO
+    root.setLevel(min(level, file_level) if log_file else level)
     if log_file:
         fh = logging.FileHandler(log_file, encoding="utf-8")
-        fh.setLevel(logging.DEBUG if verbose > 1 else logging.INFO)
+        fh.setLevel(file_level)
         fh.setFormatter(fmt)
+        fh.addFilter(PrivacyFilter())
         root.addHandler(fh)
     # Libraries that are chatty at INFO (presidio warns about every
     # unsupported language; smbprotocol logs each packet).
@@ -77,6 +120,7 @@ class Progress:
 
     def __enter__(self) -> "Progress":
         if self.enabled:
+            from rich.console import Console
             from rich.progress import Progress as RichProgress
             from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -89,6 +133,8 @@ class Progress:
                 TextColumn("{task.fields[errors]} errors"),
                 TimeElapsedColumn(),
                 transient=True,
+                # The terminal checked above: stdout may be a pipe or a file.
+                console=Console(stderr=True),
             )
             self._bar.start()
             self._task = self._bar.add_task("scan", total=None, items=0, mb="0.0", findings=0, errors=0)

@@ -32,10 +32,28 @@ KILL_GRACE = 30.0  # seconds past the item time limit before a worker is killed
 STOP_GRACE = 10.0  # seconds in-flight items get to finish after a stop request
 
 
-def _worker_main(job: Job, conn, index: int) -> None:
-    # The parent decides what a Ctrl-C means; workers finish their item.
+def _die_with_parent() -> None:
+    """Linux: this worker gets SIGKILL when the parent dies, however it dies
+    (kill -9 included), instead of scanning on as an orphan."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        PR_SET_PDEATHSIG = 1
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+
+
+def _worker_main(job: Job, conn, index: int, parent_pid: int | None = None) -> None:
+    # The parent decides what a Ctrl-C or a SIGTERM means (cron's timeout and
+    # systemd signal the whole process group): it stops handing out work and
+    # gives items in progress STOP_GRACE seconds; workers finish their item.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    _die_with_parent()
+    if parent_pid is not None and os.getppid() != parent_pid:  # it died before prctl took effect
+        os._exit(1)
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # tesseract: 1 thread per worker
     try:
         rt = WorkerRuntime.get(job)
@@ -61,7 +79,7 @@ def _worker_main(job: Job, conn, index: int) -> None:
 class _Worker:
     def __init__(self, ctx, job: Job, index: int):
         parent, child = ctx.Pipe(duplex=True)
-        self.proc = ctx.Process(target=_worker_main, args=(job, child, index), daemon=True,
+        self.proc = ctx.Process(target=_worker_main, args=(job, child, index, os.getpid()), daemon=True,
                                 name=f"piiscout-worker-{index}")
         self.proc.start()
         child.close()

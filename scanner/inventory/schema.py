@@ -56,6 +56,9 @@ ITEMS = pa.schema(
         # SQL columns: rows sampled and rows with at least one finding.
         pa.field("rows_scanned", pa.int64()),
         pa.field("rows_matched", pa.int64()),
+        # The connector's change fingerprint (Item.fingerprint), compared by
+        # incremental rescans where size and modified_at say nothing.
+        pa.field("fingerprint", pa.string()),
     ],
     metadata=_meta("items"),
 )

@@ -204,6 +204,7 @@ class InventoryWriter:
                 "duration_s": r.duration_s,
                 "rows_scanned": r.rows_scanned,
                 "rows_matched": r.rows_matched,
+                "fingerprint": r.fingerprint,
             }
         )
 

@@ -1,0 +1,99 @@
+"""`piiscout prune --keep N`: drop the files of old scans.
+
+Kept: for every target, its newest N finished scans, and always its latest
+complete scan (the current state, and the base of the next incremental
+rescan, even when newer scans were interrupted). Removed: every other scan,
+failed scans, and the files of killed scans (no `scans` row) and their
+hidden temporary files.
+
+Prune takes the inventory lock, so it never touches a scan in progress (and
+a scan started meanwhile waits for nothing: it is refused with exit 3, as
+while another scan runs). A scan's `scans` row goes first, so a prune killed
+half way leaves files of a scan without a row, which readers ignore and the
+next prune removes.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scanner.inventory.lock import InventoryLock
+from scanner.inventory.reader import Inventory
+from scanner.inventory.state import scan_rows
+
+TABLE_ORDER = ("scans", "findings", "items")  # the scans row first
+
+
+@dataclass
+class PrunePlan:
+    keep: list[str] = field(default_factory=list)
+    remove: list[str] = field(default_factory=list)  # scans with a row
+    orphans: list[str] = field(default_factory=list)  # files without a scans row (killed scans)
+    files: list[Path] = field(default_factory=list)
+    bytes: int = 0
+
+
+def scan_id_of(name: str) -> str | None:
+    """`<scan_id>-00001.parquet` -> scan_id."""
+    if not name.endswith(".parquet") or name.startswith("."):
+        return None
+    stem = name[: -len(".parquet")]
+    sid, _, seq = stem.rpartition("-")
+    return sid if sid and seq.isdigit() else None
+
+
+def plan(root: Path, keep: int) -> PrunePlan:
+    inv = Inventory(root).require()
+    rows = scan_rows(inv)
+    finished = [r for r in rows if r["status"] in ("complete", "interrupted")]
+    kept: set[str] = set()
+    targets = {t for r in finished for t in r["targets"]}
+    for t in targets:
+        mine = [r for r in finished if t in r["targets"]]  # oldest first
+        kept.update(r["scan_id"] for r in mine[-keep:])
+        complete = [r for r in mine if r["status"] == "complete"]
+        if complete:
+            kept.add(complete[-1]["scan_id"])
+    known = {r["scan_id"] for r in rows}
+    p = PrunePlan(keep=[r["scan_id"] for r in rows if r["scan_id"] in kept],
+                  remove=[r["scan_id"] for r in rows if r["scan_id"] not in kept])
+    doomed = set(p.remove)
+    orphans: set[str] = set()
+    for table in TABLE_ORDER:
+        d = inv.root / table
+        if not d.is_dir():
+            continue
+        for f in sorted(d.iterdir()):
+            if f.name.startswith(".") and f.name.endswith(".tmp"):
+                p.files.append(f)  # a dead scan's half-written file (the lock is ours)
+                continue
+            sid = scan_id_of(f.name)
+            if sid is None:
+                continue
+            if sid in doomed or sid not in known:
+                if sid not in known:
+                    orphans.add(sid)
+                p.files.append(f)
+    p.orphans = sorted(orphans)
+    for f in p.files:
+        try:
+            p.bytes += f.stat().st_size
+        except OSError:
+            pass
+    return p
+
+
+def prune(root: Path | str, keep: int, dry_run: bool = False) -> PrunePlan:
+    root = Path(root)
+    Inventory(root).require()
+    with InventoryLock(root):
+        p = plan(root, keep)
+        if not dry_run:
+            for f in p.files:  # in TABLE_ORDER: scans rows first
+                try:
+                    os.unlink(f)
+                except FileNotFoundError:
+                    pass
+    return p
