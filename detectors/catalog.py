@@ -25,7 +25,11 @@ def _builtin_classes() -> list[type]:
     from detectors.recognizers.credit_card import PaymentCardRecognizer
     from detectors.recognizers.email_address import EmailAddressRecognizer
     from detectors.recognizers.iban import IbanCodeRecognizer
+    from detectors.recognizers.icd10_code import Icd10CodeRecognizer
     from detectors.recognizers.ip_address import IpAddressRecognizer
+    from detectors.recognizers.medical_condition import MedicalConditionRecognizer
+    from detectors.recognizers.medical_procedure import MedicalProcedureRecognizer
+    from detectors.recognizers.medication import MedicationRecognizer
     from detectors.recognizers.phone_number import PhoneNumberRecognizer
     from detectors.recognizers.us_bank_number import BankAccountRecognizer
     from detectors.recognizers.us_driver_license import DriverLicenseRecognizer
@@ -44,6 +48,10 @@ def _builtin_classes() -> list[type]:
         BankAccountRecognizer,
         PassportRecognizer,
         DriverLicenseRecognizer,
+        MedicalConditionRecognizer,
+        MedicationRecognizer,
+        MedicalProcedureRecognizer,
+        Icd10CodeRecognizer,
     ]
 
 

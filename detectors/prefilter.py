@@ -13,6 +13,8 @@ recognizer as hit across the whole text: slower, never less accurate.
 from __future__ import annotations
 
 import logging
+import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -108,7 +110,7 @@ class HyperscanPrefilter:
 def _cache_dir():
     from platformdirs import user_cache_dir
 
-    return user_cache_dir("piiscout")
+    return os.environ.get("PIISCOUT_CACHE_DIR") or user_cache_dir("piiscout")
 
 
 def _cpu_flags() -> str:
@@ -134,7 +136,6 @@ def _compiled(hyperscan, exprs: list[bytes], ids: list[int], flags: list[int]):
     The cache holds patterns only, never scanned content.
     """
     import hashlib
-    import os
     import platform
 
     h = hashlib.sha256()
@@ -145,22 +146,59 @@ def _compiled(hyperscan, exprs: list[bytes], ids: list[int], flags: list[int]):
     path = None
     try:
         path = os.path.join(_cache_dir(), f"prefilter-{h.hexdigest()[:32]}.hsdb")
+    except Exception:  # noqa: BLE001 - no cache directory: compile
+        pass
+    db = _load(hyperscan, path)
+    if db is not None:
+        return db
+    # Workers start together: one compiles (the medical vocabulary's tens of
+    # thousands of triggers take seconds) while the others wait for its
+    # result instead of compiling the same database on every core.
+    with _compile_lock(path):
+        db = _load(hyperscan, path)
+        if db is not None:
+            return db
+        db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+        db.compile(expressions=exprs, ids=ids, flags=flags)
+        if path:
+            try:
+                os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+                tmp = f"{path}.{os.getpid()}.tmp"
+                with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fh:
+                    fh.write(hyperscan.dumpb(db))
+                os.replace(tmp, path)
+            except Exception:  # noqa: BLE001 - a read-only home is fine
+                pass
+    return db
+
+
+def _load(hyperscan, path: str | None):
+    if not path:
+        return None
+    try:
         with open(path, "rb") as fh:
             return hyperscan.loadb(fh.read(), mode=hyperscan.HS_MODE_BLOCK)
     except Exception:  # noqa: BLE001 - missing, stale or foreign: compile
-        pass
-    db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-    db.compile(expressions=exprs, ids=ids, flags=flags)
+        return None
+
+
+@contextmanager
+def _compile_lock(path: str | None):
+    fd = None
     if path:
         try:
+            import fcntl
+
             os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-            tmp = f"{path}.{os.getpid()}.tmp"
-            with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fh:
-                fh.write(hyperscan.dumpb(db))
-            os.replace(tmp, path)
-        except Exception:  # noqa: BLE001 - a read-only home is fine
+            fd = os.open(path + ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except (ImportError, OSError):  # no locking here: compile anyway
             pass
-    return db
+    try:
+        yield
+    finally:
+        if fd is not None:
+            os.close(fd)
 
 
 def _bytes_to_chars(data: bytes, ends: list[tuple[int, int]]) -> list[Hit]:
