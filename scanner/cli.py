@@ -129,6 +129,12 @@ def cli() -> None:
 # Options of one kind of source or format go below, one decorator each; their
 # values reach ScanSettings (when it has a field of that name) or else every
 # connector's parse() as target options (see split_options).
+@click.option("--executor", type=click.Choice(["local", "dask"], case_sensitive=False), default=None,
+              help="Where items are scanned: local (a process pool on this machine) or dask (a Dask "
+                   "cluster) [default: local].")
+@click.option("--scheduler", metavar="ADDRESS", default=None,
+              help="Dask scheduler to run on, e.g. tcp://10.0.0.5:8786 (implies --executor dask; --workers N "
+                   "then waits for N workers). --executor dask without it starts a local cluster.")
 @logging_options
 def scan(targets, inventory, entities, min_score, ner, workers, excludes, max_file_size, item_timeout,
          follow_symlinks, verbose, quiet, log_file, log_format, **extra):

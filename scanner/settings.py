@@ -18,6 +18,8 @@ class ScanSettings:
     follow_symlinks: bool = False  # follow symbolic links to directories
     max_depth: int = 5  # nesting of archives and attachments
     ocr: bool = False
+    executor: str | None = None  # "local" (the process pool) or "dask"; a scheduler implies dask
+    scheduler: str | None = None  # Dask scheduler address; dask without one starts a LocalCluster
 
 
 @dataclass(frozen=True)
