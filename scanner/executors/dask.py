@@ -12,8 +12,9 @@ executor, so the inventory is written in one place and holds the same rows.
 Faults:
 * A worker that dies: the scheduler reruns its tasks on another worker (up
   to `distributed.scheduler.allowed-failures` deaths). A batch that still
-  fails is split into one-item tasks, so a file that kills every worker it
-  touches costs itself only; it is recorded as `error`.
+  fails is split into one-item tasks, and a single item that fails is run
+  once more with nothing else in flight, so a file that kills every worker
+  it touches costs itself only; it is recorded as `error`.
 * A hung item: the task watches each item; past the time limit plus a grace
   period it returns what it has, the hung item as `error` and the rest for
   resubmission, and the client restarts that worker (through its nanny) to
@@ -250,7 +251,8 @@ def preflight(job: Job) -> dict[str, Any]:
 @dataclass
 class _Batch:
     items: list[Item]
-    cancelled: int = 0
+    cancelled: int = 0  # times the scheduler lost it
+    alone: bool = False  # run with nothing else of this scan in flight
 
 
 class DaskExecutor(Executor):
@@ -343,41 +345,70 @@ class DaskExecutor(Executor):
         return self._threads
 
     def _preflight(self, job: Job) -> None:
+        """Check every worker (in parallel, as a task pinned to it). A worker
+        that leaves meanwhile (restarted, scaled down) is not a problem;
+        workers that join later are checked by each task (hash key)."""
         client = self._client
         self._key_id = key_fingerprint(privacy.hash_key())
-        workers = list(client.scheduler_info().get("workers", {}))
         token = _secrets.token_hex(4)
-        futs = {addr: client.submit(preflight, job, key=f"piiscout-preflight-{token}-{i}", workers=[addr],
-                                    allow_other_workers=False, pure=False)
-                for i, addr in enumerate(workers)}
-        problems: list[str] = []
-        for addr, fut in futs.items():
-            try:
-                r = fut.result(timeout=PREFLIGHT_TIMEOUT)
-            except Exception as exc:  # noqa: BLE001 - cannot unpickle the task: piiscout missing there
-                problems.append(f"worker {addr} cannot run piiscout tasks: {one_line(exc)}")
-                continue
-            finally:
-                fut.release()
-            if r["version"] != __version__:
-                problems.append(f"worker {addr} runs piiscout {r['version']}, this machine {__version__}: "
-                                "install the same version everywhere")
-            elif r["key_id"] is None:
-                problems.append(f"worker {addr} has no hash key: set {privacy.HASH_KEY_ENV} there to this "
-                                "machine's key (see README: Distributed scans)")
-            elif r["key_id"] != self._key_id:
-                problems.append(f"worker {addr} has a different hash key (fingerprint {r['key_id']}, here "
-                                f"{self._key_id}): set {privacy.HASH_KEY_ENV} there to this machine's key")
-            elif r["missing_env"]:
-                problems.append(f"worker {addr} lacks environment variable(s) {', '.join(r['missing_env'])}")
-            elif r["targets"]:
-                name, why = next(iter(r["targets"].items()))
-                problems.append(f"worker {addr} cannot scan {name}: {why}")
-            elif r["runtime"]:
-                problems.append(f"worker {addr} cannot start the scanner: {r['runtime']}")
-        if problems:
-            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-            raise ClusterError(problems[0] + more)
+        deadline = time.monotonic() + PREFLIGHT_TIMEOUT
+        passed = 0
+        while not passed:
+            workers = list(client.nthreads())
+            futs = {addr: client.submit(preflight, job, key=f"piiscout-preflight-{token}-{i}", workers=[addr],
+                                        allow_other_workers=False, pure=False)
+                    for i, addr in enumerate(workers)}
+            problems: list[str] = []
+            while futs:
+                if time.monotonic() > deadline:
+                    client.cancel(list(futs.values()), force=True)
+                    raise ClusterError(f"{len(futs)} worker(s) did not finish the pre-flight check in "
+                                       f"{PREFLIGHT_TIMEOUT:g}s: {', '.join(futs)}")
+                present = set(client.nthreads())
+                for addr, fut in list(futs.items()):
+                    if fut.done():
+                        problem = self._judge(addr, fut)
+                        problems += [problem] if problem else []
+                        passed += not problem
+                    elif addr in present:
+                        continue
+                    else:  # gone; its replacement is checked in the next round or by its tasks
+                        fut.cancel()
+                    fut.release()
+                    del futs[addr]
+                if futs:
+                    time.sleep(0.2)
+            if problems:
+                more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+                raise ClusterError(problems[0] + more)
+            if not passed:
+                try:
+                    client.wait_for_workers(1, timeout=max(1.0, min(WORKERS_TIMEOUT, deadline - time.monotonic())))
+                except Exception:  # noqa: BLE001
+                    raise ClusterError("no Dask worker stayed up for the pre-flight check") from None
+
+    def _judge(self, addr: str, fut) -> str | None:
+        try:
+            r = fut.result()
+        except Exception as exc:  # noqa: BLE001 - cannot unpickle the task: piiscout missing there
+            return f"worker {addr} cannot run piiscout tasks: {one_line(exc)}"
+        if r["version"] != __version__:
+            return (f"worker {addr} runs piiscout {r['version']}, this machine {__version__}: "
+                    "install the same version everywhere")
+        if r["key_id"] is None:
+            return (f"worker {addr} has no hash key: set {privacy.HASH_KEY_ENV} there to this "
+                    "machine's key (see README: Distributed scans)")
+        if r["key_id"] != self._key_id:
+            return (f"worker {addr} has a different hash key (fingerprint {r['key_id']}, here "
+                    f"{self._key_id}): set {privacy.HASH_KEY_ENV} there to this machine's key")
+        if r["missing_env"]:
+            return f"worker {addr} lacks environment variable(s) {', '.join(r['missing_env'])}"
+        if r["targets"]:
+            name, why = next(iter(r["targets"].items()))
+            return f"worker {addr} cannot scan {name}: {why}"
+        if r["runtime"]:
+            return f"worker {addr} cannot start the scanner: {r['runtime']}"
+        return None
 
     def close(self) -> None:
         client, cluster = self._client, self._cluster
@@ -420,135 +451,11 @@ class DaskExecutor(Executor):
             yield batch
 
     def run(self, job: Job, units: Iterable[Item], sink, should_stop) -> bool:
-        from distributed.scheduler import KilledWorker
-
         self.check(job)
-        client = self._client
-        limit = job.settings.item_timeout or None
-        token = _secrets.token_hex(4)
-        seq = 0
-        source = self._batches(iter(units))
-        exhausted = False
-        retry: deque[_Batch] = deque()
-        pending: dict[Any, _Batch] = {}
-        completed: queue.SimpleQueue = queue.SimpleQueue()  # futures, put by their done-callbacks
-        stopping_since: float | None = None
-
-        def submit(batch: _Batch) -> None:
-            nonlocal seq
-            seq += 1
-            fut = client.submit(scan_batch, job, batch.items, self._key_id, limit, KILL_GRACE,
-                                key=f"piiscout-{token}-{seq}", pure=False)
-            pending[fut] = batch
-            fut.add_done_callback(completed.put)
-
-        def finish(item: Item, outs: list) -> None:
-            for out in outs:
-                sink("findings" if isinstance(out, list) else "record", out)
-            sink("done", item)
-            if self.on_progress:
-                self.on_progress()
-
         try:
-            while True:
-                stop = should_stop()
-                if stop and stopping_since is None:
-                    stopping_since = time.monotonic()
-                    log.info("stopping: no new batches; waiting up to %.0fs for batches in progress", STOP_GRACE)
-                    retry.clear()
-                if not stop:
-                    cap = IN_FLIGHT_PER_THREAD * self._refresh_threads()
-                    while len(pending) < cap:
-                        if retry:
-                            submit(retry.popleft())
-                        elif not exhausted:
-                            try:
-                                submit(_Batch(next(source)))
-                            except StopIteration:
-                                exhausted = True
-                        else:
-                            break
-                if not pending and (stop or (exhausted and not retry)):
-                    break
-                if stop and time.monotonic() - stopping_since > STOP_GRACE:
-                    for fut, batch in list(pending.items()):
-                        if fut.status == "finished":
-                            self._collect(fut, batch, retry, finish, KilledWorker)
-                        else:
-                            for item in batch.items:
-                                finish(item, [failed_record(item, "scan interrupted before this item finished")])
-                    return False
-                if client.status not in ("running", "connecting"):
-                    raise PiiscoutError(f"lost the Dask scheduler ({client.status})")
-                try:
-                    done = [completed.get(timeout=0.5)]
-                    while not completed.empty():
-                        done.append(completed.get_nowait())
-                except queue.Empty:
-                    continue
-                for fut in done:
-                    batch = pending.pop(fut, None)
-                    if batch is not None:
-                        self._collect(fut, batch, retry, finish, KilledWorker)
-            return not should_stop()
+            return _Scan(self, job, sink).run(self._batches(iter(units)), should_stop)
         finally:
-            if pending:
-                try:
-                    client.cancel(list(pending), force=True)
-                except Exception:  # noqa: BLE001
-                    pass
-            pending.clear()
             self.close()
-
-    def _collect(self, fut, batch: _Batch, retry: deque, finish, killed_worker) -> None:
-        status = fut.status
-        if status == "finished":
-            try:
-                res: BatchResult = fut.result()
-            except Exception as exc:  # noqa: BLE001 - lost between finishing and fetching
-                log.warning("could not fetch a batch result (%s); resubmitting", one_line(exc))
-                retry.appendleft(batch)
-                return
-            finally:
-                fut.release()
-            if res.error:
-                log.warning("%s: %s", res.worker, res.error)
-                for item in batch.items:
-                    finish(item, [failed_record(item, res.error)])
-                return
-            for i, outs in res.outputs:
-                finish(batch.items[i], outs)
-            if res.unfinished:
-                retry.appendleft(_Batch([batch.items[i] for i in res.unfinished]))
-            if res.stuck:  # in the background: the scan goes on meanwhile
-                threading.Thread(target=self._restart, args=(res.worker,), daemon=True).start()
-            return
-        exc = None
-        if status == "error":
-            try:
-                exc = fut.exception()
-            except Exception as e:  # noqa: BLE001
-                exc = e
-        fut.release()
-        if isinstance(exc, killed_worker) and len(batch.items) > 1:
-            # One of these items may kill every worker it runs on: find it by
-            # running each item on its own.
-            log.warning("workers died running a batch of %d items; retrying them one by one", len(batch.items))
-            retry.extendleft(_Batch([item]) for item in reversed(batch.items))
-            return
-        if isinstance(exc, killed_worker):
-            item = batch.items[0]
-            log.warning("worker processes died while scanning an item: %s", item.location)
-            finish(item, [failed_record(item, "worker process died while scanning this item "
-                                              "(retried on other workers)")])
-            return
-        if status == "cancelled" and batch.cancelled < CANCELLED_RETRIES:
-            batch.cancelled += 1
-            retry.append(batch)
-            return
-        why = one_line(exc) if exc is not None else f"task {status} on the cluster"
-        for item in batch.items:
-            finish(item, [failed_record(item, f"distributed task failed: {why}")])
 
     def _restart(self, worker: str) -> None:
         log.warning("an item hung on %s; restarting that worker", worker)
@@ -560,3 +467,163 @@ class DaskExecutor(Executor):
         if status.get(worker) != "OK" and self._client is client:
             log.warning("could not restart %s (%s; restarts need a nanny): a stuck thread keeps running "
                         "there", worker, status.get(worker))
+
+
+class _Scan:
+    """One run of a DaskExecutor: batches in flight, and what to retry.
+
+    Worker deaths: the scheduler reruns the tasks a dead worker held, and
+    after `allowed-failures` deaths fails them with KilledWorker. It counts a
+    death against every task the worker held, also those only queued there,
+    so a failed task is not proof of guilt: a failed batch is split into
+    single items, and a single item that fails is run once more *alone*
+    (nothing else of this scan in flight, at the end) before it is recorded
+    as the item that kills workers.
+    """
+
+    def __init__(self, ex: DaskExecutor, job: Job, sink):
+        from distributed.scheduler import KilledWorker
+
+        self.ex = ex
+        self.client = ex._client
+        self.job = job
+        self.sink = sink
+        self.killed_worker = KilledWorker
+        self.limit = job.settings.item_timeout or None
+        self.token = _secrets.token_hex(4)
+        self.seq = 0
+        self.pending: dict[Any, _Batch] = {}
+        self.retry: deque[_Batch] = deque()
+        self.suspects: deque[_Batch] = deque()  # single items that failed with KilledWorker
+        self.completed: queue.SimpleQueue = queue.SimpleQueue()  # futures, put by their done-callbacks
+
+    def run(self, batches: Iterator[list[Item]], should_stop) -> bool:
+        exhausted = False
+        stopping_since: float | None = None
+        try:
+            while True:
+                stop = should_stop()
+                if stop and stopping_since is None:
+                    stopping_since = time.monotonic()
+                    log.info("stopping: no new batches; waiting up to %.0fs for batches in progress", STOP_GRACE)
+                    self.retry.clear()
+                if not stop:
+                    cap = IN_FLIGHT_PER_THREAD * self.ex._refresh_threads()
+                    while len(self.pending) < cap:
+                        if self.retry:
+                            self.submit(self.retry.popleft())
+                        elif not exhausted:
+                            try:
+                                self.submit(_Batch(next(batches)))
+                            except StopIteration:
+                                exhausted = True
+                        else:
+                            break
+                    if exhausted and not self.pending and not self.retry and self.suspects:
+                        batch = self.suspects.popleft()
+                        batch.alone = True
+                        self.submit(batch)
+                if not self.pending and (stop or (exhausted and not self.retry and not self.suspects)):
+                    break
+                if stop and time.monotonic() - stopping_since > STOP_GRACE:
+                    self.abandon()
+                    return False
+                if self.client.status not in ("running", "connecting"):
+                    raise PiiscoutError(f"lost the Dask scheduler ({self.client.status})")
+                try:
+                    done = [self.completed.get(timeout=0.5)]
+                    while not self.completed.empty():
+                        done.append(self.completed.get_nowait())
+                except queue.Empty:
+                    continue
+                for fut in done:
+                    batch = self.pending.pop(fut, None)
+                    if batch is not None:
+                        self.collect(fut, batch)
+            if stop:
+                self.abandon()
+            return not stop
+        finally:
+            if self.pending:
+                try:
+                    self.client.cancel(list(self.pending), force=True)
+                except Exception:  # noqa: BLE001
+                    pass
+
+    def submit(self, batch: _Batch) -> None:
+        self.seq += 1
+        fut = self.client.submit(scan_batch, self.job, batch.items, self.ex._key_id, self.limit, KILL_GRACE,
+                                 key=f"piiscout-{self.token}-{self.seq}", pure=False)
+        self.pending[fut] = batch
+        fut.add_done_callback(self.completed.put)
+
+    def finish(self, item: Item, outs: list) -> None:
+        for out in outs:
+            self.sink("findings" if isinstance(out, list) else "record", out)
+        self.sink("done", item)
+        if self.ex.on_progress:
+            self.ex.on_progress()
+
+    def fail(self, batch: _Batch, reason: str) -> None:
+        for item in batch.items:
+            self.finish(item, [failed_record(item, reason)])
+
+    def abandon(self) -> None:
+        """Stopped: account for every item handed out and not finished."""
+        for fut, batch in list(self.pending.items()):
+            if fut.status == "finished":
+                self.pending.pop(fut)
+                self.collect(fut, batch)
+        for batch in self.pending.values():
+            self.fail(batch, "scan interrupted before this item finished")
+        for batch in self.suspects:
+            self.fail(batch, "worker process died while scanning this item (scan interrupted before a retry)")
+        self.suspects.clear()
+
+    def collect(self, fut, batch: _Batch) -> None:
+        status = fut.status
+        if status == "finished":
+            try:
+                res: BatchResult = fut.result()
+            except Exception as exc:  # noqa: BLE001 - its worker died before we fetched it
+                log.warning("could not fetch a batch result (%s); resubmitting", one_line(exc))
+                self.retry.appendleft(batch)
+                return
+            finally:
+                fut.release()
+            if res.error:
+                log.warning("%s: %s", res.worker, res.error)
+                self.fail(batch, res.error)
+                return
+            for i, outs in res.outputs:
+                self.finish(batch.items[i], outs)
+            if res.unfinished:
+                self.retry.appendleft(_Batch([batch.items[i] for i in res.unfinished]))
+            if res.stuck:  # in the background: the scan goes on meanwhile
+                threading.Thread(target=self.ex._restart, args=(res.worker,), daemon=True).start()
+            return
+        exc = None
+        if status == "error":
+            try:
+                exc = fut.exception()
+            except Exception as e:  # noqa: BLE001
+                exc = e
+        fut.release()
+        if isinstance(exc, self.killed_worker):
+            if len(batch.items) > 1:
+                log.warning("workers died running a batch of %d items; retrying them one by one",
+                            len(batch.items))
+                self.retry.extendleft(_Batch([item]) for item in reversed(batch.items))
+            elif not batch.alone:
+                self.suspects.append(batch)
+            else:
+                item = batch.items[0]
+                log.warning("worker processes died while scanning an item: %s", item.location)
+                self.fail(batch, "worker process died while scanning this item (retried on other workers)")
+            return
+        if status == "cancelled" and batch.cancelled < CANCELLED_RETRIES:
+            batch.cancelled += 1
+            self.retry.append(batch)
+            return
+        why = one_line(exc) if exc is not None else f"task {status} on the cluster"
+        self.fail(batch, f"distributed task failed: {why}")

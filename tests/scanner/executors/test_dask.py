@@ -217,6 +217,24 @@ def test_unreachable_scheduler_is_a_usage_error(monkeypatch, tmp_path):
     assert err.value.exit_code == 2
 
 
+def test_a_task_checks_the_key_itself(tmp_path, monkeypatch):
+    """A worker that joins after the pre-flight check with another key gets
+    its batches recorded as errors, never findings hashed with its key."""
+    items = [i for i in LocalConnector(LocalConnector.parse(str(_tree(tmp_path / "t", 2))), ScanSettings())
+             .list_items()]
+    job = Job((LocalConnector.parse(str(tmp_path / "t")),))
+    res = dask_mod.scan_batch(job, items, "0" * 16, None, 0)
+    assert res.error and "hash key differs" in res.error and not res.outputs
+    ok = dask_mod.scan_batch(job, items, dask_mod.key_fingerprint(TEST_KEY.encode()), None, 0)
+    assert ok.error is None and sorted(i for i, _ in ok.outputs) == [0, 1]
+    assert all(outs[-1].status == "scanned" and outs[-1].findings == 2 for _, outs in ok.outputs)
+    monkeypatch.delenv("PIISCOUT_HASH_KEY")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "empty-config"))
+    res = dask_mod.scan_batch(job, items, dask_mod.key_fingerprint(TEST_KEY.encode()), None, 0)
+    assert res.error and "no hash key" in res.error and not res.outputs
+    assert not (tmp_path / "empty-config").exists()  # no key file invented on a worker
+
+
 # -- a multi-process cluster -------------------------------------------------------------------
 
 
@@ -261,6 +279,40 @@ def test_worker_killed_mid_scan(cluster, tmp_path):
     assert len(out.done) == n and len(out.findings) == 2 * n
 
 
+def test_stop_request_stops_submitting(cluster, tmp_path):
+    for m in cluster.markers.iterdir():
+        m.unlink()
+    n = 40
+    tree = _tree(tmp_path / "stop", n, ".slow")
+    stop = []
+    out = _scan(DaskExecutor(cluster.address), tree, on_done=lambda o: stop.append(1),
+                should_stop=lambda: bool(stop))
+    assert out.ok is False
+    assert 0 < len(out.done) < n
+    # Every item handed out is accounted for: its own record, then done.
+    assert {r.location for r in out.records} == {i.location for i in out.done}
+
+
+def test_workers_need_the_clients_hash_key(cluster, tmp_path, monkeypatch):
+    monkeypatch.setenv("PIISCOUT_HASH_KEY", "another-key")
+    privacy.hash_key.cache_clear()
+    ex = DaskExecutor(cluster.address)
+    with pytest.raises(ClusterError, match="different hash key") as err:
+        ex.check(Job((LocalConnector.parse(str(_tree(tmp_path / "k", 1))),)))
+    assert "another-key" not in str(err.value) and TEST_KEY not in str(err.value)
+    assert ex._client is None  # closed on failure
+
+
+def test_workers_need_the_password_variables(cluster, tmp_path, monkeypatch):
+    monkeypatch.setenv("PIISCOUT_TEST_ONLY_ON_CLIENT", "secret")
+    spec = replace(LocalConnector.parse(str(_tree(tmp_path / "p", 1))), password_env="PIISCOUT_TEST_ONLY_ON_CLIENT")
+    with pytest.raises(ClusterError, match="lacks environment variable.*PIISCOUT_TEST_ONLY_ON_CLIENT"):
+        DaskExecutor(cluster.address).check(Job((spec,)))
+
+
+# Worker deaths and restarts last: the tests before need no waiting for a replacement.
+
+
 def _set_allowed_failures(n, dask_scheduler=None):
     old, dask_scheduler.allowed_failures = dask_scheduler.allowed_failures, n
     return old
@@ -270,8 +322,10 @@ def test_item_that_kills_every_worker_is_recorded_as_error(cluster, tmp_path, ca
     tree = _tree(tmp_path / "crash", 6)
     (tree / "boom.crash").write_text("x")
     # Listed last, it shares a batch (sizes ramp up 1, 2, 4) with three good
-    # files: the batch fails, then its items run one by one. Each death costs
-    # a worker restart, so here the scheduler gives up on a task at its first.
+    # files: the batch fails, then its items run one by one, and those that
+    # fail (a good file queued on the worker it killed fails too) once more
+    # alone. Each death costs a worker restart, so here the scheduler gives
+    # up on a task at the first.
     from distributed import Client
 
     def allowed_failures(n):
@@ -280,7 +334,7 @@ def test_item_that_kills_every_worker_is_recorded_as_error(cluster, tmp_path, ca
 
     old = allowed_failures(0)
     try:
-        out = _scan(DaskExecutor(cluster.address, workers=2, batch_items=8), tree, last="boom.crash")
+        out = _scan(DaskExecutor(cluster.address, batch_items=8), tree, last="boom.crash")
     finally:
         allowed_failures(old)
     assert out.ok
@@ -297,7 +351,7 @@ def test_hung_item_is_given_up_and_its_worker_restarted(cluster, tmp_path, monke
     monkeypatch.setattr(dask_mod, "KILL_GRACE", 0.5)
     tree = _tree(tmp_path / "hang", 5)
     (tree / "a.hang").write_text("x")
-    out = _scan(DaskExecutor(cluster.address, workers=2, batch_items=8), tree, ScanSettings(item_timeout=1))
+    out = _scan(DaskExecutor(cluster.address, batch_items=8), tree, ScanSettings(item_timeout=1))
     assert out.ok
     recs = _by_name(out.records)
     assert recs["a.hang"].status == "error" and "time limit of 1s exceeded" in recs["a.hang"].reason
@@ -305,52 +359,3 @@ def test_hung_item_is_given_up_and_its_worker_restarted(cluster, tmp_path, monke
         assert recs[f"f{i:03d}.txt"].status == "scanned"
     assert len(out.done) == 6 and len(out.records) == 6
     assert "restarting that worker" in caplog.text
-
-
-def test_stop_request_stops_submitting(cluster, tmp_path):
-    for m in cluster.markers.iterdir():
-        m.unlink()
-    n = 40
-    tree = _tree(tmp_path / "stop", n, ".slow")
-    stop = []
-    out = _scan(DaskExecutor(cluster.address, workers=2), tree, on_done=lambda o: stop.append(1),
-                should_stop=lambda: bool(stop))
-    assert out.ok is False
-    assert 0 < len(out.done) < n
-    # Every item handed out is accounted for: its own record, then done.
-    assert {r.location for r in out.records} == {i.location for i in out.done}
-
-
-def test_workers_need_the_clients_hash_key(cluster, tmp_path, monkeypatch):
-    monkeypatch.setenv("PIISCOUT_HASH_KEY", "another-key")
-    privacy.hash_key.cache_clear()
-    ex = DaskExecutor(cluster.address, workers=2)
-    with pytest.raises(ClusterError, match="different hash key") as err:
-        ex.check(Job((LocalConnector.parse(str(_tree(tmp_path / "k", 1))),)))
-    assert "another-key" not in str(err.value) and TEST_KEY not in str(err.value)
-    assert ex._client is None  # closed on failure
-
-
-def test_workers_need_the_password_variables(cluster, tmp_path, monkeypatch):
-    monkeypatch.setenv("PIISCOUT_TEST_ONLY_ON_CLIENT", "secret")
-    spec = replace(LocalConnector.parse(str(_tree(tmp_path / "p", 1))), password_env="PIISCOUT_TEST_ONLY_ON_CLIENT")
-    with pytest.raises(ClusterError, match="lacks environment variable.*PIISCOUT_TEST_ONLY_ON_CLIENT"):
-        DaskExecutor(cluster.address).check(Job((spec,)))
-
-
-def test_a_task_checks_the_key_itself(tmp_path, monkeypatch):
-    """A worker that joins after the pre-flight check with another key gets
-    its batches recorded as errors, never findings hashed with its key."""
-    items = [i for i in LocalConnector(LocalConnector.parse(str(_tree(tmp_path / "t", 2))), ScanSettings())
-             .list_items()]
-    job = Job((LocalConnector.parse(str(tmp_path / "t")),))
-    res = dask_mod.scan_batch(job, items, "0" * 16, None, 0)
-    assert res.error and "hash key differs" in res.error and not res.outputs
-    ok = dask_mod.scan_batch(job, items, dask_mod.key_fingerprint(TEST_KEY.encode()), None, 0)
-    assert ok.error is None and sorted(i for i, _ in ok.outputs) == [0, 1]
-    assert all(outs[-1].status == "scanned" and outs[-1].findings == 2 for _, outs in ok.outputs)
-    monkeypatch.delenv("PIISCOUT_HASH_KEY")
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "empty-config"))
-    res = dask_mod.scan_batch(job, items, dask_mod.key_fingerprint(TEST_KEY.encode()), None, 0)
-    assert res.error and "no hash key" in res.error and not res.outputs
-    assert not (tmp_path / "empty-config").exists()  # no key file invented on a worker
