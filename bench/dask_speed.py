@@ -7,6 +7,7 @@ temp dir, then scans it end to end (run_scan: listing, workers, Parquet
 inventory) with the local executor and with Dask (a LocalCluster of the same
 number of workers, or an existing cluster with --scheduler), and prints:
 
+* listing: items/s of the connector's walk (serial, on the client);
 * startup: seconds until the executor can take work (Dask: cluster start,
   worker imports, detection engine built on every worker);
 * steady rate: items/s and MB/s from the first finished item to the last;
@@ -104,6 +105,13 @@ def main() -> None:
               f"load average {os.getloadavg()[0]:.1f}")
         print(f"{'executor':<28} {'startup s':>9} {'total s':>8} {'items/s':>8} {'MB/s':>6} "
               f"{'client CPU ms/item':>18} {'findings':>8}")
+        from connectors.local import LocalConnector
+        from scanner.settings import ScanSettings
+
+        t = time.perf_counter()
+        spec = LocalConnector.parse(str(corpus))
+        listed = sum(1 for _ in LocalConnector(spec, ScanSettings()).list_items())
+        print(f"listing (serial, on the client): {listed / (time.perf_counter() - t):,.0f} items/s")
         results = {}
         runs = []
         for n in [int(x) for x in args.workers.split(",")]:

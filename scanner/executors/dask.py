@@ -180,9 +180,12 @@ def scan_batch(job: Job, items: list[Item], key_id: str, limit: float | None, gr
         res.error = f"worker could not start the scanner: {one_line(exc)}"
         return res
     events: queue.SimpleQueue = queue.SimpleQueue()
+    abandoned = threading.Event()
 
     def run() -> None:
         for i, item in enumerate(items):
+            if abandoned.is_set():  # the hung item came back after all: the rest went elsewhere
+                return
             events.put(("start", i))
             try:
                 outs = list(rt.process(item))
@@ -206,6 +209,7 @@ def scan_batch(job: Job, items: list[Item], key_id: str, limit: float | None, gr
                                                        f"time limit of {limit:g}s exceeded (worker restarted)")]))
             res.unfinished = list(range(current + 1, len(items)))
             res.stuck = True
+            abandoned.set()
             return res
         if ev[0] == "start":
             current, started = ev[1], time.monotonic()
@@ -331,6 +335,10 @@ class DaskExecutor(Executor):
         self._refresh_threads(force=True)
         log.info("dask: %s, %d worker(s), %d thread(s)", self.scheduler or "local cluster",
                  self.workers or 0, self._threads)
+        if self._threads > (self.workers or 0):
+            # Scanning is CPU-bound Python: threads of one process share one core.
+            log.warning("the Dask workers run %d threads in %d process(es): start one single-threaded worker "
+                        "process per core (dask worker --nworkers N --nthreads 1)", self._threads, self.workers)
 
     def _refresh_threads(self, force: bool = False) -> int:
         now = time.monotonic()
