@@ -1,11 +1,14 @@
 """Throughput of a distributed (Dask) scan against the local process pool.
 
-    .venv/bin/python bench/dask_speed.py [--files 3000] [--workers 1,2] [--scheduler tcp://HOST:8786]
+    .venv/bin/python bench/dask_speed.py [--files 3000] [--workers 1,2] [--batch-one]
+                                         [--separate-processes | --scheduler tcp://HOST:8786]
 
 Generates a corpus of small text files with synthetic PII (fixed seed) in a
 temp dir, then scans it end to end (run_scan: listing, workers, Parquet
 inventory) with the local executor and with Dask (a LocalCluster of the same
-number of workers, or an existing cluster with --scheduler), and prints:
+number of workers; with --separate-processes a `dask scheduler` and `dask
+worker` processes on 127.0.0.1:8788, so the scheduler's CPU is not the
+client's; or an existing cluster with --scheduler), and prints:
 
 * listing: items/s of the connector's walk (serial, on the client);
 * startup: seconds until the executor can take work (Dask: cluster start,
@@ -27,6 +30,7 @@ import argparse
 import os
 import random
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -64,6 +68,28 @@ def make_corpus(root: Path, files: int, seed: int = 7) -> int:
     return total
 
 
+class SeparateCluster:
+    """`dask scheduler` + n single-threaded `dask worker` processes on loopback."""
+
+    def __init__(self, n: int, port: int = 8788):
+        self.address = f"tcp://127.0.0.1:{port}"
+        dask = [sys.executable, "-m", "dask"]
+        quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+        self.procs = [subprocess.Popen(dask + ["scheduler", "--host", "127.0.0.1", "--port", str(port),
+                                               "--no-dashboard", "--dashboard-address", "127.0.0.1:0"], **quiet)]
+        self.procs += [subprocess.Popen(dask + ["worker", self.address, "--host", "127.0.0.1", "--nthreads", "1",
+                                                "--no-dashboard"], **quiet) for _ in range(n)]
+
+    def close(self) -> None:
+        for p in self.procs:
+            p.terminate()
+        for p in self.procs:
+            try:
+                p.wait(30)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+
 def run_once(executor, corpus: Path, inventory: Path) -> dict:
     from connectors.local import LocalConnector
     from scanner.scan import ScanRequest, run_scan
@@ -89,6 +115,8 @@ def main() -> None:
     ap.add_argument("--files", type=int, default=3000)
     ap.add_argument("--workers", default="1,2", help="comma-separated worker counts")
     ap.add_argument("--scheduler", help="an existing Dask scheduler instead of a LocalCluster")
+    ap.add_argument("--separate-processes", action="store_true",
+                    help="run Dask on a scheduler and workers started as processes, not a LocalCluster")
     ap.add_argument("--batch-one", action="store_true", help="also run Dask with one item per task")
     args = ap.parse_args()
     os.environ.setdefault("PIISCOUT_HASH_KEY", "bench-key")
@@ -103,7 +131,7 @@ def main() -> None:
         mb = nbytes / args.files / 1e6
         print(f"corpus: {args.files} files, {nbytes / 1e6:.1f} MB; {os.cpu_count()} CPUs; "
               f"load average {os.getloadavg()[0]:.1f}")
-        print(f"{'executor':<28} {'startup s':>9} {'total s':>8} {'items/s':>8} {'MB/s':>6} "
+        print(f"{'executor':<32} {'startup s':>9} {'total s':>8} {'items/s':>8} {'MB/s':>6} "
               f"{'client CPU ms/item':>18} {'findings':>8}")
         from connectors.local import LocalConnector
         from scanner.settings import ScanSettings
@@ -113,23 +141,30 @@ def main() -> None:
         listed = sum(1 for _ in LocalConnector(spec, ScanSettings()).list_items())
         print(f"listing (serial, on the client): {listed / (time.perf_counter() - t):,.0f} items/s")
         results = {}
-        runs = []
+        runs = []  # (label, workers, batch_items or None for the local executor)
+        where = args.scheduler or ("processes" if args.separate_processes else "LocalCluster")
         for n in [int(x) for x in args.workers.split(",")]:
-            runs.append((f"local, {n} worker(s)", lambda n=n: LocalExecutor(n)))
-            where = args.scheduler or "LocalCluster"
-            runs.append((f"dask {where}, {n} worker(s)",
-                         lambda n=n: DaskExecutor(args.scheduler, n)))
+            runs.append((f"local, {n} worker(s)", n, None))
+            runs.append((f"dask {where}, {n} worker(s)", n, BATCH_ITEMS))
             if args.batch_one:
-                runs.append((f"dask, {n} worker(s), 1 item/task",
-                             lambda n=n: DaskExecutor(args.scheduler, n, batch_items=1)))
-        for i, (label, make) in enumerate(runs):
-            r = run_once(make(), corpus, tmp / f"inv{i}")
+                runs.append((f"dask, {n} worker(s), 1 item/task", n, 1))
+        for i, (label, n, batch) in enumerate(runs):
+            cluster = SeparateCluster(n) if batch and args.separate_processes else None
+            if batch is None:
+                executor = LocalExecutor(n)
+            else:
+                executor = DaskExecutor(cluster.address if cluster else args.scheduler, n, batch_items=batch)
+            try:
+                r = run_once(executor, corpus, tmp / f"inv{i}")
+            finally:
+                if cluster:
+                    cluster.close()
             results[label] = r
-            print(f"{label:<28} {r['startup']:>9.1f} {r['total']:>8.1f} {r['rate']:>8.0f} "
+            print(f"{label:<32} {r['startup']:>9.1f} {r['total']:>8.1f} {r['rate']:>8.0f} "
                   f"{r['rate'] * mb:>6.2f} {r['cpu_per_item'] * 1e3:>18.2f} {r['findings']:>8}")
         for n in [int(x) for x in args.workers.split(",")]:
             loc = results[f"local, {n} worker(s)"]
-            dsk = results[f"dask {args.scheduler or 'LocalCluster'}, {n} worker(s)"]
+            dsk = results[f"dask {where}, {n} worker(s)"]
             over = (1 / dsk["rate"] - 1 / loc["rate"]) * n * 1e3
             print(f"{n} worker(s): Dask/local steady rate {dsk['rate'] / loc['rate']:.2f}x; "
                   f"overhead {over:+.2f} ms of worker time per item (batches of up to {BATCH_ITEMS})")
