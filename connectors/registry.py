@@ -17,6 +17,8 @@ from scanner.model import TargetSpec
 # Built-in connector modules; each defines one Connector subclass.
 BUILTIN = (
     "connectors.local",
+    "connectors.mail",
+    "connectors.smb",
 )
 
 _BY_SCHEME: dict[str, type] = {}

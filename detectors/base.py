@@ -101,6 +101,10 @@ class PiiRecognizer(EntityRecognizer):
     # Words that, near a match, mean it is something else (e.g. "version").
     NEGATIVE_CONTEXT: ClassVar[Sequence[str]] = ()
     TRIGGERS: ClassVar[Sequence[Trigger]] = ()
+    # Context words are triggers too when a rule counts only with context
+    # (score 0) and no other trigger covers it; set False when TRIGGERS
+    # already cover every rule.
+    CONTEXT_TRIGGERS: ClassVar[bool] = True
     # Longest match, in characters: bounds the prefilter windows.
     MAX_LEN: ClassVar[int] = 64
     CONTEXT_BEFORE: ClassVar[int] = CONTEXT_BEFORE
@@ -109,6 +113,12 @@ class PiiRecognizer(EntityRecognizer):
     # normalised before hashing and shown in masked form.
     NORMALISE: ClassVar[str] = "identifier"
     MASK: ClassVar[str] = "tail"
+
+    #: The lowest score that will be reported (set by the engine from
+    #: --min-score). A recognizer may drop candidates that cannot reach it,
+    #: as early as its triggers: they would be filtered by the threshold
+    #: anyway, so results do not change, only the work done.
+    score_floor: float = 0.0
 
     def __init__(self, name: str | None = None):
         self._compiled = [
@@ -200,7 +210,7 @@ class PiiRecognizer(EntityRecognizer):
         """Prefilter patterns. Default: the declared TRIGGERS, plus the
         context words for rules that only count with context."""
         trig = list(self.TRIGGERS)
-        if any(r.score == 0 for r in self.RULES) and self.CONTEXT:
+        if self.CONTEXT_TRIGGERS and any(r.score == 0 for r in self.RULES) and self.CONTEXT:
             for w in self.CONTEXT:
                 trig.append(Trigger(context_word_regex(w, prefilter=True), caseless=True))
         return trig

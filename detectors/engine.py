@@ -44,6 +44,8 @@ class DetectionEngine:
         self._slow: list = []
         triggers = []
         for rec in recs:
+            if isinstance(rec, PiiRecognizer):
+                rec.score_floor = settings.min_score
             trig = rec.triggers() if isinstance(rec, PiiRecognizer) else []
             if not trig:
                 self._slow.append(rec)

@@ -76,8 +76,7 @@ class HyperscanPrefilter:
                     f |= hyperscan.HS_FLAG_CASELESS
                 flags.append(f)
             if exprs:
-                db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-                db.compile(expressions=exprs, ids=ids, flags=flags)
+                db = _compiled(hyperscan, exprs, ids, flags)
                 self._dbs[bare] = (db, hyperscan.Scratch(db))
         # Keep a named reference to the callback: an inline lambda handed to
         # hyperscan was seen to be collected mid-scan and segfault.
@@ -104,6 +103,64 @@ class HyperscanPrefilter:
         if not ends or len(data) == len(text):
             return [Hit(o, e) for o, e in ends]
         return _bytes_to_chars(data, ends)
+
+
+def _cache_dir():
+    from platformdirs import user_cache_dir
+
+    return user_cache_dir("piiscout")
+
+
+def _cpu_flags() -> str:
+    """The CPU feature flags (a database built for AVX-512 must not be loaded
+    where there is none)."""
+    try:
+        with open("/proc/cpuinfo") as fh:
+            for line in fh:
+                if line.startswith("flags"):
+                    return line.strip()
+    except OSError:
+        pass
+    return ""
+
+
+def _compiled(hyperscan, exprs: list[bytes], ids: list[int], flags: list[int]):
+    """Compile a block-mode database, or load it from the user cache.
+
+    Compiling the large alternations (context words, vocabularies) takes a
+    second or more per worker; a serialized database loads in milliseconds.
+    The cache key covers the patterns, flags, Hyperscan version and CPU
+    architecture; a database that does not load (another CPU) is rebuilt.
+    The cache holds patterns only, never scanned content.
+    """
+    import hashlib
+    import os
+    import platform
+
+    h = hashlib.sha256()
+    for part in (getattr(hyperscan, "__version__", ""), platform.machine(), _cpu_flags()):
+        h.update(str(part).encode() + b"\0")
+    for e, i, f in zip(exprs, ids, flags):
+        h.update(e + b"\0" + str(i).encode() + b"\0" + str(f).encode() + b"\0")
+    path = None
+    try:
+        path = os.path.join(_cache_dir(), f"prefilter-{h.hexdigest()[:32]}.hsdb")
+        with open(path, "rb") as fh:
+            return hyperscan.loadb(fh.read(), mode=hyperscan.HS_MODE_BLOCK)
+    except Exception:  # noqa: BLE001 - missing, stale or foreign: compile
+        pass
+    db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    db.compile(expressions=exprs, ids=ids, flags=flags)
+    if path:
+        try:
+            os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+            tmp = f"{path}.{os.getpid()}.tmp"
+            with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fh:
+                fh.write(hyperscan.dumpb(db))
+            os.replace(tmp, path)
+        except Exception:  # noqa: BLE001 - a read-only home is fine
+            pass
+    return db
 
 
 def _bytes_to_chars(data: bytes, ends: list[tuple[int, int]]) -> list[Hit]:

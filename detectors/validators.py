@@ -114,6 +114,7 @@ def is_valid_card(value: str) -> bool:
 # --- IBAN ---------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)
 def is_valid_iban(value: str) -> bool:
     try:
         _iban.validate(value)
@@ -125,6 +126,7 @@ def is_valid_iban(value: str) -> bool:
 # --- IP addresses ---------------------------------------------------------------
 
 
+@lru_cache(maxsize=8192)
 def ip_kind(value: str) -> str | None:
     """'public', 'internal' (private, loopback, link-local, reserved...) or None."""
     try:
@@ -141,10 +143,10 @@ def ip_kind(value: str) -> str | None:
 # --- Phone numbers --------------------------------------------------------------
 
 
-@lru_cache(maxsize=4096)
-def phone_quality(value: str, region: str = "US") -> str | None:
-    """'valid' (phonenumbers knows the number range), 'possible' (right shape
-    for its country, e.g. a NANP number in an unassigned area code) or None."""
+@lru_cache(maxsize=8192)
+def _parse_phone(value: str, region: str = "US"):
+    """phonenumbers' parse, cached: validation, scoring and hashing all
+    need it for the same string."""
     import phonenumbers
 
     text = value.strip()
@@ -152,8 +154,19 @@ def phone_quality(value: str, region: str = "US") -> str | None:
         # North American numbers written with the international prefix 00.
         text = "+1" + text[3:]
     try:
-        num = phonenumbers.parse(text, region)
+        return phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
+        return None
+
+
+@lru_cache(maxsize=8192)
+def phone_quality(value: str, region: str = "US") -> str | None:
+    """'valid' (phonenumbers knows the number range), 'possible' (right shape
+    for its country, e.g. a NANP number in an unassigned area code) or None."""
+    import phonenumbers
+
+    num = _parse_phone(value, region)
+    if num is None:
         return None
     if phonenumbers.is_valid_number(num):
         return "valid"
@@ -171,15 +184,10 @@ def _nanp_shape(national: str) -> bool:
 def e164(value: str, region: str = "US") -> str | None:
     import phonenumbers
 
-    text = value.strip()
-    if text.startswith("001"):
-        text = "+1" + text[3:]
-    try:
-        return phonenumbers.format_number(
-            phonenumbers.parse(text, region), phonenumbers.PhoneNumberFormat.E164
-        )
-    except phonenumbers.NumberParseException:
+    num = _parse_phone(value, region)
+    if num is None:
         return None
+    return phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
 
 
 # --- E-mail ---------------------------------------------------------------------

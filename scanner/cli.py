@@ -43,7 +43,7 @@ def _split_csv(values: tuple[str, ...]) -> list[str]:
 
 
 def parse_entities(values: tuple[str, ...], ner: bool) -> tuple[str, ...]:
-    from detectors.catalog import default_entities, known_entities
+    from detectors.catalog import NER_ENTITIES, default_entities, known_entities, own_entities
 
     requested = [e.upper() for e in _split_csv(values)]
     if not requested:
@@ -52,8 +52,13 @@ def parse_entities(values: tuple[str, ...], ner: bool) -> tuple[str, ...]:
         requested = [e for e in known_entities()]
     if ner and "PERSON" not in requested:
         requested.append("PERSON")
-    known = set(known_entities())
-    unknown = [e for e in requested if e not in known]
+    # Checking against Presidio's own entity list imports spaCy (seconds):
+    # only do it when something is not one of ours.
+    cheap = set(own_entities()) | set(NER_ENTITIES)
+    unknown = [e for e in requested if e not in cheap]
+    if unknown:
+        known = set(known_entities())
+        unknown = [e for e in unknown if e not in known]
     if unknown:
         raise click.BadParameter(
             f"unknown entity type {', '.join(unknown)} (see `piiscout detectors`)", param_hint="--entities"
@@ -129,6 +134,24 @@ def cli() -> None:
 # Options of one kind of source or format go below, one decorator each; their
 # values reach ScanSettings (when it has a field of that name) or else every
 # connector's parse() as target options (see split_options).
+@click.option("--ocr", is_flag=True, default=None,
+              help="Read images and scanned PDF pages with Tesseract OCR (slow; needs tesseract-ocr).")
+@click.option("--max-depth", type=click.IntRange(0, 100), default=None, metavar="N",
+              help="Open archives and attachments nested at most N deep [default: 5].")
+@click.option("--max-archive-size", callback=_size, metavar="SIZE",
+              help="Stop reading an archive after SIZE uncompressed, nested ones included [default: 4GB].")
+@click.option("--max-archive-ratio", type=click.FloatRange(1), default=None, metavar="X",
+              help="Stop a member that inflates more than X times its compressed size [default: 250].")
+@click.option("--max-archive-members", type=click.IntRange(1), default=None, metavar="N",
+              help="Stop after N archive members, nested ones included [default: 100000].")
+@click.option("--max-message-size", callback=_size, metavar="SIZE",
+              help="Skip mail messages larger than SIZE (mbox, EML, Maildir) [default: 128MB].")
+@click.option("--max-attachment-size", callback=_size, metavar="SIZE",
+              help="Skip PST/MSG attachments larger than SIZE [default: 128MB].")
+@click.option("--guest", is_flag=True, help="SMB: log in as guest (no user, no password).")
+@click.option("--require-encryption", is_flag=True,
+              help="SMB: encrypt the whole session; refuse servers that cannot (SMB 2) [default: as the server asks].")
+@click.option("--kerberos", is_flag=True, help="SMB: log in with a Kerberos ticket (kinit) instead of a password.")
 @click.option("--executor", type=click.Choice(["local", "dask"], case_sensitive=False), default=None,
               help="Where items are scanned: local (a process pool on this machine) or dask (a Dask "
                    "cluster) [default: local].")
@@ -140,7 +163,8 @@ def scan(targets, inventory, entities, min_score, ner, workers, excludes, max_fi
          follow_symlinks, verbose, quiet, log_file, log_format, **extra):
     """Scan TARGETs and add the findings to the inventory.
 
-    A TARGET is a directory or file path, or a file:// URI.
+    A TARGET is a directory or file path, or a file:// URI; mail stores
+    also as mbox:///path or maildir:///path.
 
     \b
     Example:

@@ -19,6 +19,7 @@ from scanner.errors import ItemSkipped, one_line
 from scanner.extractors import registry
 from scanner.extractors.base import Blob, ExtractContext
 from scanner.model import ERROR, SCANNED, SKIPPED, Child, Finding, Item, ItemRecord, Segment
+from scanner.refine import refine
 from scanner.settings import Job
 from scanner.sniff import HEAD, sniff
 from scanner.streams import CountingReader
@@ -94,27 +95,30 @@ class ItemProcessor:
 
     # -- used by connectors --------------------------------------------------
     def scan_stream(self, stream: BinaryIO, info: ObjectInfo, name: str, deadline: float | None,
-                    depth: int = 0) -> Iterator[list[Finding] | ItemRecord]:
+                    depth: int = 0, shared: dict | None = None) -> Iterator[list[Finding] | ItemRecord]:
         """Sniff, extract and detect one object read from `stream`; yields
         findings and records, this object's record last."""
         t0 = time.monotonic()
         counter = CountingReader(stream)
         findings = 0
-        ctx = ExtractContext(self.settings, depth=depth, deadline=deadline)
+        ctx = ExtractContext(self.settings, depth=depth, deadline=deadline,
+                             shared=shared if shared is not None else {})
         try:
             head = counter.read(HEAD)
             ctype = info.content_type or sniff(head, name)
             info.content_type = ctype
+            blob = Blob(counter, head, name, info.size, ctype)
+            # Containers (ZIP, OLE) are told apart by their members.
+            ctype = info.content_type = blob.content_type = refine(blob, ctype)
             extractor_cls = registry.for_type(ctype)
             if extractor_cls is None:
                 raise ItemSkipped(unsupported_reason(ctype))
-            blob = Blob(counter, head, name, info.size, ctype)
             for ev in extractor_cls().extract(blob, ctx):
                 ctx.check()
                 if isinstance(ev, Segment):
                     findings += yield from self.detect_segment(ev, info)
                 elif isinstance(ev, Child):
-                    yield from self._scan_child(ev, info, deadline, depth + 1)
+                    yield from self._scan_child(ev, info, deadline, depth + 1, ctx.shared)
             yield from self._flush()
             reason = "; ".join(ctx.notes) or None
             yield self._record(info, SCANNED, reason, findings, counter.count, t0)
@@ -185,7 +189,7 @@ class ItemProcessor:
         return out
 
     # -- internals -----------------------------------------------------------
-    def _scan_child(self, child: Child, parent: ObjectInfo, deadline, depth):
+    def _scan_child(self, child: Child, parent: ObjectInfo, deadline, depth, shared=None):
         info = ObjectInfo(parent.source, parent.location, join_part(parent.part, child.name),
                           child.size, child.modified_at, child.content_type, child.row_key or parent.row_key)
         t0 = time.monotonic()
@@ -201,7 +205,7 @@ class ItemProcessor:
             yield self._record(info, ERROR, one_line(exc), 0, 0, t0)
             return
         try:
-            yield from self.scan_stream(stream, info, child.name.rsplit("/", 1)[-1], deadline, depth)
+            yield from self.scan_stream(stream, info, child.name.rsplit("/", 1)[-1], deadline, depth, shared)
         finally:
             try:
                 stream.close()

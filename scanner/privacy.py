@@ -13,6 +13,7 @@ import os
 import re
 import secrets
 import unicodedata
+from bisect import bisect_left
 from functools import lru_cache
 from pathlib import Path
 
@@ -136,8 +137,15 @@ def hash_key() -> bytes:
 
 
 def value_hash(entity_type: str, value: str, key: bytes | None = None) -> str:
+    return _hash(entity_type, value, key or hash_key())
+
+
+@lru_cache(maxsize=65536)
+def _hash(entity_type: str, value: str, key: bytes) -> str:
+    # Cached: the same address or number recurs across a share (and phone
+    # normalisation parses the number).
     norm = normalise(entity_type, value)
-    return hmac.new(key or hash_key(), norm.encode("utf-8"), hashlib.sha256).hexdigest()
+    return hmac.new(key, norm.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def mask(entity_type: str, value: str) -> str:
@@ -196,9 +204,6 @@ def scrub(text: str) -> str:
     return _DIGITS.sub("#", text)
 
 
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?|\S", re.UNICODE)
-
-
 def _safe_words() -> frozenset[str]:
     from scanner.safewords import SAFE_WORDS
 
@@ -218,7 +223,7 @@ def snippet(
     Only structure survives: the finding and any other detection in the window
     are replaced by their masks, every other digit by '#', e-mail-like tokens
     by a mask, and capitalised words that are not common English or context
-    words (possible names) by their initial.
+    words (possible names) by their initial. `others` must be sorted by start.
     """
     lo = max(0, start - radius)
     hi = min(len(text), end + radius)
@@ -227,10 +232,16 @@ def snippet(
         lo += 1
     while hi > end and hi < len(text) and not text[hi].isspace():
         hi -= 1
-    spans = sorted(
-        [(start, end, masked_value)]
-        + [(s, e, m) for s, e, m in others if e > lo and s < hi and (s, e) != (start, end)]
-    )
+    spans = [(start, end, masked_value)]
+    if others:
+        # Detections are short: anything overlapping [lo, hi) starts after lo - 1024.
+        i = bisect_left(others, (lo - 1024,))
+        while i < len(others) and others[i][0] < hi:
+            s, e, m = others[i]
+            if e > lo and (s, e) != (start, end):
+                spans.append((s, e, m))
+            i += 1
+        spans.sort()
     pieces, pos = [], lo
     for s, e, m in spans:
         s, e = max(s, lo), min(e, hi)
@@ -244,17 +255,13 @@ def snippet(
     return out[: 4 * radius + len(masked_value)]
 
 
+# Capitalised words (ASCII and Latin-1 capitals): possible names.
+_CAPWORD = re.compile(r"(?<![^\W_])[A-ZÀ-ÖØ-Þ][^\W\d_]*(?:['’][^\W\d_]+)?")
+
+
 def _mask_free_text(chunk: str) -> str:
-    chunk = _EMAILISH.sub(lambda m: _mask_email(m.group(0)), chunk)
-    safe = _safe_words()
-
-    def word(m: re.Match) -> str:
-        w = m.group(0)
-        if len(w) == 1 and not w.isalpha():
-            return "#" if w.isdigit() else w
-        if w[0].isupper() and w.casefold() not in safe:
-            return w[0] + "…"
-        return w
-
+    if "@" in chunk:
+        chunk = _EMAILISH.sub(lambda m: _mask_email(m.group(0)), chunk)
     chunk = _DIGITS.sub("#", chunk)
-    return _WORD.sub(word, chunk)
+    safe = _safe_words()
+    return _CAPWORD.sub(lambda m: m.group(0) if m.group(0).casefold() in safe else m.group(0)[0] + "…", chunk)

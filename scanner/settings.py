@@ -8,6 +8,11 @@ from detectors.catalog import DetectorSettings
 from scanner.model import TargetSpec
 
 DEFAULT_ITEM_TIMEOUT = 3600.0  # seconds; a 2 GB log takes ~2 minutes
+DEFAULT_MAX_ARCHIVE_SIZE = 4 << 30  # bytes uncompressed
+# Text and logs deflate 5-50x; deflate itself tops out near 1032x, which
+# only a bomb (or a file of one repeated byte) gets close to.
+DEFAULT_MAX_ARCHIVE_RATIO = 250.0
+DEFAULT_MAX_ARCHIVE_MEMBERS = 100_000
 
 
 @dataclass(frozen=True)
@@ -18,6 +23,14 @@ class ScanSettings:
     follow_symlinks: bool = False  # follow symbolic links to directories
     max_depth: int = 5  # nesting of archives and attachments
     ocr: bool = False
+    # Archive bomb limits, for one top-level item and all that is nested in it
+    # (ZIP-based documents count too): total uncompressed bytes, ratio of
+    # uncompressed to compressed bytes per member or stream, and members.
+    max_archive_size: int = DEFAULT_MAX_ARCHIVE_SIZE
+    max_archive_ratio: float = DEFAULT_MAX_ARCHIVE_RATIO
+    max_archive_members: int = DEFAULT_MAX_ARCHIVE_MEMBERS
+    max_message_size: int | None = 128 << 20  # bytes; a larger mail message is skipped (mbox, EML, Maildir)
+    max_attachment_size: int | None = 128 << 20  # bytes; a larger PST/MSG attachment is skipped
     executor: str | None = None  # "local" (the process pool) or "dask"; a scheduler implies dask
     scheduler: str | None = None  # Dask scheduler address; dask without one starts a LocalCluster
 

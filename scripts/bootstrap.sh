@@ -30,6 +30,8 @@ fi
 if ! "$PY" -c 'import ensurepip, venv' 2>/dev/null; then apt_install python3-venv; fi
 # python-magic needs libmagic; Debian minimal images may lack it.
 if ! ldconfig -p 2>/dev/null | grep -q 'libmagic\.so\.1'; then apt_install libmagic1; fi
+# libarchive-c (7z and RAR members) needs libarchive.
+if ! ldconfig -p 2>/dev/null | grep -q 'libarchive\.so\.13'; then apt_install libarchive13; fi
 
 if [ ! -x .venv/bin/python ]; then
     "$PY" -m venv .venv

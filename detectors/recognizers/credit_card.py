@@ -27,7 +27,10 @@ class PaymentCardRecognizer(PiiRecognizer):
         "ccn", "pan", "payment", "cardholder", "card number", "card no", "expiry", "exp", "cvv",
         "cvc",
     )
-    TRIGGERS = (Trigger(r"\d(?:[ -]?\d){11,18}"),)
+    # Anchored on a non-digit each side (no lookarounds in Hyperscan): one
+    # hit per number instead of one per possible end, and none inside long
+    # decimals (0.8903275579889898).
+    TRIGGERS = (Trigger(r"(?:^|[^0-9.])\d(?:[ -]?\d){11,18}(?:[^0-9]|$)"),)
     MAX_LEN = 23
 
     def validate(self, value: str) -> bool:

@@ -7,6 +7,22 @@ from __future__ import annotations
 from detectors.base import PiiRecognizer, Rule, Trigger
 from detectors.validators import ip_kind
 
+INTERNAL_SCORE = 0.3
+
+
+def _public_ipv4_trigger() -> str:
+    """IPv4 addresses outside the internal ranges, as a Hyperscan pattern
+    (no lookarounds): logs are full of 10.x and 192.168.x addresses, which
+    score below the default threshold, so they should not even wake Python."""
+    internal_first = {0, 10, 127} | set(range(224, 256))
+    special_second = {169: {254}, 172: set(range(16, 32)), 192: {168}, 100: set(range(64, 128))}
+    plain = [str(i) for i in range(1, 224) if i not in internal_first and i not in special_second]
+    alts = ["(?:" + "|".join(plain) + r")\.\d{1,3}"]
+    for first, excluded in special_second.items():
+        seconds = [str(j) for j in range(256) if j not in excluded]
+        alts.append(f"{first}\\.(?:" + "|".join(seconds) + ")")
+    return r"(?:^|[^0-9.])(?:" + "|".join(alts) + r")\.\d{1,3}\.\d{1,3}"
+
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
 _H = r"[0-9A-Fa-f]{1,4}"
 
@@ -29,10 +45,18 @@ class IpAddressRecognizer(PiiRecognizer):
     MAX_LEN = 45
     NORMALISE = "text"
 
+    def triggers(self) -> list[Trigger]:
+        if self.score_floor > INTERNAL_SCORE:
+            return [Trigger(_public_ipv4_trigger()), *self.TRIGGERS[1:]]
+        return list(self.TRIGGERS)
+
     def validate(self, value: str) -> bool:
-        return ip_kind(value) is not None
+        kind = ip_kind(value)
+        if kind == "internal" and self.score_floor > INTERNAL_SCORE:
+            return False  # could never be reported
+        return kind is not None
 
     def adjust(self, value: str, score: float, has_context: bool) -> float:
         if ip_kind(value) == "internal":
-            return min(score, 0.3)
+            return min(score, INTERNAL_SCORE)
         return score

@@ -43,10 +43,12 @@ class PhoneNumberRecognizer(PiiRecognizer):
         Trigger(r"[2-9]\d{2}\)? ?[-. ]?[2-9]\d{2}[-. ]\d{4}"),
         Trigger(r"\+[1-9]\d{0,2}[-. ]?\(?\d"),
         # Not "bare": an assigned-range 10-digit number counts without context.
-        Trigger(r"[2-9]\d{2}[2-9]\d{6}"),
+        Trigger(r"(?:^|[^0-9A-Za-z_.])\+?1?[2-9]\d{2}[2-9]\d{6}(?:[^0-9]|$)"),
     )
     MAX_LEN = 32
     NORMALISE = "phone"
+    # The bare-number trigger above covers the context-only rule.
+    CONTEXT_TRIGGERS = False
 
     def validate(self, value: str) -> bool:
         return phone_quality(value) is not None

@@ -16,7 +16,7 @@ class BankAccountRecognizer(PiiRecognizer):
         "banking", "checking", "savings", "routing", "aba", "deposit", "direct deposit",
         "beneficiary", "ach",
     )
-    TRIGGERS = (Trigger(r"\d{8,17}", bare=True),)
+    TRIGGERS = (Trigger(r"(?:^|[^0-9.])\d{8,17}(?:[^0-9]|$)", bare=True),)
     MAX_LEN = 17
 
     def validate(self, value: str) -> bool:

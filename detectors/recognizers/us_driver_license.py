@@ -22,7 +22,7 @@ class DriverLicenseRecognizer(PiiRecognizer):
     )
     TRIGGERS = (
         Trigger(r"[A-Za-z]{1,2}\d{4,14}", bare=True),
-        Trigger(r"\d{6,12}", bare=True),
+        Trigger(r"(?:^|[^0-9.])\d{6,12}(?:[^0-9]|$)", bare=True),
         Trigger(r"\d{3}-\d{3}-\d{3}", bare=True),
     )
     MAX_LEN = 16

@@ -16,7 +16,7 @@ class ItinRecognizer(PiiRecognizer):
     CONTEXT = ("itin", "itins", "individual taxpayer", "taxpayer identification", "tax id", "taxid", "tin")
     TRIGGERS = (
         Trigger(r"9\d{2}[- ]\d{2}[- ]\d{4}"),
-        Trigger(r"9\d{8}", bare=True),
+        Trigger(r"(?:^|[^0-9.])9\d{8}(?:[^0-9]|$)", bare=True),
     )
     MAX_LEN = 11
 

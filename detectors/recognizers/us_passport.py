@@ -10,5 +10,5 @@ class PassportRecognizer(PiiRecognizer):
     RULES = (Rule("passport", r"(?<![\w-])([A-Za-z]?\d{8,9})(?!\w|-\d)", 0.0, 0.6),)
     CONTEXT = ("passport", "passports", "passport no", "passport number", "passport#",
                "travel document")
-    TRIGGERS = (Trigger(r"[A-Za-z]?\d{8,9}", bare=True),)
+    TRIGGERS = (Trigger(r"(?:^|[^0-9A-Za-z_])[A-Za-z]?\d{8,9}(?:[^0-9]|$)", bare=True),)
     MAX_LEN = 10

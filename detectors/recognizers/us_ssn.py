@@ -22,7 +22,7 @@ class SsnRecognizer(PiiRecognizer):
     CONTEXT = CONTEXT
     TRIGGERS = (
         Trigger(r"\d{3}[- ]\d{2}[- ]\d{4}"),
-        Trigger(r"\d{9}", bare=True),
+        Trigger(r"(?:^|[^0-9.])\d{9}(?:[^0-9]|$)", bare=True),
     )
     MAX_LEN = 11
 

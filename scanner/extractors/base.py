@@ -34,9 +34,17 @@ class Blob:
         self.size = size
         self.content_type = content_type
         self._used = False
+        self._random: BinaryIO | None = None
+        # Parsed containers shared between type refinement and extraction
+        # (scanner.refine opens a ZIP once; the DOCX extractor reuses it).
+        self.memo: dict = {}
 
     def open(self) -> BinaryIO:
-        """The whole stream from its first byte. Call once."""
+        """The whole stream from its first byte. Call once (after
+        `seekable()`, it returns that stream again, rewound)."""
+        if self._random is not None:
+            self._random.seek(0)
+            return self._random
         if self._used:
             raise RuntimeError("Blob.open() called twice")
         self._used = True
@@ -52,13 +60,18 @@ class Blob:
         """A seekable stream: the source itself when it can seek, else the
         bytes read into memory (up to `limit`; never to a temp file, which
         would put client data on this machine's disk)."""
+        if self._random is not None:
+            self._random.seek(0)
+            return self._random
         stream = self.open()
         try:
             if stream.seekable():
+                self._random = stream
                 return stream
         except (OSError, ValueError):
             pass
-        return io.BytesIO(read_limited(stream, limit, "object"))
+        self._random = io.BytesIO(read_limited(stream, limit, "object"))
+        return self._random
 
     def read_all(self, limit: int = MAX_IN_MEMORY) -> bytes:
         return read_limited(self.open(), limit, "object")
@@ -70,6 +83,9 @@ class ExtractContext:
     depth: int = 0
     deadline: float | None = None
     notes: list[str] = field(default_factory=list)  # appended to the item's reason
+    # State shared by a top-level item and everything nested in it (archive
+    # bomb budgets); the pipeline hands the same dict to children.
+    shared: dict = field(default_factory=dict)
 
     def check(self) -> None:
         if self.deadline is not None and time.monotonic() > self.deadline:

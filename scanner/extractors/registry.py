@@ -19,6 +19,20 @@ log = logging.getLogger(__name__)
 BUILTIN = (
     "scanner.extractors.plaintext",
     "scanner.extractors.delimited",
+    "scanner.extractors.archives",
+    "scanner.extractors.pdf",
+    "scanner.extractors.ooxml",
+    "scanner.extractors.xlsx",
+    "scanner.extractors.odf",
+    "scanner.extractors.xls",
+    "scanner.extractors.legacy_office",
+    "scanner.extractors.rtf",
+    "scanner.extractors.markup",
+    "scanner.extractors.images",
+    "scanner.extractors.eml",
+    "scanner.extractors.mbox",
+    "scanner.extractors.msg",
+    "scanner.extractors.pst",
 )
 
 _BY_TYPE: dict[str, type[Extractor]] = {}
