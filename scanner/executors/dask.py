@@ -410,7 +410,8 @@ class DaskExecutor(Executor):
             return (f"worker {addr} has a different hash key (fingerprint {r['key_id']}, here "
                     f"{self._key_id}): set {privacy.HASH_KEY_ENV} there to this machine's key")
         if r["missing_env"]:
-            return f"worker {addr} lacks environment variable(s) {', '.join(r['missing_env'])}"
+            return (f"worker {addr} lacks environment variable(s) {', '.join(r['missing_env'])}: set them "
+                    "there (a password typed at a prompt is not sent to workers)")
         if r["targets"]:
             name, why = next(iter(r["targets"].items()))
             return f"worker {addr} cannot scan {name}: {why}"
