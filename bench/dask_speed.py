@@ -21,7 +21,8 @@ client's; or an existing cluster with --scheduler), and prints:
 * overhead per item against the local pool with as many workers, and per
   task (batch size 1 against the default).
 
-Numbers depend on the machine and its load; the load average is printed.
+Numbers depend on the machine and its load; the load average is printed
+before and after. On a shared machine use --repeat 3 (medians).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import argparse
 import os
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -118,6 +120,8 @@ def main() -> None:
     ap.add_argument("--separate-processes", action="store_true",
                     help="run Dask on a scheduler and workers started as processes, not a LocalCluster")
     ap.add_argument("--batch-one", action="store_true", help="also run Dask with one item per task")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="run every configuration this often, in turn, and report medians (shared machines)")
     args = ap.parse_args()
     os.environ.setdefault("PIISCOUT_HASH_KEY", "bench-key")
 
@@ -148,20 +152,24 @@ def main() -> None:
             runs.append((f"dask {where}, {n} worker(s)", n, BATCH_ITEMS))
             if args.batch_one:
                 runs.append((f"dask, {n} worker(s), 1 item/task", n, 1))
-        for i, (label, n, batch) in enumerate(runs):
-            cluster = SeparateCluster(n) if batch and args.separate_processes else None
-            if batch is None:
-                executor = LocalExecutor(n)
-            else:
-                executor = DaskExecutor(cluster.address if cluster else args.scheduler, n, batch_items=batch)
-            try:
-                r = run_once(executor, corpus, tmp / f"inv{i}")
-            finally:
-                if cluster:
-                    cluster.close()
+        samples: dict[str, list[dict]] = {label: [] for label, _, _ in runs}
+        for rep in range(args.repeat):
+            for i, (label, n, batch) in enumerate(runs):
+                cluster = SeparateCluster(n) if batch and args.separate_processes else None
+                if batch is None:
+                    executor = LocalExecutor(n)
+                else:
+                    executor = DaskExecutor(cluster.address if cluster else args.scheduler, n, batch_items=batch)
+                try:
+                    samples[label].append(run_once(executor, corpus, tmp / f"inv{rep}-{i}"))
+                finally:
+                    if cluster:
+                        cluster.close()
+        for label, _, _ in runs:
+            r = {k: statistics.median(x[k] for x in samples[label]) for k in samples[label][0]}
             results[label] = r
             print(f"{label:<32} {r['startup']:>9.1f} {r['total']:>8.1f} {r['rate']:>8.0f} "
-                  f"{r['rate'] * mb:>6.2f} {r['cpu_per_item'] * 1e3:>18.2f} {r['findings']:>8}")
+                  f"{r['rate'] * mb:>6.2f} {r['cpu_per_item'] * 1e3:>18.2f} {r['findings']:>8.0f}")
         for n in [int(x) for x in args.workers.split(",")]:
             loc = results[f"local, {n} worker(s)"]
             dsk = results[f"dask {where}, {n} worker(s)"]
@@ -172,6 +180,7 @@ def main() -> None:
             if one:
                 per_task = (1 / one["rate"] - 1 / dsk["rate"]) * n * 1e3
                 print(f"{n} worker(s): one item per task costs {per_task:+.2f} ms more per item")
+        print(f"load average after: {os.getloadavg()[0]:.1f}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
