@@ -192,6 +192,12 @@ def cli() -> None:
 @click.option("--require-encryption", is_flag=True,
               help="SMB: encrypt the whole session; refuse servers that cannot (SMB 2) [default: as the server asks].")
 @click.option("--kerberos", is_flag=True, help="SMB: log in with a Kerberos ticket (kinit) instead of a password.")
+@click.option("--executor", type=click.Choice(["local", "dask"], case_sensitive=False), default=None,
+              help="Where items are scanned: local (a process pool on this machine) or dask (a Dask "
+                   "cluster) [default: local].")
+@click.option("--scheduler", metavar="ADDRESS", default=None,
+              help="Dask scheduler to run on, e.g. tcp://10.0.0.5:8786 (implies --executor dask; --workers N "
+                   "then waits for N workers). --executor dask without it starts a local cluster.")
 @logging_options
 def scan(targets, inventory, entities, min_score, ner, workers, excludes, max_file_size, item_timeout,
          follow_symlinks, verbose, quiet, log_file, log_format, **extra):

@@ -93,12 +93,22 @@ def run_scan(req: ScanRequest, executor=None) -> ScanSummary:
         conn = connector_for(spec)(spec, req.settings)
         conn.check()
         connectors.append(conn)
+    job = Job(targets=tuple(req.targets), settings=req.settings, detectors=req.detectors)
+    if executor is None:
+        from scanner.executors.factory import create_executor
+
+        executor = create_executor(req.settings, req.workers)
+    executor.check(job)  # a cluster is reachable and its workers can run the job
 
     root = Path(req.inventory)
     from scanner.inventory.writer import ensure_dir
 
     ensure_dir(root)
-    lock = InventoryLock(root).acquire()
+    try:
+        lock = InventoryLock(root).acquire()
+    except BaseException:
+        executor.close()
+        raise
     stop = _StopFlag()
     old_handlers = {}
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -116,11 +126,6 @@ def run_scan(req: ScanRequest, executor=None) -> ScanSummary:
         baseline = Baseline.build(root, req.targets, fingerprints, key_id) if req.incremental else None
         writer = InventoryWriter(root, scan_id)
         counts = _Counts()
-        job = Job(targets=tuple(req.targets), settings=req.settings, detectors=req.detectors)
-        if executor is None:
-            from scanner.executors.local import LocalExecutor
-
-            executor = LocalExecutor(req.workers)
         log.info("scan %s started: %d target(s), executor %s", scan_id, len(req.targets), executor.name)
         # Item.fingerprint of items in flight, for their own items row.
         pending: dict[tuple[str, str], str] = {}
@@ -246,6 +251,7 @@ def run_scan(req: ScanRequest, executor=None) -> ScanSummary:
     finally:
         for sig, h in old_handlers.items():
             signal.signal(sig, h)
+        executor.close()
         lock.release()
 
 

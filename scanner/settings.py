@@ -31,6 +31,8 @@ class ScanSettings:
     max_archive_members: int = DEFAULT_MAX_ARCHIVE_MEMBERS
     max_message_size: int | None = 128 << 20  # bytes; a larger mail message is skipped (mbox, EML, Maildir)
     max_attachment_size: int | None = 128 << 20  # bytes; a larger PST/MSG attachment is skipped
+    executor: str | None = None  # "local" (the process pool) or "dask"; a scheduler implies dask
+    scheduler: str | None = None  # Dask scheduler address; dask without one starts a LocalCluster
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,14 @@ class Executor(ABC):
     def run(self, job: Job, units: Iterable[Item], sink: Sink, should_stop: Callable[[], bool]) -> bool:
         """Run every unit; return False if stopped early (should_stop)."""
 
+    def check(self, job: Job) -> None:
+        """Raise PiiscoutError if this executor cannot run the job (a cluster
+        that is unreachable or misconfigured). Called before the inventory is
+        touched; the default has nothing to check."""
+
+    def close(self) -> None:
+        """Release what check() or run() acquired; safe to call twice."""
+
 
 def failed_record(item: Item, reason: str, status: str = ERROR) -> ItemRecord:
     return ItemRecord(
@@ -41,11 +49,11 @@ class WorkerRuntime:
 
     _current: "WorkerRuntime | None" = None
 
-    def __init__(self, job: Job):
+    def __init__(self, job: Job, engine=None):
         from scanner.pipeline import ItemProcessor
 
         self.job = job
-        self.processor = ItemProcessor(job)
+        self.processor = ItemProcessor(job, engine)  # engine: reuse one built for the same detectors
 
     @classmethod
     def get(cls, job: Job) -> "WorkerRuntime":
