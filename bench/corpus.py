@@ -146,7 +146,7 @@ def _not_luhn(r: random.Random) -> str:
 
 def csv_file(p: Planter, size: int) -> str:
     r = p.rnd
-    if r.random() < 0.1:
+    if r.random() < 0.02:  # now and then a customer export
         rows, total = ["id,name,email,phone,ssn,balance"], 0
         while total < size:
             row = (f"{r.randint(1, 10 ** 6)},{p.person()},{p.email()},{p.phone()},"

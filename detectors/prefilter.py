@@ -40,6 +40,8 @@ class NullPrefilter:
 def _to_bytes_pattern(regex: str) -> bytes:
     """Hyperscan works on bytes: write non-ASCII characters of a pattern as
     their UTF-8 byte sequence."""
+    if regex.isascii():
+        return regex.encode("ascii")
     out = []
     i = 0
     while i < len(regex):
@@ -108,9 +110,9 @@ class HyperscanPrefilter:
 
 
 def _cache_dir():
-    from platformdirs import user_cache_dir
+    from scanner.cachedir import cache_dir
 
-    return os.environ.get("PIISCOUT_CACHE_DIR") or user_cache_dir("piiscout")
+    return str(cache_dir())
 
 
 def _cpu_flags() -> str:

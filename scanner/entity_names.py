@@ -27,12 +27,9 @@ CACHE_ENV = "PIISCOUT_CACHE_DIR"
 
 
 def _cache_file() -> Path:
-    base = os.environ.get(CACHE_ENV)
-    if not base:
-        from platformdirs import user_cache_dir
+    from scanner.cachedir import cache_dir
 
-        base = user_cache_dir("piiscout")
-    return Path(base) / "entity-names.json"
+    return cache_dir() / "entity-names.json"
 
 
 def _key() -> str:

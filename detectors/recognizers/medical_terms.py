@@ -229,6 +229,17 @@ class MedicalTermRecognizer(PiiRecognizer):
         return results
 
     def triggers(self) -> list[Trigger]:
+        # Tens of thousands of patterns: built once, then read from the cache.
+        import sys
+
+        from scanner.cachedir import marshalled, source_stamp
+
+        key = f"{self.ENTITY}\n{self._vocab.cache_key}\n{source_stamp(sys.modules[__name__])}"
+        rows = marshalled("medical-triggers", key,
+                          lambda: [(t.regex, t.caseless, t.bare) for t in self._build_triggers()])
+        return [Trigger(regex, caseless=c, bare=b) for regex, c, b in rows]
+
+    def _build_triggers(self) -> list[Trigger]:
         out = []
         for anchor, weak_only in sorted(self._vocab.anchors[self.ENTITY].items()):
             out.append(Trigger(anchor_regex(anchor), caseless=True, bare=weak_only))

@@ -114,6 +114,18 @@ class LocalExecutor(Executor):
         method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
         ctx = mp.get_context(method)
         limit = job.settings.item_timeout
+        if method == "fork":
+            # Build the analyzer once, here, and let every worker inherit it:
+            # start-up is paid once instead of per worker (the CPU of a 2-core
+            # machine is better spent scanning), a replaced worker is ready at
+            # once, and the vocabularies and models share memory pages.
+            try:
+                WorkerRuntime.get(job)
+            except Exception as exc:  # noqa: BLE001
+                raise PiiscoutError(f"cannot build the detectors: {one_line(exc)}") from None
+            import gc
+
+            gc.freeze()  # keep the inherited objects' pages shared after fork
         workers = [_Worker(ctx, job, i) for i in range(self.workers)]
         next_index = self.workers
         source = iter(units)
