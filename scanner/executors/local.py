@@ -27,7 +27,16 @@ from scanner.settings import Job
 
 log = logging.getLogger(__name__)
 
-PREFETCH = 2  # units queued per worker: one running, one waiting
+# Units queued per worker: two (one running, one waiting); small files go in
+# batches of up to PREFETCH_ITEMS (a pipe round trip per small file costs
+# more than scanning it). Anything larger, or of unknown size, keeps the
+# queue short so that a slow item never holds many others hostage.
+PREFETCH = 2
+PREFETCH_ITEMS = 32
+SMALL_ITEM = 64 << 10
+# A worker sends an item's results in one message, or in parts of about
+# this many findings when an item (a huge log) has more.
+STREAM_FINDINGS = 5000
 KILL_GRACE = 30.0  # seconds past the item time limit before a worker is killed
 STOP_GRACE = 10.0  # seconds in-flight items get to finish after a stop request
 
@@ -68,11 +77,16 @@ def _worker_main(job: Job, conn, index: int, parent_pid: int | None = None) -> N
             break
         if msg is None:
             break
-        uid, item = msg
-        conn.send(("start", uid))
-        for out in rt.process(item):
-            conn.send(("out", uid, out))
-        conn.send(("done", uid))
+        for uid, item in msg:  # items run in the order sent: the parent relies on it
+            pending, found = [], 0
+            for out in rt.process(item):
+                pending.append(out)
+                if isinstance(out, list):
+                    found += len(out)
+                if found >= STREAM_FINDINGS:
+                    conn.send(("out", uid, pending))
+                    pending, found = [], 0
+            conn.send(("done", uid, pending))
     rt.close()
 
 
@@ -85,11 +99,15 @@ class _Worker:
         child.close()
         self.conn = parent
         self.index = index
-        self.queue: deque[int] = deque()  # unit ids sent, in order
-        self.running: int | None = None
-        self.started_at = 0.0
+        self.queue: deque[int] = deque()  # unit ids sent, in order; the first is running
+        self.all_small = True  # every unit in the queue is a small file
+        self.started_at = 0.0  # when the first unit of the queue started
         self.ready = False
         self.closing = False
+
+    @property
+    def running(self) -> int | None:
+        return self.queue[0] if self.queue else None
 
     def kill(self) -> None:
         try:
@@ -133,6 +151,7 @@ class LocalExecutor(Executor):
         retry: deque[int] = deque()
         items: dict[int, Item] = {}
         uid_seq = 0
+        nxt: int | None = None  # a unit taken from the listing, not yet handed out
         stopping_since: float | None = None
         try:
             while True:
@@ -141,28 +160,45 @@ class LocalExecutor(Executor):
                     stopping_since = time.monotonic()
                     log.info("stopping: no new items; waiting up to %.0fs for items in progress", STOP_GRACE)
                     retry.clear()
+                    nxt = None
                 # Hand out work.
                 if not stop:
                     for w in workers:
-                        while w.ready and not w.closing and len(w.queue) < PREFETCH:
-                            if retry:
-                                uid = retry.popleft()
-                            elif not exhausted:
-                                try:
-                                    item = next(source)
-                                except StopIteration:
-                                    exhausted = True
+                        if not w.ready or w.closing:
+                            continue
+                        batch = []
+                        while True:
+                            if nxt is None:
+                                if retry:
+                                    nxt = retry.popleft()
+                                elif not exhausted:
+                                    try:
+                                        item = next(source)
+                                    except StopIteration:
+                                        exhausted = True
+                                        break
+                                    uid_seq += 1
+                                    nxt = uid_seq
+                                    items[nxt] = item
+                                else:
                                     break
-                                uid_seq += 1
-                                uid = uid_seq
-                                items[uid] = item
-                            else:
+                            size = items[nxt].size
+                            small = size is not None and size <= SMALL_ITEM
+                            if len(w.queue) >= PREFETCH and not (
+                                    small and w.all_small and len(w.queue) < PREFETCH_ITEMS):
                                 break
-                            w.conn.send((uid, items[uid]))
+                            uid, nxt = nxt, None
+                            if not w.queue:
+                                w.started_at = time.monotonic()
+                                w.all_small = True
                             w.queue.append(uid)
+                            w.all_small = w.all_small and small
+                            batch.append((uid, items[uid]))
+                        if batch:
+                            w.conn.send(batch)
                 # Done?
                 busy = any(w.queue for w in workers)
-                if not busy and (stop or (exhausted and not retry)):
+                if not busy and (stop or (exhausted and not retry and nxt is None)):
                     break
                 if stop and time.monotonic() - stopping_since > STOP_GRACE:
                     for w in workers:
@@ -191,25 +227,22 @@ class LocalExecutor(Executor):
                 now = time.monotonic()
                 for w in workers:
                     if w.running is not None and limit and now - w.started_at > limit + KILL_GRACE:
-                        item = items.pop(w.running)
+                        item = items.pop(w.queue.popleft())
                         log.warning("item over its time limit, stopping its worker: %s", item.location)
                         sink("record", failed_record(item, f"time limit of {limit:g}s exceeded (worker stopped)"))
                         sink("done", item)
-                        w.queue.popleft()
-                        w.running = None
+                        w.closing = True  # the rest of its queue never started: retried elsewhere
                         dead.append(w)
                 for w in set(dead):
                     workers.remove(w)
                     code = w.proc.exitcode
                     w.kill()
-                    if w.running is not None and w.running in items:
-                        item = items.pop(w.running)
+                    if w.queue and w.queue[0] in items and not w.closing:
+                        item = items.pop(w.queue.popleft())
                         why = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
                         log.warning("worker died while scanning an item (%s): %s", why, item.location)
                         sink("record", failed_record(item, f"worker process died ({why})"))
                         sink("done", item)
-                        if w.queue and w.queue[0] == w.running:
-                            w.queue.popleft()
                     retry.extend(u for u in w.queue if u in items)
                     if not stop:
                         workers.append(_Worker(ctx, job, next_index))
@@ -236,17 +269,14 @@ class LocalExecutor(Executor):
             while w.conn.poll(0):
                 msg = w.conn.recv()
                 kind = msg[0]
-                if kind == "out":
-                    out = msg[2]
-                    sink("findings" if isinstance(out, list) else "record", out)
-                elif kind == "start":
-                    w.running = msg[1]
-                    w.started_at = time.monotonic()
-                elif kind == "done":
+                if kind in ("out", "done"):
+                    for out in msg[2]:
+                        sink("findings" if isinstance(out, list) else "record", out)
+                if kind == "done":
                     uid = msg[1]
                     if w.queue and w.queue[0] == uid:
                         w.queue.popleft()
-                    w.running = None
+                        w.started_at = time.monotonic()  # the next one starts now
                     sink("done", items.pop(uid, None))
                     if self.on_progress:
                         self.on_progress()

@@ -76,7 +76,9 @@ def tree(tmp_path):
     truth = make_tree(root, files=6)
     for i in range(4):  # listed after the quick files (depth-first, by name)
         (root / "zz" / f"slow_{i}.slow").parent.mkdir(exist_ok=True)
-        (root / "zz" / f"slow_{i}.slow").write_text(f"SSN 234-56-78{i:02d}\n")
+        # Over the executor's small-file size: handed out one at a time (small
+        # files go in batches), so each worker gets a slow item of its own.
+        (root / "zz" / f"slow_{i}.slow").write_text(f"SSN 234-56-78{i:02d}\n" + " " * (80 << 10) + "\n")
     return root, truth
 
 
