@@ -490,6 +490,8 @@ def detectors(fmt, rules_files, config):
 
     from detectors.describe import describe
 
+    logging.getLogger("piiscout.plugins").setLevel(logging.ERROR)  # failed plugins are listed below
+    logging.getLogger("piiscout.rules").setLevel(logging.ERROR)  # the notes say which rules are slow
     custom = _custom_from(tuple(rules_files), config) if (rules_files or config) else None
     rows = describe(custom)
     if fmt == "json":
@@ -568,6 +570,7 @@ def plugins(fmt, rules_files, config):
     from scanner import plugins as plug
 
     logging.getLogger("piiscout.plugins").setLevel(logging.ERROR)  # listed below instead
+    logging.getLogger("piiscout.rules").setLevel(logging.ERROR)
     rows = [p.as_dict() for p in plug.all_plugins()]
     custom = _custom_from(tuple(rules_files), config) if (rules_files or config) else None
     rule_rows = [{"entity_type": r.entity, "patterns": len(r.patterns), "score": r.score,
