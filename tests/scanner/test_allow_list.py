@@ -1,0 +1,150 @@
+"""Allow lists: listed values (plain or as `piiscout hash` HMACs) are never
+reported in any format, every suppression is counted (summary line, scans
+table), and neither the inventory nor the messages hold the values."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from scanner import privacy
+from tests.conftest import TEST_KEY, all_strings, run_piiscout
+
+TEXT = """\
+Test cards: 4111 1111 1111 1111, 4111-1111-1111-1111, 4111111111111111.
+Real card: 5555 5555 5555 4444
+SSN: 536-22-1934 / SSN 536 22 1934 / ssn=536221934
+Other SSN: 536-22-1999
+Switchboard: (212) 555-0100, +1 212 555 0100, 212.555.0100
+Mail demo@example.com and DEMO@Example.com, real jane.roe@example.org
+"""
+
+
+def _table(inv: Path, name: str):
+    return pq.read_table(sorted((inv / name).glob("*.parquet"))[-1]).to_pylist()
+
+
+def _hash(value: str, *args: str) -> str:
+    proc = run_piiscout("hash", *args, input_text=value + "\n")
+    assert proc.returncode == 0, proc.stderr
+    assert value not in proc.stdout + proc.stderr
+    (line,) = proc.stdout.split()
+    return line
+
+
+def test_hash_command_matches_value_hash():
+    key = TEST_KEY.encode()
+    assert _hash("4111 1111 1111 1111") == "hmac:" + privacy.value_hash("CREDIT_CARD", "4111-1111-1111-1111", key)
+    assert _hash("+1 212 555 0100", "--entity", "PHONE_NUMBER") == \
+        "hmac:" + privacy.value_hash("PHONE_NUMBER", "(212) 555-0100", key)
+    assert _hash("Demo@Example.com", "--kind", "email") == \
+        "hmac:" + privacy.value_hash("EMAIL_ADDRESS", "demo@example.com", key)
+    proc = run_piiscout("hash", "--value", "078-05-1120")
+    assert proc.returncode == 0 and "shell history" in proc.stderr
+    assert proc.stdout.strip() == "hmac:" + privacy.value_hash("US_SSN", "078051120", key)
+    assert run_piiscout("hash", "--entity", "NO_SUCH_THING", input_text="x\n").returncode == 2
+
+
+def test_allow_listed_values_disappear_in_every_format(tmp_path):
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "demo.txt").write_text(TEXT)
+    card_hash = _hash("4111-1111-1111-1111")
+    phone_hash = _hash("212 555 0100", "--entity", "PHONE_NUMBER")
+    config = tmp_path / "scans.toml"
+    config.write_text(textwrap.dedent(f"""
+        inventory = "inv"
+        [targets.demo]
+        url = "share"
+
+        [allow]
+        values = ["{card_hash}", "demo@example.com"]
+        patterns = ['^536-?22-?19\\d\\d$']   # raw or normalised
+
+        [allow.US_SSN]
+        values = ["536-22-1934"]
+
+        [allow.PHONE_NUMBER]
+        values = ["{phone_hash}"]
+    """))
+    proc = run_piiscout("scan", "--config", str(config))
+    assert proc.returncode == 0, proc.stderr
+    inv = tmp_path / "inv"
+    findings = _table(inv, "findings")
+    got = sorted((f["entity_type"], f["masked_value"]) for f in findings)
+    assert got == [("CREDIT_CARD", "**** **** **** 4444"), ("EMAIL_ADDRESS", "j***@example.org")], got
+    # 3 cards + 4 SSNs (3 listed, 1 by pattern) + 3 phone numbers + 2 addresses.
+    assert "suppressed by allow list: 12" in proc.stdout
+    scan = _table(inv, "scans")[0]
+    assert scan["suppressed"] == 12 and scan["findings"] == 2
+    opts = json.loads(scan["options"])
+    assert opts["allow_list_entries"] > 0
+    strings = "\n".join(all_strings(inv))
+    for raw in ("536-22-1934", "536221934", "4111111111111111", "demo@example.com", "5550100"):
+        assert raw not in strings
+
+
+def test_without_allow_list_the_values_are_found(tmp_path):
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "demo.txt").write_text(TEXT)
+    proc = run_piiscout("scan", str(share), "-i", str(tmp_path / "inv"))
+    assert proc.returncode == 0, proc.stderr
+    assert "suppressed" not in proc.stdout
+    assert len(_table(tmp_path / "inv", "findings")) == 14
+    assert _table(tmp_path / "inv", "scans")[0]["suppressed"] == 0
+
+
+def test_rules_file_errors_exit_2_naming_the_rule(tmp_path):
+    share = tmp_path / "share"
+    share.mkdir()
+    rules = tmp_path / "rules.toml"
+    rules.write_text("[rules.EMPLOYEE_ID]\npattern = 'EMP-(\\d{6}'\n[rules.OK]\npattern='X\\d+'\n"
+                     "validator = 'stdnum:zz.none'\n")
+    proc = run_piiscout("scan", str(share), "-i", str(tmp_path / "inv"), "--rules", str(rules))
+    assert proc.returncode == 2
+    assert "[rules.EMPLOYEE_ID]: pattern is not a valid regular expression" in proc.stderr
+    assert "[rules.OK]: unknown validator 'stdnum:zz.none'" in proc.stderr
+    assert not (tmp_path / "inv").exists()
+    # The same tables in a config file: one line each, naming file and rule.
+    config = tmp_path / "scans.toml"
+    config.write_text(textwrap.dedent("""
+        [targets.a]
+        url = "share"
+        [rules.BAD_ONE]
+        pattern = '[a-'
+        [allow]
+        values = ["hmac:536-22-1934"]
+    """))
+    proc = run_piiscout("scan", "--config", str(config))
+    assert proc.returncode == 2
+    assert f"{config}: [rules.BAD_ONE]: pattern is not a valid regular expression" in proc.stderr
+    assert "hmac: must be followed by 64 hex digits" in proc.stderr
+    assert "536" not in proc.stderr
+
+
+def test_custom_rule_scan_and_listing(tmp_path):
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "hr.csv").write_text("name,steuer_id\nA,36574261809\nB,36574261808\n")
+    rules = tmp_path / "rules.toml"
+    rules.write_text(textwrap.dedent(r"""
+        [rules.DE_TAX_ID]
+        pattern = '\b\d{11}\b'
+        score = 0.4
+        context = ["steuer id", "idnr"]
+        validator = "stdnum:de.idnr"
+    """))
+    proc = run_piiscout("scan", str(share), "-i", str(tmp_path / "inv"), "--rules", str(rules))
+    assert proc.returncode == 0, proc.stderr
+    findings = _table(tmp_path / "inv", "findings")
+    assert [(f["entity_type"], f["masked_value"], f["detector"]) for f in findings] == \
+        [("DE_TAX_ID", "*******1809", "CustomRule_DeTaxId")]
+    assert findings[0]["score"] == 0.7  # the column header is context
+    det = run_piiscout("detectors", "--rules", str(rules))
+    assert det.returncode == 0 and "DE_TAX_ID" in det.stdout and "stdnum:de.idnr" in det.stdout
+    plug = run_piiscout("plugins", "--rules", str(rules), "--format", "json")
+    assert json.loads(plug.stdout)["custom_rules"][0]["prefilter"] == "hyperscan"
