@@ -114,3 +114,16 @@ def test_without_the_plugins_the_scheme_is_unknown(tmp_path):
     proc = run_piiscout("scan", "notes:///nowhere.json", "-i", str(tmp_path / "inv"))
     assert proc.returncode == 2
     assert "unsupported target scheme notes://" in proc.stderr
+
+
+def test_docs_show_the_example_package_as_it_is():
+    """docs/plugins.md quotes the example package's files: they must not drift."""
+    import re
+
+    from tests.conftest import ROOT
+
+    doc = (ROOT / "docs" / "plugins.md").read_text()
+    blocks = re.findall(r"<!-- file: (\S+) -->\n```\w*\n(.*?)```\n", doc, re.S)
+    assert len(blocks) == 4
+    for rel, text in blocks:
+        assert (ROOT / rel).read_text() == text, f"docs/plugins.md is out of date for {rel}"
