@@ -378,6 +378,23 @@ def load_rules_file(path: str | Path) -> tuple[RawCustomisation, list[str]]:
     return out, problems
 
 
+def rule_names(files, base: Path | None = None) -> tuple[str, ...]:
+    """The entity types of the rules in `files`, read leniently (problems are
+    reported when the files are loaded for real)."""
+    out: list[str] = []
+    for f in files:
+        path = Path(f).expanduser()
+        if base is not None and not path.is_absolute() and not path.exists():
+            path = base / path
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            continue
+        if isinstance(data.get("rules"), dict):
+            out += [str(k).strip().upper() for k in data["rules"]]
+    return tuple(out)
+
+
 class RulesError(UsageError):
     def __init__(self, problems: list[str]):
         self.problems = problems

@@ -245,9 +245,11 @@ def load_config(path: str | os.PathLike, ctx: click.Context, build: Callable[[Ta
         from scanner.cli import parse_entities
 
         try:
+            from detectors.rules import rule_names
+
             custom = data.get("rules") if isinstance(data.get("rules"), dict) else {}
-            parse_entities(tuple(defaults["entities"]), bool(defaults.get("ner")),
-                           tuple(str(k).upper() for k in custom))
+            names = tuple(str(k).upper() for k in custom) + rule_names(defaults.get("rules_file") or (), base)
+            parse_entities(tuple(defaults["entities"]), bool(defaults.get("ner")), names)
         except click.BadParameter as e:
             problem("(top level)", "entities", e.message)
             del defaults["entities"]

@@ -169,7 +169,14 @@ def loaded_plugins() -> list[PluginInfo]:
 
 def report_failures() -> None:
     """Log every plugin that failed or was shadowed (once per process)."""
-    for info in all_plugins():
+    infos = all_plugins()
+    for name in sorted(_PREFERRED):
+        if not any(name in (i.name.lower(), (i.dist or "").lower()) for i in infos):
+            key = ("", name, "prefer")
+            if key not in _WARNED:
+                _WARNED.add(key)
+                log.warning("--prefer-plugin %s: no installed plugin has that name (see `piiscout plugins`)", name)
+    for info in infos:
         if info.status == FAILED:
             warn_once(info, "failed to load", info.error or "")
         elif info.status == SHADOWED:
