@@ -72,6 +72,11 @@ def result_fingerprint(spec: TargetSpec, settings, detectors) -> str:
     det = asdict(detectors) if hasattr(detectors, "__dataclass_fields__") else dict(detectors)
     if "entities" in det:
         det["entities"] = sorted(det["entities"])
+    # Custom rules, allow list and preferred plugins change results; left
+    # out when unused, so fingerprints of scans without them stay as they were.
+    for k in ("custom", "prefer_plugins"):
+        if k in det and not det[k]:
+            del det[k]
     data = {
         "version": __version__,
         "scheme": spec.scheme,
