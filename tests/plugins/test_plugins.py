@@ -29,6 +29,7 @@ def test_plugins_lists_loaded_and_failed(plugin_env):
     assert notes["dist"] == "piiscout-example-plugin"
     assert rows[("piiscout.extractors", "pcard")]["provides"] == ["application/x-pcard"]
     assert rows[("piiscout.recognizers", "employee_id")]["provides"] == ["EMPLOYEE_ID"]
+    assert rows[("piiscout.recognizers", "raising")]["status"] == "loaded"
     broken = rows[("piiscout.recognizers", "broken_import")]
     assert broken["status"] == "failed"
     assert "piiscout_no_such_dependency" in broken["error"]
@@ -58,17 +59,22 @@ def tree(tmp_path) -> Path:
     (root / "x.boom").write_text("anything\n")
     # Built-in extractor, plugin recognizer.
     (root / "hr.txt").write_text("Employee EMP-123456 joined; order EMP-99 is not one.\n")
+    # A recognizer plugin that raises on this text: the item is an error, findings of the others kept.
+    (root / "explode.txt").write_text("explode! SSN 536-22-1937\n")
     export = tmp_path / "notes.json"
     export.write_text(json.dumps({"notes": [
         {"id": "n1", "title": "HR", "body": "employee EMP-654321, SSN 536-22-1936", "updated": 1700000000},
         {"id": "n2", "title": "Shopping", "body": "milk, eggs", "updated": 1700000001},
     ]}))
+    # Not a notes export: the connector plugin's listing raises.
+    (tmp_path / "bad-notes.json").write_text(json.dumps({"something": "else"}))
     return root
 
 
 def test_scan_with_plugin_connector_extractor_and_recognizer(plugin_env, tree, tmp_path):
     inv = tmp_path / "inv"
-    proc = run_piiscout("scan", str(tree), f"notes://{tmp_path / 'notes.json'}", "-i", str(inv), env=plugin_env)
+    proc = run_piiscout("scan", str(tree), f"notes://{tmp_path / 'notes.json'}",
+                        f"notes://{tmp_path / 'bad-notes.json'}", "-i", str(inv), env=plugin_env)
     # The broken extractor makes one item an error (exit 1); the scan completes.
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert " complete: " in proc.stdout
@@ -82,9 +88,15 @@ def test_scan_with_plugin_connector_extractor_and_recognizer(plugin_env, tree, t
     assert items[("jane.pcard", "")]["content_type"] == "application/x-pcard"
     assert items[("card-no-ext", "")]["content_type"] == "application/x-pcard"
     assert items[("jane.pcard", "")]["status"] == "scanned"
-    notes = [r for r in items.values() if r["source"] == "notes"]
+    notes = [r for r in items.values() if r["source"] == "notes" and "#" in r["location"]]
     assert sorted(r["location"].rsplit("#", 1)[1] for r in notes) == ["n1", "n2"]
     assert all(r["status"] == "scanned" for r in notes)
+    bad = items[("bad-notes.json", "")]
+    assert bad["status"] == "error" and bad["reason"].startswith("plugin notes: listing raised: ")
+    exploded = items[("explode.txt", "")]
+    assert exploded["status"] == "error"
+    assert "plugin raising: recognizer RaisingRecognizer raised: RuntimeError" in exploded["reason"]
+    assert items[("hr.txt", "")]["status"] == "scanned"
 
     findings = _table(inv, "findings")
     by = {}
@@ -98,6 +110,7 @@ def test_scan_with_plugin_connector_extractor_and_recognizer(plugin_env, tree, t
     assert by[("jane.pcard", "US_SSN")][0]["score"] >= 0.9
     assert by[("jane.pcard", "EMPLOYEE_ID")][0]["score"] >= 0.85
     assert ("card-no-ext", "US_SSN") in by
+    assert ("explode.txt", "US_SSN") in by  # the other recognizers' findings are kept
     # Built-in extractor, plugin recognizer; EMP-99 is not an ID.
     assert len(by[("hr.txt", "EMPLOYEE_ID")]) == 1
     assert by[("hr.txt", "EMPLOYEE_ID")][0]["masked_value"].endswith("3456")

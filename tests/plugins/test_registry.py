@@ -60,3 +60,29 @@ def test_rejected_plugin_object():
     info = plugins.PluginInfo(group="piiscout.connectors", name="bad", module="x:bad")
     with pytest.raises(TypeError):
         connectors._register_plugin(object, info)
+
+
+def test_recognizer_plugin_replaces_a_builtin_only_when_preferred():
+    from presidio_analyzer import Pattern, PatternRecognizer
+
+    from detectors import catalog
+    from detectors.engine import DetectionEngine
+    from scanner.model import Segment
+
+    rec = PatternRecognizer(supported_entity="US_SSN", name="OtherSsn",
+                            patterns=[Pattern("ssn", r"\bSSN#\d{9}\b", 0.9)])
+    info = plugins.PluginInfo(group="piiscout.recognizers", name="otherssn", module="x:OtherSsn")
+    before = list(catalog._PLUGINS)
+    try:
+        assert catalog._register_plugin(rec, info) == ["US_SSN"]
+        assert info.status == plugins.SHADOWED
+        names = [r.name for r in catalog.build_recognizers(("US_SSN",))]
+        assert "SsnRecognizer" in names and "OtherSsn" not in names
+        plugins.set_preferred(["otherssn"])
+        names = [r.name for r in catalog.build_recognizers(("US_SSN",))]
+        assert names == ["OtherSsn"]
+        engine = DetectionEngine(catalog.DetectorSettings(entities=("US_SSN",), prefer_plugins=("otherssn",)))
+        res = engine.detect(Segment("id SSN#536221934 and SSN 536-22-1934"))
+        assert [(r.recognition_metadata["recognizer_name"], r.score) for r in res] == [("OtherSsn", 0.9)]
+    finally:
+        catalog._PLUGINS[:] = before
