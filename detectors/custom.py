@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Sequence
 
 from detectors.base import PiiRecognizer, Rule, Trigger
-from detectors.rules import AllowList, CustomRule, Customisation
+from detectors.rules import RE_FLAGS, AllowList, CustomRule, Customisation, trigger_regex
 from detectors import validators
 
 log = logging.getLogger("piiscout.rules")
@@ -68,7 +68,7 @@ def rule_class(rule: CustomRule, extra: Sequence[str] = (), deny: Sequence[str] 
     from scanner import privacy
 
     privacy.register_entity(rule.entity, rule.normalise, rule.mask)
-    flags = re.MULTILINE | (re.IGNORECASE if rule.ignore_case else 0)
+    flags = RE_FLAGS | (re.IGNORECASE if rule.ignore_case else 0)
     rules = tuple(Rule(f"{rule.entity.lower()}_{i}", p, rule.score, rule.context_score, flags)
                   for i, p in enumerate(rule.patterns, 1))
     check = _validator(rule.validator)
@@ -83,7 +83,7 @@ def rule_class(rule: CustomRule, extra: Sequence[str] = (), deny: Sequence[str] 
         "RULES": rules,
         "CONTEXT": tuple(dict.fromkeys(tuple(rule.context) + tuple(extra))),
         "NEGATIVE_CONTEXT": tuple(dict.fromkeys(tuple(rule.negative_context) + tuple(deny))),
-        "TRIGGERS": tuple(Trigger(p, caseless=rule.ignore_case) for p in rule.patterns) if fast else (),
+        "TRIGGERS": tuple(Trigger(trigger_regex(p), caseless=rule.ignore_case) for p in rule.patterns) if fast else (),
         "CONTEXT_TRIGGERS": fast,
         "MAX_LEN": rule.max_length,
         "NORMALISE": rule.normalise,

@@ -48,6 +48,10 @@ MASKS = ("tail", "initials", "email", "full")
 NORMALISE = ("identifier", "text", "email", "phone")
 ENTITY_NAME = re.compile(r"^[A-Z][A-Z0-9_]{1,63}$")
 HMAC_PREFIX = "hmac:"
+# How rule patterns are compiled: `^`/`$` at line ends (as in the Hyperscan
+# prefilter, which is multi-line), and ASCII classes (`\d`, `\w`, `\b`), as
+# Hyperscan reads them, so the prefilter finds every match Python would.
+RE_FLAGS = re.MULTILINE | re.ASCII
 SECTIONS = ("rules", "allow", "context")
 RULE_KEYS = frozenset({"pattern", "patterns", "score", "context_score", "context", "validator", "mask",
                        "normalise", "normalize", "ignore_case", "max_length", "negative_context",
@@ -150,6 +154,12 @@ def check_validator(name: str) -> None:
     raise ValueError(f"unknown validator {name!r} (choose from {', '.join(VALIDATORS)}, stdnum:<module>)")
 
 
+def trigger_regex(pattern: str) -> str:
+    """A rule's pattern as a Hyperscan trigger: Python's `{,n}` is spelled
+    `{0,n}` (PCRE would read `{,n}` as literal text)."""
+    return re.sub(r"(?<!\\)\{,(\d+)\}", r"{0,\1}", pattern)
+
+
 def hyperscan_problem(pattern: str, ignore_case: bool) -> str | None:
     """Why Hyperscan cannot compile `pattern` as a prefilter trigger, or None
     (also None when Hyperscan is not installed: there is no prefilter)."""
@@ -162,7 +172,7 @@ def hyperscan_problem(pattern: str, ignore_case: bool) -> str | None:
     flags = hyperscan.HS_FLAG_MULTILINE | (hyperscan.HS_FLAG_CASELESS if ignore_case else 0)
     try:
         db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-        db.compile(expressions=[_to_bytes_pattern(pattern)], ids=[0], flags=[flags])
+        db.compile(expressions=[_to_bytes_pattern(trigger_regex(pattern))], ids=[0], flags=[flags])
     except Exception as exc:  # noqa: BLE001 - hyperscan.error and friends
         msg = str(exc).strip() or type(exc).__name__
         return msg.splitlines()[0][:160]
@@ -189,7 +199,7 @@ def parse_rule(name: str, table: Any, origin: str = "") -> CustomRule:
     ignore_case = table.get("ignore_case", False)
     if not isinstance(ignore_case, bool):
         raise ValueError("ignore_case: expected true or false")
-    flags = re.MULTILINE | (re.IGNORECASE if ignore_case else 0)
+    flags = RE_FLAGS | (re.IGNORECASE if ignore_case else 0)
     slow = []
     for i, p in enumerate(pats, 1):
         where = f"pattern {i}" if len(pats) > 1 else "pattern"
@@ -420,10 +430,14 @@ def build(raw: RawCustomisation, key: bytes | None = None) -> Customisation:
                 hashes.add(h)
             continue
         if entity:
-            entity_hashes.add((entity, privacy.value_hash(entity, value, k)))
+            if privacy.normalise(entity, value):
+                entity_hashes.add((entity, privacy.value_hash(entity, value, k)))
         else:
             for kind in privacy.KINDS:
-                hashes.add(privacy.hash_as(kind, value, k))
+                # Not under a normalisation that leaves nothing (an e-mail
+                # address as a phone number): that would allow every empty value.
+                if privacy.normalise_as(kind, value):
+                    hashes.add(privacy.hash_as(kind, value, k))
     pats = tuple(p for e, p in raw.allow_patterns if e is None)
     epats = tuple((e, p) for e, p in raw.allow_patterns if e is not None)
     context = tuple((e, tuple(dict.fromkeys(x)), tuple(dict.fromkeys(d))) for e, (x, d) in raw.context.items())

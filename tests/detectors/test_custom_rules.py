@@ -144,3 +144,34 @@ def test_rule_class_notes_and_masking():
     cls = rule_class(c.rules[2])
     assert cls.ENTITY == "ACCOUNT_REF" and "validator luhn" in cls.NOTES and "Hyperscan" in cls.NOTES
     assert privacy.mask("ACCOUNT_REF", "ACC-79927398") == "************"
+
+
+def test_allow_list_holds_hashes_only_and_never_the_empty_value():
+    import hmac as _hmac
+    from hashlib import sha256
+
+    from detectors.custom import AllowMatcher
+
+    c = custom('[allow]\nvalues = ["demo@example.com", "4111 1111 1111 1111"]\n'
+               '[allow.US_SSN]\nvalues = ["536-22-1934"]\n')
+    flat = repr(c)
+    assert "demo@example.com" not in flat and "4111" not in flat and "536" not in flat
+    empty = _hmac.new(b"piiscout-test-key", b"", sha256).hexdigest()
+    assert empty not in c.allow.hashes
+    m = AllowMatcher(c.allow)
+    from scanner import privacy
+
+    key = b"piiscout-test-key"
+    for entity, value in [("CREDIT_CARD", "4111-1111-1111-1111"), ("EMAIL_ADDRESS", "Demo@Example.com"),
+                          ("US_SSN", "536 22 1934")]:
+        assert m.allowed(entity, value, privacy.value_hash(entity, value, key))
+    # Per-entity entries apply to that entity only.
+    assert not m.allowed("US_BANK_NUMBER", "536221934", privacy.value_hash("US_BANK_NUMBER", "536221934", key))
+
+
+def test_python_quantifier_spelling_reaches_the_prefilter():
+    c = custom("[rules.SHORT_REF]\npattern = 'REF-\\d{,3}X'\n")
+    eng = DetectionEngine(DetectorSettings(entities=("SHORT_REF",), custom=c))
+    assert [type(r).__name__ for r in eng._fast] == ["CustomRule_ShortRef"]
+    text = "a REF-12X b"
+    assert [text[r.start:r.end] for r in eng.detect(Segment(text))] == ["REF-12X"]
