@@ -109,7 +109,18 @@ def connector_class(scheme: str) -> type:
 def resolve(raw: str, name: str | None = None, options: dict[str, Any] | None = None) -> TargetSpec:
     """Parse a target string into a TargetSpec using the connector its
     scheme names."""
-    return connector_class(scheme_of(raw)).parse(raw, name=name, options=options or {})
+    cls = connector_class(scheme_of(raw))
+    try:
+        return cls.parse(raw, name=name, options=options or {})
+    except UsageError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a plugin's bug is a usage problem naming it, not a crash
+        info = plugin_of(cls)
+        if info is None:
+            raise
+        from scanner import plugins
+
+        raise UsageError(plugins.plugin_failed(info, "connector raised", exc)) from None
 
 
 def connector_for(spec: TargetSpec) -> type:
