@@ -125,6 +125,7 @@ def _mtime_us(seconds: float | None) -> int:
 class CarryResult:
     statuses: Counter = field(default_factory=Counter)
     findings: int = 0
+    suppressed: int = 0  # allow-listed detections in the carried items
     items: int = 0  # top-level items carried
 
 
@@ -266,6 +267,7 @@ class Baseline:
                     if b.num_rows:
                         b = _as_carried_items(b, sid)
                         res.statuses.update(dict(zip(*_counts(b.column(ITEMS.get_field_index("status"))))))
+                        res.suppressed += pc.sum(b.column(ITEMS.get_field_index("suppressed"))).as_py() or 0
                         buf = _buffer(buf, b, writer.items)
             _drain(buf, writer.items)
             buf = []

@@ -88,8 +88,8 @@ class ItemRecord:
     rows_scanned: int | None = None
     rows_matched: int | None = None
     fingerprint: str | None = None  # Item.fingerprint of a top-level object
-    # Detections dropped because their value is allow-listed (counted in the
-    # scan's summary and `scans.suppressed`; not a column of `items`).
+    # Detections dropped because their value is allow-listed (`items.suppressed`;
+    # summed into the scan's summary and `scans.suppressed`).
     suppressed: int = 0
 
 

@@ -229,6 +229,7 @@ def run_scan(req: ScanRequest, executor=None) -> ScanSummary:
                     carried = baseline.carry_over(writer)
                     counts.status.update({k: counts.status.get(k, 0) + v for k, v in carried.statuses.items()})
                     counts.findings += carried.findings
+                    counts.suppressed += carried.suppressed
             except BaseException:
                 writer.abort()
                 raise

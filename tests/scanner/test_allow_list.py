@@ -148,3 +148,31 @@ def test_custom_rule_scan_and_listing(tmp_path):
     assert det.returncode == 0 and "DE_TAX_ID" in det.stdout and "stdnum:de.idnr" in det.stdout
     plug = run_piiscout("plugins", "--rules", str(rules), "--format", "json")
     assert json.loads(plug.stdout)["custom_rules"][0]["prefilter"] == "hyperscan"
+
+
+def test_incremental_rescan_counts_suppressions_of_unchanged_items(tmp_path):
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "demo.txt").write_text(TEXT)
+    (share / "other.txt").write_text("card 4111 1111 1111 1111\n")
+    rules = tmp_path / "rules.toml"
+    rules.write_text('[allow]\nvalues = ["4111 1111 1111 1111"]\n')
+    args = ("scan", str(share), "-i", str(tmp_path / "inv"), "--rules", str(rules), "--incremental")
+    first = run_piiscout(*args)
+    assert first.returncode == 0, first.stderr
+    assert "suppressed by allow list: 4" in first.stdout
+    items = {Path(r["location"]).name: r["suppressed"] for r in _table(tmp_path / "inv", "items")}
+    assert items == {"demo.txt": 3, "other.txt": 1}
+    (share / "other.txt").write_text("card 4111-1111-1111-1111 changed\n")
+    again = run_piiscout(*args)
+    assert again.returncode == 0, again.stderr
+    assert "1 unchanged" in again.stdout and "suppressed by allow list: 4" in again.stdout
+    scans = sorted(_all(tmp_path / "inv", "scans"), key=lambda r: r["scan_id"])
+    assert [s["suppressed"] for s in scans] == [4, 4]
+
+
+def _all(inv: Path, name: str):
+    rows = []
+    for p in sorted((inv / name).glob("*.parquet")):
+        rows += pq.read_table(p).to_pylist()
+    return rows
