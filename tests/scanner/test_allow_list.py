@@ -169,6 +169,10 @@ def test_incremental_rescan_counts_suppressions_of_unchanged_items(tmp_path):
     assert "1 unchanged" in again.stdout and "suppressed by allow list: 4" in again.stdout
     scans = sorted(_all(tmp_path / "inv", "scans"), key=lambda r: r["scan_id"])
     assert [s["suppressed"] for s in scans] == [4, 4]
+    rep = run_piiscout("report", str(tmp_path / "inv"))
+    assert "(suppressed by allow list: 4)" in rep.stdout
+    rep = json.loads(run_piiscout("report", str(tmp_path / "inv"), "--format", "json").stdout)
+    assert rep["suppressed"] == 4
 
 
 def _all(inv: Path, name: str):
