@@ -209,9 +209,8 @@ def build_recognizers(entities: Sequence[str], custom: Customisation | None = No
         if cls.ENTITY in wanted and cls.ENTITY not in replaced:
             extra, deny = custom.context_for(cls.ENTITY) if custom else ((), ())
             ours.append(with_context(cls, extra, deny)())
-    custom_recs = custom_recognizers(custom, entities)
-    have = {r.ENTITY for r in ours}
-    ours += [r for r in custom_recs if r.ENTITY not in have]
+    # A custom rule for an entity type piiscout covers adds its patterns.
+    ours += custom_recognizers(custom, entities)
     ours += active
     covered = {e for r in ours for e in r.supported_entities} | set(NER_ENTITIES)
     rest = wanted - covered

@@ -65,9 +65,13 @@ def _class_name(entity: str) -> str:
 
 def rule_class(rule: CustomRule, extra: Sequence[str] = (), deny: Sequence[str] = ()) -> type[PiiRecognizer]:
     """A PiiRecognizer subclass for one custom rule."""
+    from detectors.catalog import recognizer_classes
     from scanner import privacy
 
-    privacy.register_entity(rule.entity, rule.normalise, rule.mask)
+    if rule.entity not in {c.ENTITY for c in recognizer_classes()}:
+        # A rule for a built-in entity type adds patterns; its values keep the
+        # built-in's hashing and masking (value_hash must not change meaning).
+        privacy.register_entity(rule.entity, rule.normalise, rule.mask)
     flags = RE_FLAGS | (re.IGNORECASE if rule.ignore_case else 0)
     rules = tuple(Rule(f"{rule.entity.lower()}_{i}", p, rule.score, rule.context_score, flags)
                   for i, p in enumerate(rule.patterns, 1))

@@ -416,8 +416,14 @@ def build(raw: RawCustomisation, key: bytes | None = None) -> Customisation:
     use, unless the entry names its entity type) and freeze."""
     from scanner import privacy
 
+    builtin: set[str] = set()
+    if raw.rules:
+        from scanner.entity_names import own_entities
+
+        builtin = set(own_entities())
     for r in raw.rules:
-        privacy.register_entity(r.entity, r.normalise, r.mask)
+        if r.entity not in builtin:  # a built-in entity keeps its hashing and masking
+            privacy.register_entity(r.entity, r.normalise, r.mask)
     hashes: set[str] = set()
     entity_hashes: set[tuple[str, str]] = set()
     k = key or (privacy.hash_key() if raw.allow_values else b"")

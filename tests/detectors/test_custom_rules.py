@@ -175,3 +175,18 @@ def test_python_quantifier_spelling_reaches_the_prefilter():
     assert [type(r).__name__ for r in eng._fast] == ["CustomRule_ShortRef"]
     text = "a REF-12X b"
     assert [text[r.start:r.end] for r in eng.detect(Segment(text))] == ["REF-12X"]
+
+
+def test_rule_for_a_builtin_entity_adds_patterns_and_keeps_its_hashing():
+    from scanner import privacy
+
+    key = b"piiscout-test-key"
+    before = privacy.value_hash("EMAIL_ADDRESS", "Jane@Example.com", key)
+    c = custom("[rules.EMAIL_ADDRESS]\npattern = '\\bjane at example dot com\\b'\nscore = 0.8\nnormalise = 'text'\n"
+               "mask = 'full'\n")
+    eng = DetectionEngine(DetectorSettings(entities=("EMAIL_ADDRESS",), custom=c))
+    text = "write to jane at example dot com or bob@example.com"
+    assert sorted(text[r.start:r.end] for r in eng.detect(Segment(text))) == \
+        ["bob@example.com", "jane at example dot com"]
+    assert privacy.value_hash("EMAIL_ADDRESS", "Jane@Example.com", key) == before
+    assert privacy.mask("EMAIL_ADDRESS", "bob@example.com") == "b***@example.com"
