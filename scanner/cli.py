@@ -622,7 +622,7 @@ def hash_value(entity, kind, value_arg):
     \b
     Example:
         piiscout hash                     # prompts, input hidden
-        printf '4111 1111 1111 1111\n' | piiscout hash
+        printf '4111 1111 1111 1111\\n' | piiscout hash
         piiscout hash --entity PHONE_NUMBER < numbers.txt
     """
     from scanner import privacy
