@@ -127,6 +127,16 @@ class ItemProcessor:
                     depth: int = 0, shared: dict | None = None) -> Iterator[list[Finding] | ItemRecord]:
         """Sniff, extract and detect one object read from `stream`; yields
         findings and records, this object's record last."""
+        # Suppressions counted so far belong to the enclosing object (an
+        # archive this is a member of): set aside until this one's record.
+        outer, self._suppressed = self._suppressed, 0
+        try:
+            yield from self._scan_stream(stream, info, name, deadline, depth, shared)
+        finally:
+            self._suppressed += outer
+
+    def _scan_stream(self, stream: BinaryIO, info: ObjectInfo, name: str, deadline: float | None,
+                     depth: int = 0, shared: dict | None = None) -> Iterator[list[Finding] | ItemRecord]:
         t0 = time.monotonic()
         counter = CountingReader(stream)
         findings = 0

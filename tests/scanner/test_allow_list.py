@@ -180,3 +180,20 @@ def _all(inv: Path, name: str):
     for p in sorted((inv / name).glob("*.parquet")):
         rows += pq.read_table(p).to_pylist()
     return rows
+
+
+def test_suppressions_are_counted_on_the_object_they_were_in(tmp_path):
+    import zipfile
+
+    share = tmp_path / "share"
+    share.mkdir()
+    with zipfile.ZipFile(share / "bundle.zip", "w") as z:
+        z.writestr("a.txt", "card 4111 1111 1111 1111\n")
+        z.writestr("b.txt", "cards 4111-1111-1111-1111, then 4111111111111111; 5555 5555 5555 4444\n")
+    rules = tmp_path / "rules.toml"
+    rules.write_text('[allow]\nvalues = ["4111 1111 1111 1111"]\n')
+    proc = run_piiscout("scan", str(share), "-i", str(tmp_path / "inv"), "--rules", str(rules))
+    assert proc.returncode == 0, proc.stderr
+    rows = {r["part"]: (r["suppressed"], r["findings"]) for r in _table(tmp_path / "inv", "items")}
+    assert rows == {"": (0, 0), "a.txt": (1, 0), "b.txt": (2, 1)}
+    assert _table(tmp_path / "inv", "scans")[0]["suppressed"] == 3
