@@ -224,7 +224,8 @@ def load_config(path: str | os.PathLike, ctx: click.Context, build: Callable[[Ta
     sections = {k: data[k] for k in _SECTIONS if k in data}
     for name, table in sections.items():
         if not isinstance(table, dict):
-            problem(f"[{name}]", None, "expected a table")
+            hint = " (a rules file is named with rules_file = \"FILE\")" if name == "rules" else ""
+            problem(f"[{name}]", None, "expected a table" + hint)
             continue
         for msg in _SECTIONS[name](table):
             if msg.startswith(f"[{name}"):  # the validator names the (sub)table itself

@@ -197,3 +197,27 @@ def test_suppressions_are_counted_on_the_object_they_were_in(tmp_path):
     rows = {r["part"]: (r["suppressed"], r["findings"]) for r in _table(tmp_path / "inv", "items")}
     assert rows == {"": (0, 0), "a.txt": (1, 0), "b.txt": (2, 1)}
     assert _table(tmp_path / "inv", "scans")[0]["suppressed"] == 3
+
+
+def test_config_rules_file_key_and_misplaced_rules(tmp_path):
+    from tests.scanner.test_config import problems, write
+
+    (tmp_path / "share").mkdir()
+    (tmp_path / "share" / "hr.txt").write_text("staff EMP-204815, SSN 536-22-1934\n")
+    (tmp_path / "rules.toml").write_text("[rules.EMPLOYEE_ID]\npattern = 'EMP-\\d{6}'\n")
+    ok = write(tmp_path, """
+        inventory = "inv"
+        entities = ["EMPLOYEE_ID", "US_SSN"]
+        rules_file = "rules.toml"       # relative to this file
+        [targets.a]
+        url = "share"
+    """)
+    proc = run_piiscout("scan", "--config", str(ok))
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(f["entity_type"] for f in _table(tmp_path / "inv", "findings")) == ["EMPLOYEE_ID", "US_SSN"]
+    bad = write(tmp_path, """
+        rules = "rules.toml"
+        [targets.a]
+        url = "share"
+    """, "bad.toml")
+    assert any("[rules]: expected a table (a rules file is named with rules_file" in p for p in problems(bad))
