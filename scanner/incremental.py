@@ -77,6 +77,11 @@ def result_fingerprint(spec: TargetSpec, settings, detectors) -> str:
     for k in ("custom", "prefer_plugins"):
         if k in det and not det[k]:
             del det[k]
+    from scanner import plugins
+
+    installed = plugins.signature()
+    if installed:
+        det["plugins"] = installed
     data = {
         "version": __version__,
         "scheme": spec.scheme,

@@ -78,14 +78,25 @@ def is_preferred(origin: "PluginInfo | str") -> bool:
     return origin.name.lower() in _PREFERRED or (origin.dist or "").lower() in _PREFERRED
 
 
-def _entry_points(group: str):
-    from importlib.metadata import entry_points
+_ALL_EPS: dict[str, list] | None = None
 
-    try:
-        return list(entry_points(group=group))
-    except Exception as exc:  # noqa: BLE001 - broken metadata must not stop anything
-        log.warning("cannot read the %s entry points: %s", group, one_line(exc))
-        return []
+
+def _entry_points(group: str):
+    """The entry points of `group`; every installed package's metadata is
+    read once per process (one pass for all three groups)."""
+    global _ALL_EPS
+    if _ALL_EPS is None:
+        from importlib.metadata import entry_points
+
+        found: dict[str, list] = {g: [] for g in GROUPS}
+        try:
+            eps = entry_points()  # all groups in one pass over the installed packages
+            for g in GROUPS:
+                found[g] = list(eps.select(group=g))
+        except Exception as exc:  # noqa: BLE001 - broken metadata must not stop anything
+            log.warning("cannot read the plugin entry points: %s", one_line(exc))
+        _ALL_EPS = found
+    return list(_ALL_EPS.get(group, []))
 
 
 def warn_once(info: PluginInfo, what: str, error: str) -> None:
@@ -160,6 +171,19 @@ def all_plugins() -> list[PluginInfo]:
     for g in GROUPS:
         out += _LOADED_GROUPS.get(g, [])
     return out
+
+
+def signature() -> list[str]:
+    """Installed plugins as "group:name=value@package-version", without
+    importing them: part of an incremental rescan's results fingerprint, so
+    installing, removing or upgrading a plugin means a full rescan."""
+    out = []
+    for g in GROUPS:
+        for ep in _entry_points(g):
+            dist = getattr(ep, "dist", None)
+            ver = f"{getattr(dist, 'name', '')}-{getattr(dist, 'version', '')}" if dist is not None else ""
+            out.append(f"{g}:{ep.name}={ep.value}@{ver}")
+    return sorted(set(out))
 
 
 def loaded_plugins() -> list[PluginInfo]:

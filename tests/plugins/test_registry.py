@@ -86,3 +86,20 @@ def test_recognizer_plugin_replaces_a_builtin_only_when_preferred():
         assert [(r.recognition_metadata["recognizer_name"], r.score) for r in res] == [("OtherSsn", 0.9)]
     finally:
         catalog._PLUGINS[:] = before
+
+
+def test_installed_plugins_are_part_of_the_results_fingerprint(monkeypatch):
+    from detectors.catalog import DetectorSettings
+    from scanner.incremental import result_fingerprint
+    from scanner.model import TargetSpec
+    from scanner.settings import ScanSettings
+
+    spec = TargetSpec(name="t", url="/x", scheme="file")
+    det = DetectorSettings(entities=("US_SSN",))
+    monkeypatch.setattr(plugins, "signature", lambda: [])
+    without = result_fingerprint(spec, ScanSettings(), det)
+    monkeypatch.setattr(plugins, "signature", lambda: ["piiscout.recognizers:x=m:X@pkg-1.0"])
+    with_one = result_fingerprint(spec, ScanSettings(), det)
+    monkeypatch.setattr(plugins, "signature", lambda: ["piiscout.recognizers:x=m:X@pkg-1.1"])
+    upgraded = result_fingerprint(spec, ScanSettings(), det)
+    assert len({without, with_one, upgraded}) == 3
