@@ -88,13 +88,15 @@ class AllowList:
     entity_hashes: tuple[tuple[str, str], ...] = ()
     patterns: tuple[str, ...] = ()
     entity_patterns: tuple[tuple[str, str], ...] = ()
+    entries: int = 0  # values and patterns as written (a plain value has a hash per normalisation)
 
     def __bool__(self) -> bool:
         return bool(self.hashes or self.entity_hashes or self.patterns or self.entity_patterns)
 
     @property
     def size(self) -> int:
-        return len(self.hashes) + len(self.entity_hashes) + len(self.patterns) + len(self.entity_patterns)
+        """Entries as written in the config."""
+        return self.entries
 
 
 @dataclass(frozen=True)
@@ -448,7 +450,8 @@ def build(raw: RawCustomisation, key: bytes | None = None) -> Customisation:
     epats = tuple((e, p) for e, p in raw.allow_patterns if e is not None)
     context = tuple((e, tuple(dict.fromkeys(x)), tuple(dict.fromkeys(d))) for e, (x, d) in raw.context.items())
     return Customisation(rules=tuple(raw.rules),
-                         allow=AllowList(tuple(sorted(hashes)), tuple(sorted(entity_hashes)), pats, epats),
+                         allow=AllowList(tuple(sorted(hashes)), tuple(sorted(entity_hashes)), pats, epats,
+                                         entries=len(raw.allow_values) + len(raw.allow_patterns)),
                          context=context)
 
 

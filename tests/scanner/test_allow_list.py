@@ -81,7 +81,7 @@ def test_allow_listed_values_disappear_in_every_format(tmp_path):
     scan = _table(inv, "scans")[0]
     assert scan["suppressed"] == 12 and scan["findings"] == 2
     opts = json.loads(scan["options"])
-    assert opts["allow_list_entries"] > 0
+    assert opts["allow_list_entries"] == 6
     strings = "\n".join(all_strings(inv))
     for raw in ("536-22-1934", "536221934", "4111111111111111", "demo@example.com", "5550100"):
         assert raw not in strings
@@ -221,3 +221,31 @@ def test_config_rules_file_key_and_misplaced_rules(tmp_path):
         url = "share"
     """, "bad.toml")
     assert any("[rules]: expected a table (a rules file is named with rules_file" in p for p in problems(bad))
+
+
+def test_listing_commands_show_the_custom_rules_of_a_config_file(tmp_path):
+    config = tmp_path / "scans.toml"
+    config.write_text(textwrap.dedent(r"""
+        [targets.a]
+        url = "share"
+        [rules.NL_BSN]
+        pattern = '\b\d{9}\b'
+        score = 0
+        context_score = 0.85
+        context = ["bsn"]
+        validator = "stdnum:nl.bsn"
+        [rules.REF_AFTER_LABEL]
+        pattern = '(?<=REF:)\d{8}'
+        [allow]
+        values = ["078-05-1120"]
+    """))
+    det = run_piiscout("detectors", "--config", str(config), "--format", "json")
+    assert det.returncode == 0, det.stderr
+    rows = {r["entity_type"]: r for r in json.loads(det.stdout)}
+    assert rows["NL_BSN"]["source"] == "custom" and rows["NL_BSN"]["needs_context"] == "yes"
+    assert "Python re over whole texts" in rows["REF_AFTER_LABEL"]["notes"]
+    assert "Hyperscan" not in det.stderr  # listed, not warned about
+    plug = run_piiscout("plugins", "--config", str(config))
+    assert plug.returncode == 0, plug.stderr
+    assert "NL_BSN" in plug.stdout and "Allow-list entries: 1" in plug.stdout
+    assert "078" not in plug.stdout + det.stdout
