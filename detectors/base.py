@@ -228,7 +228,9 @@ class PiiRecognizer(EntityRecognizer):
         return self.MAX_LEN + self.CONTEXT_BEFORE + self.CONTEXT_AFTER + 8
 
     def trigger_radius(self, trigger: Trigger) -> int:
-        """How far from a hit's end this recognizer's regexes must look. A
+        """How far from a hit's end this recognizer's regexes must look (it
+        may depend on `trigger.context` only: the engine asks once per
+        kind). A
         value trigger matches inside the value (plus a boundary character),
         so the value lies within MAX_LEN of it; a context word may sit a
         whole context distance away. Context itself is scored on the full

@@ -56,8 +56,11 @@ class DetectionEngine:
             index = len(self._fast)
             self._fast.append(rec)
             slot_of: dict[int, int] = {}
+            radius_of: dict[bool, int] = {}  # by Trigger.context (tens of thousands of medical triggers)
             for t in trig:
-                radius = rec.trigger_radius(t)
+                radius = radius_of.get(t.context)
+                if radius is None:
+                    radius = radius_of[t.context] = rec.trigger_radius(t)
                 if radius not in slot_of:
                     slot_of[radius] = len(self._slots)
                     self._slots.append((index, radius))
