@@ -24,7 +24,11 @@ from dataclasses import dataclass
 from typing import ClassVar, Iterable, Sequence
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
-from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # spaCy: imported only where NER runs
+    from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from scanner.model import Layout
 
@@ -35,7 +39,7 @@ CONTEXT_AFTER = 40
 
 @dataclass(frozen=True)
 class Rule:
-    """One regex of a recognizer.
+    r"""One regex of a recognizer.
 
     `score` applies when no context word is near; `context_score` when one
     is. A rule with score 0 reports only with context (bare 9-digit SSNs).

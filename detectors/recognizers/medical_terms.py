@@ -33,7 +33,11 @@ from bisect import bisect_left
 from typing import ClassVar, Sequence
 
 from presidio_analyzer import RecognizerResult
-from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # spaCy: imported only where NER runs
+    from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from detectors.base import (
     PiiRecognizer,
