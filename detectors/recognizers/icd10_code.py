@@ -16,7 +16,11 @@ from __future__ import annotations
 from bisect import bisect_left
 
 from presidio_analyzer import RecognizerResult
-from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # spaCy: imported only where NER runs
+    from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from detectors.base import PiiRecognizer, Rule, Trigger
 from detectors.recognizers.medical_terms import STRONG_RULE, WordSet

@@ -33,7 +33,11 @@ from bisect import bisect_left
 from typing import ClassVar, Sequence
 
 from presidio_analyzer import RecognizerResult
-from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # spaCy: imported only where NER runs
+    from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from detectors.base import (
     PiiRecognizer,
@@ -256,6 +260,10 @@ class MedicalTermRecognizer(PiiRecognizer):
         # Wide enough that a term a neighbour or a context word lends context
         # to lies inside the window opened around that neighbour or word.
         return 2 * self.MAX_LEN + max(self.CONTEXT_BEFORE, NEIGHBOUR_DISTANCE) + self.CONTEXT_AFTER + 8
+
+    def trigger_radius(self, trigger: Trigger) -> int:
+        # Every window must also hold the neighbours that lend a term context.
+        return self.window_radius()
 
     # -- context -------------------------------------------------------------
 
