@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Sequence
 
+from detectors.rules import Customisation
 from scanner import privacy
 
 DEFAULT_MIN_SCORE = 0.5
@@ -63,8 +64,75 @@ def recognizer_classes() -> list[type]:
     return classes
 
 
+# -- plugins (entry point group piiscout.recognizers; scanner/plugins.py) -----------------
+
+PLUGIN_GROUP = "piiscout.recognizers"
+_PLUGINS: list[tuple[object, object]] = []  # (recognizer instance, PluginInfo)
+
+
+def _register_plugin(obj, info) -> list[str]:
+    from presidio_analyzer import EntityRecognizer
+
+    from scanner import plugins
+
+    if isinstance(obj, type) and issubclass(obj, EntityRecognizer):
+        made = [obj()]
+    elif isinstance(obj, EntityRecognizer):
+        made = [obj]
+    elif callable(obj):
+        got = obj()
+        made = list(got) if isinstance(got, (list, tuple)) else [got]
+    else:
+        raise TypeError(f"{info.module} is not a Presidio EntityRecognizer (class, instance or factory)")
+    for rec in made:
+        if not isinstance(rec, EntityRecognizer):
+            raise TypeError(f"{info.module} returned {type(rec).__name__}, not a Presidio EntityRecognizer")
+        if not rec.supported_entities:
+            raise TypeError(f"{info.module}: {rec.name} supports no entity")
+    builtin = {c.ENTITY for c in recognizer_classes()}
+    provides = []
+    for rec in made:
+        rec._piiscout_plugin = info
+        for entity in rec.supported_entities:
+            privacy.register_entity(entity, getattr(rec, "NORMALISE", privacy.TEXT), getattr(rec, "MASK", "initials"))
+            provides.append(entity)
+            if entity in builtin and not plugins.is_preferred(info):
+                plugins.shadow(info, entity, "entity")
+        _PLUGINS.append((rec, info))
+    return provides
+
+
+def plugin_recognizers() -> list:
+    """Every recognizer plugins provide (loaded once per process)."""
+    from scanner import plugins
+
+    plugins.load_group(PLUGIN_GROUP, _register_plugin)
+    return [rec for rec, _ in _PLUGINS]
+
+
+def _active_plugins() -> list:
+    """Plugin recognizers that run: a plugin for an entity piiscout covers
+    itself runs only when preferred (--prefer-plugin), and then replaces the
+    built-in recognizer of that entity."""
+    from scanner import plugins
+
+    builtin = {c.ENTITY for c in recognizer_classes()}
+    out = []
+    for rec in plugin_recognizers():
+        info = rec._piiscout_plugin
+        if plugins.is_preferred(info) or not (set(rec.supported_entities) & builtin):
+            out.append(rec)
+    return out
+
+
 def own_entities() -> tuple[str, ...]:
-    return tuple(dict.fromkeys(c.ENTITY for c in recognizer_classes()))
+    ents = [c.ENTITY for c in recognizer_classes()]
+    try:
+        for rec in _active_plugins():
+            ents += list(rec.supported_entities)
+    except Exception:  # noqa: BLE001 - plugins never take the CLI down
+        pass
+    return tuple(dict.fromkeys(ents))
 
 
 def default_entities() -> tuple[str, ...]:
@@ -91,6 +159,12 @@ class DetectorSettings:
     entities: tuple[str, ...] = field(default_factory=default_entities)
     min_score: float = DEFAULT_MIN_SCORE
     model: str = SPACY_MODEL
+    # Custom rules, allow list and context words (detectors/rules.py); plain
+    # allow-list values are already hashed here.
+    custom: Customisation | None = None
+    # Plugins preferred over built-ins (--prefer-plugin): entry point or
+    # distribution names.
+    prefer_plugins: tuple[str, ...] = ()
 
     @property
     def ner_entities(self) -> tuple[str, ...]:
@@ -114,12 +188,31 @@ def _presidio_predefined():
     return [r for r in registry.recognizers if type(r).__name__ != "SpacyRecognizer"]
 
 
-def build_recognizers(entities: Sequence[str]) -> list:
-    """piiscout's recognizers for the requested entities, plus Presidio's own
-    predefined recognizers for requested entities piiscout does not cover."""
+def build_recognizers(entities: Sequence[str], custom: Customisation | None = None) -> list:
+    """piiscout's recognizers for the requested entities (built-ins, plugins,
+    custom rules; per-entity context words applied), plus Presidio's own
+    predefined recognizers for requested entities nothing else covers."""
+    from detectors.custom import custom_recognizers, with_context
+    from scanner import plugins
+
     wanted = set(entities)
-    ours = [cls() for cls in recognizer_classes() if cls.ENTITY in wanted]
-    covered = {r.ENTITY for r in ours} | set(NER_ENTITIES)
+    active = []
+    try:
+        active = [r for r in _active_plugins() if set(r.supported_entities) & wanted]
+    except Exception as exc:  # noqa: BLE001
+        import logging
+
+        logging.getLogger("piiscout.plugins").warning("recognizer plugins: %s", exc)
+    replaced = {e for r in active for e in r.supported_entities if plugins.is_preferred(r._piiscout_plugin)}
+    ours = []
+    for cls in recognizer_classes():
+        if cls.ENTITY in wanted and cls.ENTITY not in replaced:
+            extra, deny = custom.context_for(cls.ENTITY) if custom else ((), ())
+            ours.append(with_context(cls, extra, deny)())
+    # A custom rule for an entity type piiscout covers adds its patterns.
+    ours += custom_recognizers(custom, entities)
+    ours += active
+    covered = {e for r in ours for e in r.supported_entities} | set(NER_ENTITIES)
     rest = wanted - covered
     if rest:
         for r in _presidio_predefined():

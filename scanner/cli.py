@@ -44,21 +44,23 @@ def _split_csv(values: tuple[str, ...]) -> list[str]:
     return out
 
 
-def parse_entities(values: tuple[str, ...], ner: bool) -> tuple[str, ...]:
+def parse_entities(values: tuple[str, ...], ner: bool, extra: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """--entities as entity types; `extra`: those of custom rules, looked for
+    by default like piiscout's own."""
     # Cached names: importing the recognizers costs seconds (scanner/entity_names.py).
     from detectors.catalog import NER_ENTITIES
     from scanner.entity_names import default_entities, known_entities, own_entities
 
     requested = [e.upper() for e in _split_csv(values)]
     if not requested:
-        requested = list(default_entities())
+        requested = list(default_entities()) + list(extra)
     elif "ALL" in requested:
-        requested = [e for e in known_entities()]
+        requested = [e for e in known_entities()] + list(extra)
     if ner and "PERSON" not in requested:
         requested.append("PERSON")
     # Checking against Presidio's own entity list imports spaCy (seconds):
     # only do it when something is not one of ours.
-    cheap = set(own_entities()) | set(NER_ENTITIES)
+    cheap = set(own_entities()) | set(NER_ENTITIES) | set(extra)
     unknown = [e for e in requested if e not in cheap]
     if unknown:
         known = set(known_entities())
@@ -198,6 +200,12 @@ def cli() -> None:
 @click.option("--scheduler", metavar="ADDRESS", default=None,
               help="Dask scheduler to run on, e.g. tcp://10.0.0.5:8786 (implies --executor dask; --workers N "
                    "then waits for N workers). --executor dask without it starts a local cluster.")
+@click.option("--rules", "rules_file", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
+              help="Custom rules, allow list and context words from a TOML file (README: Custom rules); "
+                   "repeatable.")
+@click.option("--prefer-plugin", "prefer_plugin", multiple=True, metavar="NAME",
+              help="Use this plugin (entry point or package name) where it and a built-in serve the same "
+                   "scheme, content type or entity [default: the built-in]; repeatable.")
 @logging_options
 def scan(targets, inventory, entities, min_score, ner, workers, excludes, max_file_size, item_timeout,
          follow_symlinks, verbose, quiet, log_file, log_format, **extra):
@@ -237,16 +245,54 @@ _SCAN_BASE = ("targets", "inventory", "entities", "min_score", "ner", "workers",
               "config", "target_names", "allow_inline_secrets")
 
 
+# Options of `scan` about detection (custom rules, plugins): not ScanSettings or target options.
+_DETECTION_OPTS = ("rules_file", "prefer_plugin")
+
+
+def _customisation(values: dict, sections: dict | None, base: Path | None = None):
+    """Custom rules, allow list and context words from the config file's
+    tables and --rules files, checked (exit 2 naming the rule) and with
+    plain allow-list values hashed."""
+    from detectors import rules
+
+    if sections:
+        raw, problems = rules.check_sections(sections)
+        if problems:  # the config loader reports these itself
+            raw = rules.RawCustomisation()
+    else:
+        raw = rules.RawCustomisation()
+    file_problems: list[str] = []
+    for f in values.get("rules_file") or ():
+        path = Path(f).expanduser()
+        if base is not None and not path.is_absolute() and not path.exists():
+            path = base / path  # relative to the config file
+        more, p = rules.load_rules_file(path)
+        file_problems += p
+        have = {r.entity for r in raw.rules}
+        file_problems += [f"{path}: [rules.{r.entity}]: defined twice" for r in more.rules if r.entity in have]
+        raw.merge(more)
+    if file_problems:
+        raise click.BadParameter("\n".join(file_problems), param_hint="--rules")
+    custom = rules.build(raw)
+    return custom if custom else None
+
+
 def build_request(targets: list[tuple[str, str]], inv: Path, values: dict, progress: bool = True,
-                  password_env: str | None = None):
+                  password_env: str | None = None, sections: dict | None = None, base: Path | None = None):
     """A ScanRequest from the scan command's parameter values: (name, raw
-    target) pairs, the inventory, and every option by parameter name."""
+    target) pairs, the inventory, and every option by parameter name;
+    `sections`: a config file's [rules]/[allow]/[context] tables."""
     from connectors.registry import resolve
     from detectors.catalog import DEFAULT_MIN_SCORE, DetectorSettings
+    from scanner import plugins
     from scanner.scan import ScanRequest
     from scanner.settings import DEFAULT_ITEM_TIMEOUT, ScanSettings
 
-    setting_opts, target_opts = split_options({k: v for k, v in values.items() if k not in _SCAN_BASE})
+    prefer = tuple(_split_csv(tuple(values.get("prefer_plugin") or ())))
+    plugins.set_preferred(prefer)
+    custom = _customisation(values, sections, base)
+    setting_opts, target_opts = split_options({k: v for k, v in values.items()
+                                               if k not in _SCAN_BASE and k not in _DETECTION_OPTS})
     if password_env:
         target_opts["password_env"] = password_env
     specs = []
@@ -257,8 +303,11 @@ def build_request(targets: list[tuple[str, str]], inv: Path, values: dict, progr
         specs.append(resolve(raw, name=name, options={"skip_paths": (str(inv),), **target_opts}))
     min_score = values.get("min_score")
     detector_settings = DetectorSettings(
-        entities=parse_entities(tuple(values.get("entities") or ()), bool(values.get("ner"))),
+        entities=parse_entities(tuple(values.get("entities") or ()), bool(values.get("ner")),
+                                custom.entities if custom else ()),
         min_score=DEFAULT_MIN_SCORE if min_score is None else min_score,
+        custom=custom,
+        prefer_plugins=prefer,
     )
     settings = ScanSettings(
         max_file_size=values.get("max_file_size"),
@@ -293,7 +342,8 @@ def _scan_config(ctx, path, names, allow_secrets, quiet) -> int:
 
     def build(t):
         return build_request([(t.name, t.url)], t.inventory, t.values, progress=not quiet,
-                             password_env=t.password_env)
+                             password_env=t.password_env, sections=t.sections,
+                             base=Path(path).resolve().parent)
 
     cfg = load_config(path, ctx, build, allow_inline_secrets=allow_secrets, selected=tuple(names))
     codes = []
@@ -429,13 +479,21 @@ def prune(inventory, keep, dry_run):
 
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-def detectors(fmt):
-    """List entity types, their recognizers and default thresholds."""
+@click.option("--rules", "rules_files", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
+              help="Also list the custom rules of this rules file; repeatable.")
+@click.option("-c", "--config", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Also list the custom rules of this scan config file.")
+def detectors(fmt, rules_files, config):
+    """List entity types, their recognizers and default thresholds: built-in,
+    plugin recognizers, and custom rules of --rules / --config files."""
     import json
 
     from detectors.describe import describe
 
-    rows = describe()
+    logging.getLogger("piiscout.plugins").setLevel(logging.ERROR)  # failed plugins are listed below
+    logging.getLogger("piiscout.rules").setLevel(logging.ERROR)  # the notes say which rules are slow
+    custom = _custom_from(tuple(rules_files), config) if (rules_files or config) else None
+    rows = describe(custom)
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2))
         return 0
@@ -446,6 +504,157 @@ def detectors(fmt):
     from detectors.catalog import DEFAULT_MIN_SCORE
 
     click.echo(f"\nDefault minimum score: {DEFAULT_MIN_SCORE} (--min-score). NER entities need --ner.")
+    return 0
+
+
+# -- plugins, custom rules, allow lists (README: Plugins, Custom rules) -------------------
+
+def _register_config_sections() -> None:
+    """[rules.NAME], [allow] and [context.ENTITY] tables of scan config files."""
+    from detectors.rules import SECTIONS, section_validator
+    from scanner.config import register_section
+
+    for name in SECTIONS:
+        register_section(name, section_validator(name))
+
+
+_register_config_sections()
+
+
+def _custom_from(rules_files: tuple[str, ...], config: str | None):
+    """Custom rules of --rules files and of a config file's tables (for the
+    listing commands)."""
+    import tomllib
+
+    from detectors import rules
+    from scanner.errors import UsageError
+
+    sections = None
+    base = None
+    if config:
+        try:
+            data = tomllib.loads(Path(config).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise UsageError(f"{config}: no such config file") from None
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+            raise UsageError(f"{config}: cannot read: {one_line(e)}") from None
+        sections = {k: data[k] for k in rules.SECTIONS if isinstance(data.get(k), dict)}
+        _, problems = rules.check_sections(sections, config)
+        if problems:
+            raise rules.RulesError(problems)
+        base = Path(config).resolve().parent
+        top = data.get("rules_file")
+        if top:
+            rules_files = tuple(rules_files) + ((top,) if isinstance(top, str) else tuple(top))
+    return _customisation({"rules_file": rules_files}, sections, base)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--rules", "rules_files", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
+              help="Also list the custom rules of this rules file; repeatable.")
+@click.option("-c", "--config", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Also list the custom rules of this scan config file.")
+def plugins(fmt, rules_files, config):
+    """List plugins (connectors, extractors, recognizers installed as
+    piiscout.* entry points): loaded, failed (with the error) or shadowed by
+    a built-in; and the custom rules of --rules / --config files.
+
+    \b
+    Example:
+        piiscout plugins
+        piiscout plugins --rules /etc/piiscout/rules.toml --format json
+    """
+    import json
+
+    from scanner import plugins as plug
+
+    logging.getLogger("piiscout.plugins").setLevel(logging.ERROR)  # listed below instead
+    logging.getLogger("piiscout.rules").setLevel(logging.ERROR)
+    rows = [p.as_dict() for p in plug.all_plugins()]
+    custom = _custom_from(tuple(rules_files), config) if (rules_files or config) else None
+    rule_rows = [{"entity_type": r.entity, "patterns": len(r.patterns), "score": r.score,
+                  "context_score": r.context_score, "validator": r.validator, "mask": r.mask,
+                  "prefilter": "hyperscan" if r.slow_reason is None else "python re (whole texts)",
+                  "origin": r.origin or (config or "")} for r in (custom.rules if custom else ())]
+    if fmt == "json":
+        out = {"plugins": rows, "custom_rules": rule_rows,
+               "allow_list_entries": custom.allow.size if custom else 0}
+        click.echo(json.dumps(out, indent=2))
+        return 0
+    if not rows:
+        click.echo("No plugins installed (entry point groups: " + ", ".join(plug.GROUPS) + ").")
+    else:
+        click.echo(f"{'Group':<12} {'Name':<20} {'Status':<9} {'Module':<44} Provides / error")
+        for r in rows:
+            detail = ", ".join(r["provides"])
+            if r["error"]:
+                detail = (detail + "; " if detail else "") + r["error"]
+            click.echo(f"{r['group'].split('.', 1)[1]:<12} {r['name']:<20} {r['status']:<9} "
+                       f"{r['module']:<44} {detail}")
+    if custom is not None:
+        click.echo("")
+        if not rule_rows:
+            click.echo("No custom rules.")
+        else:
+            click.echo(f"{'Custom rule':<24} {'Patterns':<9} {'Score':<10} {'Validator':<18} Prefilter")
+            for r in rule_rows:
+                click.echo(f"{r['entity_type']:<24} {r['patterns']:<9} "
+                           f"{r['score']:g}-{r['context_score']:g}{'':<3} {r['validator'] or '-':<18} {r['prefilter']}")
+        click.echo(f"Allow-list entries: {custom.allow.size}")
+    return 0
+
+
+@cli.command("hash")
+@click.option("-e", "--entity", default=None, metavar="TYPE",
+              help="Normalise as this entity type does (e.g. PHONE_NUMBER: E.164; EMAIL_ADDRESS: lower case) "
+                   "[default: identifier: letters and digits only, upper case].")
+@click.option("--kind", type=click.Choice(["identifier", "phone", "email", "text"]), default=None,
+              help="Normalise this way instead (a custom rule's `normalise`).")
+@click.option("--value", "value_arg", default=None, metavar="VALUE",
+              help="The value (ends up in your shell history: prefer standard input or the prompt).")
+def hash_value(entity, kind, value_arg):
+    """Print the keyed hash of a value, as `hmac:<hex>`, for an allow list that
+    holds no PII. Reads the value from standard input (one per line) or
+    asks for it without echo; uses the same key ($PIISCOUT_HASH_KEY or the
+    key file) and normalisation as the inventory's value_hash.
+
+    \b
+    Example:
+        piiscout hash                     # prompts, input hidden
+        printf '4111 1111 1111 1111\\n' | piiscout hash
+        piiscout hash --entity PHONE_NUMBER < numbers.txt
+    """
+    from scanner import privacy
+
+    if entity and kind:
+        raise click.UsageError("give --entity or --kind, not both")
+    if entity:
+        entity = entity.strip().upper()
+        if entity not in privacy._KINDS:
+            from scanner.entity_names import known_entities
+
+            if entity not in known_entities():
+                raise click.BadParameter(f"unknown entity type {entity} (for a custom rule's entity give "
+                                         "--kind, its `normalise`)", param_hint="--entity")
+            from detectors.catalog import plugin_recognizers, recognizer_classes
+
+            recognizer_classes(), plugin_recognizers()  # they register their normalisation
+        kind = privacy.kind_of(entity)
+    kind = kind or privacy.IDENTIFIER
+    if value_arg is not None:
+        click.echo("piiscout: warning: a value given with --value is kept in your shell history", err=True)
+        values = [value_arg]
+    elif sys.stdin is not None and not sys.stdin.isatty():
+        values = [line.rstrip("\r\n") for line in sys.stdin]
+    else:
+        values = [click.prompt("Value", hide_input=True)]
+    key = privacy.hash_key()
+    for v in values:
+        if not v.strip():
+            continue
+        h = privacy.hash_as(kind, v, key)
+        click.echo(f"hmac:{h}")
     return 0
 
 

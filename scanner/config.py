@@ -84,6 +84,7 @@ class TargetConfig:
     values: dict[str, Any]  # scan command parameter name -> value, defaults included
     password_env: str | None = None
     request: Any = None  # what `build` made of it (a ScanRequest)
+    sections: dict[str, Any] = field(default_factory=dict)  # the file's registered top-level tables
 
 
 @dataclass
@@ -223,10 +224,14 @@ def load_config(path: str | os.PathLike, ctx: click.Context, build: Callable[[Ta
     sections = {k: data[k] for k in _SECTIONS if k in data}
     for name, table in sections.items():
         if not isinstance(table, dict):
-            problem(f"[{name}]", None, "expected a table")
+            hint = " (a rules file is named with rules_file = \"FILE\")" if name == "rules" else ""
+            problem(f"[{name}]", None, "expected a table" + hint)
             continue
         for msg in _SECTIONS[name](table):
-            problem(f"[{name}]", None, msg)
+            if msg.startswith(f"[{name}"):  # the validator names the (sub)table itself
+                problems.append(f"{where}: {msg}")
+            else:
+                problem(f"[{name}]", None, msg)
     for k in list(top):
         if k in ("url", "password_env"):
             problem("(top level)", k, "belongs in a [targets.NAME] table")
@@ -241,7 +246,11 @@ def load_config(path: str | os.PathLike, ctx: click.Context, build: Callable[[Ta
         from scanner.cli import parse_entities
 
         try:
-            parse_entities(tuple(defaults["entities"]), bool(defaults.get("ner")))
+            from detectors.rules import rule_names
+
+            custom = data.get("rules") if isinstance(data.get("rules"), dict) else {}
+            names = tuple(str(k).upper() for k in custom) + rule_names(defaults.get("rules_file") or (), base)
+            parse_entities(tuple(defaults["entities"]), bool(defaults.get("ner")), names)
         except click.BadParameter as e:
             problem("(top level)", "entities", e.message)
             del defaults["entities"]
@@ -314,7 +323,8 @@ def load_config(path: str | os.PathLike, ctx: click.Context, build: Callable[[Ta
 
             inv = default_inventory()
         target = TargetConfig(name=tname, url=url, inventory=Path(inv).expanduser().absolute(),
-                              values=values, password_env=password_env)
+                              values=values, password_env=password_env,
+                              sections={k: v for k, v in sections.items() if isinstance(v, dict)})
         try:
             target.request = build(target)
         except click.BadParameter as e:

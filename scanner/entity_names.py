@@ -43,10 +43,12 @@ def _key() -> str:
             if name.endswith(".py"):
                 st = os.stat(os.path.join(dirpath, name))
                 parts.append(f"{dirpath}/{name}:{st.st_size}:{st.st_mtime_ns}")
+    skip = {"", os.getcwd(), str(root.parent)}
     for entry in sys.path:
-        # Where packages (and plugins) get installed; not the current folder,
-        # whose mtime changes all the time and which the walk above covers.
-        if os.path.basename(entry.rstrip("/")) not in ("site-packages", "dist-packages"):
+        # Where packages (and plugins) get installed, site-packages or a
+        # PYTHONPATH folder; not the current folder, whose mtime changes all
+        # the time and which the walk above covers.
+        if entry in skip or not os.path.isdir(entry):
             continue
         try:
             parts.append(f"{entry}:{os.stat(entry).st_mtime_ns}")

@@ -72,6 +72,16 @@ def result_fingerprint(spec: TargetSpec, settings, detectors) -> str:
     det = asdict(detectors) if hasattr(detectors, "__dataclass_fields__") else dict(detectors)
     if "entities" in det:
         det["entities"] = sorted(det["entities"])
+    # Custom rules, allow list and preferred plugins change results; left
+    # out when unused, so fingerprints of scans without them stay as they were.
+    for k in ("custom", "prefer_plugins"):
+        if k in det and not det[k]:
+            del det[k]
+    from scanner import plugins
+
+    installed = plugins.signature()
+    if installed:
+        det["plugins"] = installed
     data = {
         "version": __version__,
         "scheme": spec.scheme,
@@ -120,6 +130,7 @@ def _mtime_us(seconds: float | None) -> int:
 class CarryResult:
     statuses: Counter = field(default_factory=Counter)
     findings: int = 0
+    suppressed: int = 0  # allow-listed detections in the carried items
     items: int = 0  # top-level items carried
 
 
@@ -261,6 +272,7 @@ class Baseline:
                     if b.num_rows:
                         b = _as_carried_items(b, sid)
                         res.statuses.update(dict(zip(*_counts(b.column(ITEMS.get_field_index("status"))))))
+                        res.suppressed += pc.sum(b.column(ITEMS.get_field_index("suppressed"))).as_py() or 0
                         buf = _buffer(buf, b, writer.items)
             _drain(buf, writer.items)
             buf = []

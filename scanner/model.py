@@ -88,6 +88,9 @@ class ItemRecord:
     rows_scanned: int | None = None
     rows_matched: int | None = None
     fingerprint: str | None = None  # Item.fingerprint of a top-level object
+    # Detections dropped because their value is allow-listed (`items.suppressed`;
+    # summed into the scan's summary and `scans.suppressed`).
+    suppressed: int = 0
 
 
 class Layout:

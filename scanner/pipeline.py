@@ -15,7 +15,7 @@ from typing import BinaryIO, Iterator
 
 from detectors.engine import DetectionEngine
 from scanner import privacy
-from scanner.errors import ItemSkipped, one_line
+from scanner.errors import ItemError, ItemSkipped, ItemTimeout, one_line
 from scanner.extractors import registry
 from scanner.extractors.base import Blob, ExtractContext
 from scanner.model import ERROR, SCANNED, SKIPPED, Child, Finding, Item, ItemRecord, Segment
@@ -52,8 +52,24 @@ class ItemProcessor:
     def __init__(self, job: Job, engine: DetectionEngine | None = None):
         self.job = job
         self.settings = job.settings
+        from scanner import plugins
+
+        if job.detectors.prefer_plugins:
+            plugins.set_preferred(job.detectors.prefer_plugins)
         self.engine = engine or DetectionEngine(job.detectors)
         self.key = privacy.hash_key()
+        custom = job.detectors.custom
+        if custom and custom.allow:
+            from detectors.custom import matcher
+
+            self.allow = matcher(custom.allow)
+        else:
+            self.allow = None
+        # Allow-listed detections and plugin recognizer failures since the
+        # last record: the next record carries them (their sum over a scan's
+        # records is the scan's total).
+        self._suppressed = 0
+        self._failures: list[str] = []
         self._connectors: dict[str, object] = {}
         self._out: list = []
         self._batch: list[Finding] = []
@@ -84,6 +100,7 @@ class ItemProcessor:
         t0 = time.monotonic()
         info = ObjectInfo(item.source, item.location, item.part, item.size, item.modified_at, item.content_type)
         deadline = t0 + self.settings.item_timeout if self.settings.item_timeout else None
+        conn = None
         try:
             conn = self.connector(item.target)
             yield from conn.scan(item, self, info, deadline)
@@ -91,13 +108,35 @@ class ItemProcessor:
             log.debug("item failed", exc_info=True)
             yield from self._flush()
             status = SKIPPED if isinstance(exc, ItemSkipped) else ERROR
-            yield self._record(info, status, one_line(exc), 0, 0, t0)
+            reason = one_line(exc)
+            if status == ERROR:
+                from connectors.registry import connector_for, plugin_of
+
+                try:
+                    info_p = plugin_of(type(conn) if conn is not None else connector_for(self.job.target(item.target)))
+                except Exception:  # noqa: BLE001
+                    info_p = None
+                if info_p is not None:
+                    from scanner import plugins
+
+                    reason = plugins.plugin_failed(info_p, "connector raised", exc)
+            yield self._record(info, status, reason, 0, 0, t0)
 
     # -- used by connectors --------------------------------------------------
     def scan_stream(self, stream: BinaryIO, info: ObjectInfo, name: str, deadline: float | None,
                     depth: int = 0, shared: dict | None = None) -> Iterator[list[Finding] | ItemRecord]:
         """Sniff, extract and detect one object read from `stream`; yields
         findings and records, this object's record last."""
+        # Suppressions counted so far belong to the enclosing object (an
+        # archive this is a member of): set aside until this one's record.
+        outer, self._suppressed = self._suppressed, 0
+        try:
+            yield from self._scan_stream(stream, info, name, deadline, depth, shared)
+        finally:
+            self._suppressed += outer
+
+    def _scan_stream(self, stream: BinaryIO, info: ObjectInfo, name: str, deadline: float | None,
+                     depth: int = 0, shared: dict | None = None) -> Iterator[list[Finding] | ItemRecord]:
         t0 = time.monotonic()
         counter = CountingReader(stream)
         findings = 0
@@ -113,12 +152,22 @@ class ItemProcessor:
             extractor_cls = registry.for_type(ctype)
             if extractor_cls is None:
                 raise ItemSkipped(unsupported_reason(ctype))
-            for ev in extractor_cls().extract(blob, ctx):
-                ctx.check()
-                if isinstance(ev, Segment):
-                    findings += yield from self.detect_segment(ev, info)
-                elif isinstance(ev, Child):
-                    yield from self._scan_child(ev, info, deadline, depth + 1, ctx.shared)
+            plugin = registry.plugin_of(extractor_cls)
+            try:
+                for ev in extractor_cls().extract(blob, ctx):
+                    ctx.check()
+                    if isinstance(ev, Segment):
+                        findings += yield from self.detect_segment(ev, info)
+                    elif isinstance(ev, Child):
+                        yield from self._scan_child(ev, info, deadline, depth + 1, ctx.shared)
+            except (ItemSkipped, ItemTimeout):
+                raise
+            except Exception as exc:  # noqa: BLE001
+                if plugin is None:
+                    raise
+                from scanner import plugins
+
+                raise ItemError(plugins.plugin_failed(plugin, "extractor raised", exc)) from None
             yield from self._flush()
             reason = "; ".join(ctx.notes) or None
             yield self._record(info, SCANNED, reason, findings, counter.count, t0)
@@ -147,12 +196,17 @@ class ItemProcessor:
     def detect_segment(self, seg: Segment, info: ObjectInfo):
         """Detect PII in one segment; yields full batches; returns the count."""
         results = self.engine.detect(seg)
+        failed = self.engine.take_failures() if hasattr(self.engine, "take_failures") else ()
+        for f in failed:
+            if f not in self._failures:
+                self._failures.append(f)
         if not results:
             return 0
-        self._batch.extend(self.to_findings(seg, results, info))
+        found = self.to_findings(seg, results, info)
+        self._batch.extend(found)
         if len(self._batch) >= FINDINGS_BATCH:
             yield from self._flush()
-        return len(results)
+        return len(found)
 
     def to_findings(self, seg: Segment, results, info: ObjectInfo) -> list[Finding]:
         text = seg.text
@@ -160,8 +214,13 @@ class ItemProcessor:
         masks = [(r.start, r.end, privacy.mask(r.entity_type, text[r.start : r.end])) for r in results]
         out = []
         line, pos = seg.line, 0
+        allow = self.allow
         for r, (s, e, masked) in zip(results, masks):
             value = text[s:e]
+            vhash = privacy.value_hash(r.entity_type, value, self.key)
+            if allow is not None and allow.allowed(r.entity_type, value, vhash):
+                self._suppressed += 1
+                continue
             if line is not None:
                 line += text.count("\n", pos, s)
                 pos = s
@@ -182,7 +241,7 @@ class ItemProcessor:
                     end=seg.offset + e,
                     line=line,
                     masked_value=masked,
-                    value_hash=privacy.value_hash(r.entity_type, value, self.key),
+                    value_hash=vhash,
                     context=privacy.snippet(text, s, e, masked, masks),
                 )
             )
@@ -219,6 +278,13 @@ class ItemProcessor:
 
     def _record(self, info: ObjectInfo, status, reason, findings, nbytes, t0, rows_scanned=None,
                 rows_matched=None) -> ItemRecord:
+        suppressed, self._suppressed = self._suppressed, 0
+        if self._failures:
+            # A plugin recognizer raised: this item was not fully examined.
+            failures, self._failures = self._failures, []
+            if status == SCANNED:
+                status = ERROR
+            reason = "; ".join(([reason] if reason else []) + failures)
         return ItemRecord(
             source=info.source,
             location=info.location,
@@ -233,6 +299,7 @@ class ItemProcessor:
             duration_s=round(time.monotonic() - t0, 6),
             rows_scanned=rows_scanned,
             rows_matched=rows_matched,
+            suppressed=suppressed,
         )
 
 

@@ -69,6 +69,9 @@ def register_entity(entity_type: str, kind: str = TEXT, mask: str = "initials") 
     _MASKS[entity_type] = mask
 
 
+KINDS = (IDENTIFIER, PHONE, EMAIL, TEXT)
+
+
 def kind_of(entity_type: str) -> str:
     return _KINDS.get(entity_type, TEXT)
 
@@ -78,7 +81,11 @@ _SPACES = re.compile(r"\s+")
 
 
 def normalise(entity_type: str, value: str) -> str:
-    kind = kind_of(entity_type)
+    return normalise_as(kind_of(entity_type), value)
+
+
+def normalise_as(kind: str, value: str) -> str:
+    """`value` normalised the way entity types of this kind are hashed."""
     if kind == IDENTIFIER:
         return _NON_ALNUM.sub("", value).upper()
     if kind == PHONE:
@@ -146,6 +153,13 @@ def _hash(entity_type: str, value: str, key: bytes) -> str:
     # normalisation parses the number).
     norm = normalise(entity_type, value)
     return hmac.new(key, norm.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def hash_as(kind: str, value: str, key: bytes | None = None) -> str:
+    """The value_hash `value` would get as an entity type normalised by
+    `kind` (allow lists hash a value once per kind when no type is given)."""
+    norm = normalise_as(kind, value)
+    return hmac.new(key or hash_key(), norm.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def mask(entity_type: str, value: str) -> str:

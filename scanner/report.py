@@ -18,7 +18,7 @@ def build_report(inventory: Path, scan_id: str | None = None, top: int = 10) -> 
     scan = view.latest
     sid = scan["scan_id"]
     f = read_table(inv, view, "findings", ["location", "entity_type", "value_hash"])
-    it = read_table(inv, view, "items", ["status", "reason"])
+    it = read_table(inv, view, "items", ["status", "reason", "suppressed"])
 
     by_entity = []
     if f.num_rows:
@@ -56,6 +56,8 @@ def build_report(inventory: Path, scan_id: str | None = None, top: int = 10) -> 
                    "targets": list(p.only or p.targets)} for s, p in zip(view.scans, view.parts)],
         "newer_interrupted": [s["scan_id"] for s in view.superseded],
         "findings": f.num_rows,
+        # Detections not reported because their value is allow-listed.
+        "suppressed": int(pc.sum(it.column("suppressed")).as_py() or 0) if it.num_rows else 0,
         "items": dict(statuses),
         "by_entity": by_entity,
         "top_locations": top_locations,
@@ -79,7 +81,8 @@ def render_text(rep: dict) -> str:
     lines += [
         "",
         "Items: " + ", ".join(f"{k} {v}" for k, v in sorted(rep["items"].items())) if rep["items"] else "Items: none",
-        f"Findings: {rep['findings']}",
+        f"Findings: {rep['findings']}"
+        + (f" (suppressed by allow list: {rep['suppressed']})" if rep.get("suppressed") else ""),
     ]
     if rep["by_entity"]:
         lines += ["", f"{'Entity type':<22}{'Findings':>10}{'Distinct':>10}{'Locations':>11}"]

@@ -82,16 +82,30 @@ class _Counts:
         self.status = {s: 0 for s in STATUSES}
         self.findings = 0
         self.bytes = 0
+        self.suppressed = 0
 
 
 def run_scan(req: ScanRequest, executor=None) -> ScanSummary:
     # Resolve the key first: a broken config dir is a usage problem, and the
     # workers must not race to create it.
     privacy.hash_key()
+    from connectors.registry import plugin_of
+    from scanner import plugins
+    from scanner.errors import TargetError
+
+    plugins.set_preferred(req.detectors.prefer_plugins)
     connectors = []
     for spec in req.targets:
-        conn = connector_for(spec)(spec, req.settings)
-        conn.check()
+        cls = connector_for(spec)
+        try:
+            conn = cls(spec, req.settings)
+            conn.check()
+        except PiiscoutError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a plugin connector's own bug
+            if plugin_of(cls) is None:
+                raise
+            raise TargetError(f"{spec.url}: {plugins.plugin_failed(plugin_of(cls), 'connector raised', exc)}") from None
         connectors.append(conn)
     job = Job(targets=tuple(req.targets), settings=req.settings, detectors=req.detectors)
     if executor is None:
@@ -142,6 +156,7 @@ def run_scan(req: ScanRequest, executor=None) -> ScanSummary:
                     if pending and rec.fingerprint is None and (rec.location, rec.part) in pending:
                         rec = replace(rec, fingerprint=pending[(rec.location, rec.part)])
                     writer.add_item(rec)
+                    counts.suppressed += rec.suppressed
                     counts.status[rec.status] = counts.status.get(rec.status, 0) + 1
                     counts.bytes += rec.bytes_scanned if not rec.part else 0
                     progress.update(items=1, nbytes=rec.bytes_scanned if not rec.part else 0,
@@ -164,7 +179,22 @@ def run_scan(req: ScanRequest, executor=None) -> ScanSummary:
             def units() -> Iterator[Item]:
                 for conn in connectors:
                     batch: list[Item] = []
-                    for x in conn.list_items():
+                    listing = conn.list_items()
+                    plugin = plugin_of(type(conn))
+                    while True:
+                        try:
+                            x = next(listing, None)
+                        except Exception as exc:  # noqa: BLE001
+                            if plugin is None:
+                                raise
+                            # A plugin connector's listing broke: recorded, the scan goes on.
+                            sink("record", ItemRecord(
+                                source=conn.name, location=conn.spec.url, part="", size=None, modified_at=None,
+                                content_type=None, status=ERROR,
+                                reason=plugins.plugin_failed(plugin, "listing raised", exc)))
+                            break
+                        if x is None:
+                            break
                         if stop():
                             return
                         if isinstance(x, ItemRecord):
@@ -187,6 +217,9 @@ def run_scan(req: ScanRequest, executor=None) -> ScanSummary:
                 else:
                     # Import the detectors once here, so forked workers share them.
                     importlib.import_module("scanner.pipeline")
+                    # Load every plugin here too (forked workers inherit them) and
+                    # say once which failed: the scan goes on without them.
+                    plugins.report_failures()
 
                     finished = executor.run(job, itertools.chain((first,), listing), sink, stop)
                 # Whether every item was seen is decided now: a signal during
@@ -196,6 +229,7 @@ def run_scan(req: ScanRequest, executor=None) -> ScanSummary:
                     carried = baseline.carry_over(writer)
                     counts.status.update({k: counts.status.get(k, 0) + v for k, v in carried.statuses.items()})
                     counts.findings += carried.findings
+                    counts.suppressed += carried.suppressed
             except BaseException:
                 writer.abort()
                 raise
@@ -223,6 +257,17 @@ def run_scan(req: ScanRequest, executor=None) -> ScanSummary:
             "fingerprints": fingerprints,
             "carried_from": baseline.scan_ids if baseline is not None else [],
         }
+        custom = req.detectors.custom
+        if custom:
+            # Names and sizes only: the allow list itself stays in the user's file.
+            options["custom_rules"] = [r.entity for r in custom.rules]
+            options["allow_list_entries"] = custom.allow.size
+            options["context_words"] = {e: {"extra": len(x), "deny": len(d)} for e, x, d in custom.context}
+        if req.detectors.prefer_plugins:
+            options["prefer_plugins"] = list(req.detectors.prefer_plugins)
+        loaded = [f"{p.group.split('.', 1)[1]}:{p.name}:{p.status}" for p in plugins.loaded_plugins()]
+        if loaded:
+            options["plugins"] = loaded
         writer.write_scan(
             {
                 "scan_id": scan_id,
@@ -240,14 +285,16 @@ def run_scan(req: ScanRequest, executor=None) -> ScanSummary:
                 "items_error": errors,
                 "items_unchanged": counts.status.get(UNCHANGED, 0),
                 "findings": counts.findings,
-                "suppressed": 0,
+                "suppressed": counts.suppressed,
                 "bytes_scanned": counts.bytes,
                 "duration_s": round(time.monotonic() - t0, 3),
                 "exit_code": code,
             }
         )
+        if counts.suppressed:
+            log.info("scan %s: suppressed by allow list: %d", scan_id, counts.suppressed)
         return ScanSummary(scan_id=scan_id, status=status, items=dict(counts.status), findings=counts.findings,
-                           exit_code=code)
+                           suppressed=counts.suppressed, exit_code=code)
     finally:
         for sig, h in old_handlers.items():
             signal.signal(sig, h)
@@ -263,8 +310,9 @@ def describe_summary(s: ScanSummary, inventory: Path, seconds: float | None = No
         if it.get(key):
             parts.append(f"{it[key]} {'errors' if key == ERROR else key}")
     took = f" in {seconds:.1f}s" if seconds is not None else ""
+    suppressed = f", suppressed by allow list: {s.suppressed}" if s.suppressed else ""
     return (f"scan {s.scan_id} {s.status}: {total} items ({', '.join(parts)}), "
-            f"{s.findings} findings{took} -> {os.fspath(inventory)}")
+            f"{s.findings} findings{suppressed}{took} -> {os.fspath(inventory)}")
 
 
 __all__ = ["ScanRequest", "run_scan", "describe_summary", "PiiscoutError"]

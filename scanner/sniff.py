@@ -74,11 +74,53 @@ _MAIL_HEADERS = (b"received:", b"from:", b"to:", b"subject:", b"message-id:", b"
                  b"return-path:", b"date:", b"delivered-to:", b"x-")
 
 
+# Extractor plugins (scanner/plugins.py) add their formats here: file
+# extensions and leading magic bytes. Built-in signatures and text
+# extensions are checked first, so a plugin cannot take a built-in format
+# by its name or magic alone.
+_PLUGIN_EXT: dict[str, str] = {}
+_PLUGIN_MAGIC: list[tuple[bytes, str]] = []
+_plugins_ready = False
+
+
+def add_extension(ext: str, ctype: str) -> None:
+    ext = ext.lower() if ext.startswith(".") else "." + ext.lower()
+    if ext not in _TEXT_EXT:
+        _PLUGIN_EXT.setdefault(ext, ctype)
+
+
+def add_magic(magic: bytes, ctype: str) -> None:
+    if isinstance(magic, str):
+        magic = magic.encode("latin-1")
+    if magic:
+        _PLUGIN_MAGIC.append((bytes(magic), ctype))
+
+
+def _load_plugins() -> None:
+    global _plugins_ready
+    _plugins_ready = True
+    try:
+        from scanner.extractors import registry
+
+        registry.registered()  # loads the extractor plugins, which call add_*
+    except Exception:  # noqa: BLE001 - a broken plugin is reported by the registry
+        pass
+
+
 def sniff(head: bytes, name: str = "") -> str:
     """A MIME type for an object whose first bytes are `head`."""
     for offset, sig, ctype in _SIGNATURES:
         if head[offset : offset + len(sig)] == sig:
             return ctype
+    if not _plugins_ready:
+        _load_plugins()
+    if _PLUGIN_MAGIC or _PLUGIN_EXT:
+        for magic, ctype in _PLUGIN_MAGIC:
+            if head.startswith(magic):
+                return ctype
+        ext = os.path.splitext(name.lower())[1]
+        if ext in _PLUGIN_EXT:
+            return _PLUGIN_EXT[ext]
     enc = detect_encoding(head)
     if enc is None:
         return _libmagic(head) or OCTET

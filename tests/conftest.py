@@ -49,14 +49,16 @@ def truth() -> dict:
 
 
 def run_piiscout(*args: str, env: dict | None = None, check: bool = False, timeout: float = 600,
-                 prefix: list[str] | None = None) -> subprocess.CompletedProcess:
-    """Run the real CLI in a subprocess (the way cron does)."""
+                 prefix: list[str] | None = None, input_text: str | None = None) -> subprocess.CompletedProcess:
+    """Run the real CLI in a subprocess (the way cron does); `input_text`:
+    its standard input."""
     e = dict(os.environ)
     e.setdefault("PIISCOUT_HASH_KEY", TEST_KEY)
     if env:
         e.update(env)
     cmd = (prefix or []) + [sys.executable, "-m", "scanner.cli", *args]
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=e, timeout=timeout, cwd=str(ROOT))
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=e, timeout=timeout, cwd=str(ROOT),
+                          input=input_text)
     if check and proc.returncode not in (0, 1):
         raise AssertionError(f"piiscout {' '.join(args)} exited {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
     return proc

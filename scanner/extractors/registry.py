@@ -35,15 +35,47 @@ BUILTIN = (
     "scanner.extractors.pst",
 )
 
-_BY_TYPE: dict[str, type[Extractor]] = {}
+# content type -> candidates (class, origin): origin is "builtin" or the
+# plugin's scanner.plugins.PluginInfo. Built-ins and plugins are registered
+# by the same function; `_pick` decides between them.
+_BY_TYPE: dict[str, list[tuple[type[Extractor], object]]] = {}
 _loaded = False
+GROUP = "piiscout.extractors"
 
 
-def register(cls: type[Extractor], replace: bool = True) -> type[Extractor]:
+def register(cls: type[Extractor], replace: bool = True, origin: object = "builtin") -> type[Extractor]:
     for ctype in cls.content_types:
-        if replace or ctype not in _BY_TYPE:
-            _BY_TYPE[ctype] = cls
+        cands = _BY_TYPE.setdefault(ctype, [])
+        if origin == "builtin":
+            if replace or not cands:
+                cands[:] = [c for c in cands if c[1] != "builtin"]
+                cands.insert(0, (cls, origin))
+        else:
+            cands.append((cls, origin))
     return cls
+
+
+def _register_plugin(obj, info) -> list[str]:
+    from scanner import plugins
+
+    if not (isinstance(obj, type) and issubclass(obj, Extractor)):
+        raise TypeError(f"{info.module} is not a scanner.extractors.base.Extractor subclass")
+    types = [t.lower() for t in getattr(obj, "content_types", ()) if t]
+    if not types:
+        raise TypeError(f"{info.module} declares no `content_types`")
+    obj._piiscout_plugin = info
+    for t in types:
+        if any(o == "builtin" for _, o in _BY_TYPE.get(t, [])) and not plugins.is_preferred(info):
+            plugins.shadow(info, t, "content type")
+    register(obj, origin=info)
+    # Plugin types are recognised by their file extensions and magic bytes.
+    from scanner import sniff
+
+    for ext in getattr(obj, "extensions", ()) or ():
+        sniff.add_extension(ext, types[0])
+    for magic in getattr(obj, "magic", ()) or ():
+        sniff.add_magic(magic, types[0])
+    return types
 
 
 def _load() -> None:
@@ -53,16 +85,38 @@ def _load() -> None:
     _loaded = True
     for mod in BUILTIN:
         importlib.import_module(mod)
+    from scanner import plugins
+
+    plugins.load_group(GROUP, _register_plugin)
+
+
+def _pick(cands) -> type[Extractor] | None:
+    if not cands:
+        return None
+    from scanner import plugins
+
+    for cls, origin in cands:
+        if origin != "builtin" and plugins.is_preferred(origin):
+            return cls
+    for cls, origin in cands:
+        if origin == "builtin":
+            return cls
+    return cands[0][0]
 
 
 def for_type(ctype: str) -> type[Extractor] | None:
     _load()
-    cls = _BY_TYPE.get(ctype)
+    cls = _pick(_BY_TYPE.get(ctype))
     if cls is None and is_text_type(ctype):
-        cls = _BY_TYPE.get("text/plain")
+        cls = _pick(_BY_TYPE.get("text/plain"))
     return cls
 
 
 def registered() -> dict[str, type[Extractor]]:
     _load()
-    return dict(_BY_TYPE)
+    return {t: _pick(c) for t, c in _BY_TYPE.items() if c}
+
+
+def plugin_of(cls: type):
+    """The PluginInfo of a plugin extractor class, None for a built-in."""
+    return getattr(cls, "_piiscout_plugin", None)

@@ -59,6 +59,9 @@ ITEMS = pa.schema(
         # The connector's change fingerprint (Item.fingerprint), compared by
         # incremental rescans where size and modified_at say nothing.
         pa.field("fingerprint", pa.string()),
+        # Detections in this object dropped because their value is allow-listed
+        # (null in rows written before allow lists existed).
+        pa.field("suppressed", pa.int64()),
     ],
     metadata=_meta("items"),
 )

@@ -205,6 +205,7 @@ class InventoryWriter:
                 "rows_scanned": r.rows_scanned,
                 "rows_matched": r.rows_matched,
                 "fingerprint": r.fingerprint,
+                "suppressed": r.suppressed,
             }
         )
 

@@ -1,0 +1,1 @@
+"""Example piiscout plugin (see docs/plugins.md)."""

@@ -1,0 +1,105 @@
+"""Built-ins and plugins go through the same registration; a plugin claiming
+a built-in's scheme or content type is used only when preferred."""
+
+from __future__ import annotations
+
+import pytest
+
+from connectors import registry as connectors
+from connectors.local import LocalConnector
+from scanner import plugins
+from scanner.extractors import registry as extractors
+from scanner.extractors.base import Extractor
+from scanner.extractors.plaintext import PlainTextExtractor
+
+
+@pytest.fixture(autouse=True)
+def _restore():
+    conn = {k: list(v) for k, v in connectors._BY_SCHEME.items()}
+    ext = {k: list(v) for k, v in extractors._BY_TYPE.items()}
+    yield
+    connectors._BY_SCHEME.clear()
+    connectors._BY_SCHEME.update(conn)
+    extractors._BY_TYPE.clear()
+    extractors._BY_TYPE.update(ext)
+    plugins.set_preferred(())
+
+
+def test_builtin_kept_unless_plugin_preferred():
+    connectors.schemes()  # built-ins loaded
+
+    class MyFiles(LocalConnector):
+        name = "myfiles"
+
+    info = plugins.PluginInfo(group="piiscout.connectors", name="myfiles", module="x:MyFiles", dist="my-files")
+    assert connectors._register_plugin(MyFiles, info) == ["file://"]
+    assert info.status == plugins.SHADOWED and "--prefer-plugin myfiles" in info.error
+    assert connectors.connector_class("file") is LocalConnector
+    plugins.set_preferred(["myfiles"])
+    assert connectors.connector_class("file") is MyFiles
+    plugins.set_preferred(["MY-FILES"])  # the package name works too
+    assert connectors.connector_class("file") is MyFiles
+    assert connectors.plugin_of(MyFiles) is info and connectors.plugin_of(LocalConnector) is None
+
+
+def test_extractor_plugin_for_new_and_builtin_types():
+    extractors.registered()
+
+    class Text2(Extractor):
+        content_types = ("text/plain", "application/x-new")
+
+    info = plugins.PluginInfo(group="piiscout.extractors", name="text2", module="x:Text2")
+    extractors._register_plugin(Text2, info)
+    assert extractors.for_type("application/x-new") is Text2  # nothing built in: no preference needed
+    assert extractors.for_type("text/plain") is PlainTextExtractor
+    plugins.set_preferred(["text2"])
+    assert extractors.for_type("text/plain") is Text2
+
+
+def test_rejected_plugin_object():
+    info = plugins.PluginInfo(group="piiscout.connectors", name="bad", module="x:bad")
+    with pytest.raises(TypeError):
+        connectors._register_plugin(object, info)
+
+
+def test_recognizer_plugin_replaces_a_builtin_only_when_preferred():
+    from presidio_analyzer import Pattern, PatternRecognizer
+
+    from detectors import catalog
+    from detectors.engine import DetectionEngine
+    from scanner.model import Segment
+
+    rec = PatternRecognizer(supported_entity="US_SSN", name="OtherSsn",
+                            patterns=[Pattern("ssn", r"\bSSN#\d{9}\b", 0.9)])
+    info = plugins.PluginInfo(group="piiscout.recognizers", name="otherssn", module="x:OtherSsn")
+    before = list(catalog._PLUGINS)
+    try:
+        assert catalog._register_plugin(rec, info) == ["US_SSN"]
+        assert info.status == plugins.SHADOWED
+        names = [r.name for r in catalog.build_recognizers(("US_SSN",))]
+        assert "SsnRecognizer" in names and "OtherSsn" not in names
+        plugins.set_preferred(["otherssn"])
+        names = [r.name for r in catalog.build_recognizers(("US_SSN",))]
+        assert names == ["OtherSsn"]
+        engine = DetectionEngine(catalog.DetectorSettings(entities=("US_SSN",), prefer_plugins=("otherssn",)))
+        res = engine.detect(Segment("id SSN#536221934 and SSN 536-22-1934"))
+        assert [(r.recognition_metadata["recognizer_name"], r.score) for r in res] == [("OtherSsn", 0.9)]
+    finally:
+        catalog._PLUGINS[:] = before
+
+
+def test_installed_plugins_are_part_of_the_results_fingerprint(monkeypatch):
+    from detectors.catalog import DetectorSettings
+    from scanner.incremental import result_fingerprint
+    from scanner.model import TargetSpec
+    from scanner.settings import ScanSettings
+
+    spec = TargetSpec(name="t", url="/x", scheme="file")
+    det = DetectorSettings(entities=("US_SSN",))
+    monkeypatch.setattr(plugins, "signature", lambda: [])
+    without = result_fingerprint(spec, ScanSettings(), det)
+    monkeypatch.setattr(plugins, "signature", lambda: ["piiscout.recognizers:x=m:X@pkg-1.0"])
+    with_one = result_fingerprint(spec, ScanSettings(), det)
+    monkeypatch.setattr(plugins, "signature", lambda: ["piiscout.recognizers:x=m:X@pkg-1.1"])
+    upgraded = result_fingerprint(spec, ScanSettings(), det)
+    assert len({without, with_one, upgraded}) == 3
