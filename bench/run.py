@@ -50,21 +50,27 @@ def piiscout_cmd() -> list[str]:
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "scanner.cli"]
 
 
+# Runs one command and reports the peak RSS of its largest process (it or a
+# worker it started): RUSAGE_CHILDREN of a fresh process counts only these.
+_PEAK = ("import resource, subprocess, sys; rc = subprocess.call(sys.argv[1:]); "
+         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); sys.exit(rc)")
+
+
 def run_scan(target: Path, inv: Path, workers: int, extra: list[str] = ()) -> dict:
     """One scan in a subprocess: wall seconds and the peak RSS of the largest
     process (the parent or one worker)."""
     shutil.rmtree(inv, ignore_errors=True)
     env = dict(os.environ, PIISCOUT_HASH_KEY=KEY)
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     t0 = time.perf_counter()
-    proc = subprocess.run(piiscout_cmd() + ["scan", str(target), "-i", str(inv), "-j", str(workers), "-q",
-                                            "-x", "truth.json", *extra],
+    proc = subprocess.run([sys.executable, "-c", _PEAK] + piiscout_cmd()
+                          + ["scan", str(target), "-i", str(inv), "-j", str(workers), "-q", "-x", "truth.json", *extra],
                           capture_output=True, text=True, env=env)
     wall = time.perf_counter() - t0
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     if proc.returncode not in (0, 1):
         raise SystemExit(f"piiscout failed ({proc.returncode}): {proc.stderr.strip()}")
-    return {"seconds": wall, "peak_rss_mb": (peak if peak > before else before) / 1024, "summary": proc.stdout.strip()}
+    lines = proc.stderr.strip().splitlines()
+    peak_kb = int(lines[-1]) if lines and lines[-1].isdigit() else 0
+    return {"seconds": wall, "peak_rss_mb": peak_kb / 1024, "summary": proc.stdout.strip()}
 
 
 def tree_bytes(root: Path) -> tuple[int, int]:

@@ -9,6 +9,7 @@ SpacyRecognizer.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from presidio_analyzer import RecognizerResult
@@ -63,17 +64,67 @@ def chunks(text: str, size: int = CHUNK) -> list[tuple[int, str]]:
     return out
 
 
+# Where a name can be: a capitalised word that does not merely start a
+# sentence or a line, two capitalised words in a row (a first name that
+# starts a sentence is followed by its surname), or a title ("Mr", "Dr").
+_CAP = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’]+"
+_CANDIDATE = re.compile(rf"\b{_CAP}(?:[ \t]+(?:[A-Z]\.[ \t]*)?({_CAP}))?|\b(Mr|Mrs|Ms|Miss|Dr|Prof)\b")
+_SENTENCE_END = frozenset(".!?\n\r")
+# Text on each side of a candidate that spaCy sees with it: a sentence or so,
+# what its NER uses as context.
+WINDOW = 160
+
+
+def _starts_sentence(text: str, pos: int) -> bool:
+    before = text[max(0, pos - 8) : pos].rstrip(" \t\"'(“[*-")
+    return not before or before[-1] in _SENTENCE_END
+
+
+def candidate_spans(text: str, window: int = WINDOW) -> list[tuple[int, int]]:
+    """Merged ranges of `text` around possible names, widened to whitespace.
+    Most text on a file share (logs, exports, code, lower-case prose) holds
+    none, and spaCy costs the same per character whether it finds one or not."""
+    spans: list[tuple[int, int]] = []
+    n = len(text)
+    for m in _CANDIDATE.finditer(text):
+        if m.group(1) is None and m.group(2) is None and _starts_sentence(text, m.start()):
+            continue  # "Report ..." at the start of a sentence: an ordinary word
+        lo, hi = max(0, m.start() - window), min(n, m.end() + window)
+        if lo > 0:
+            sp = text.find(" ", lo, m.start())
+            lo = sp + 1 if sp >= 0 else lo
+        if hi < n:
+            sp = text.rfind(" ", m.end(), hi)
+            hi = sp if sp >= 0 else hi
+        if spans and lo <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(hi, spans[-1][1]))
+        else:
+            spans.append((lo, hi))
+    return spans
+
+
 class NerDetector:
-    def __init__(self, model: str, entities: tuple[str, ...]):
+    def __init__(self, model: str, entities: tuple[str, ...], everywhere: bool = False):
         self.nlp = load_model(model)
         self.entities = set(entities)
+        # everywhere=True: run spaCy on all text, not only around candidates
+        # (for comparisons; the results differ little, the cost a lot).
+        self.everywhere = everywhere
 
     def detect(self, text: str) -> list[RecognizerResult]:
         return self.detect_many([text])[0]
 
+    def _pieces(self, i: int, text: str):
+        if self.everywhere:
+            yield from ((i, off, chunk) for off, chunk in chunks(text))
+            return
+        for lo, hi in candidate_spans(text):
+            for off, chunk in chunks(text[lo:hi]):
+                yield i, lo + off, chunk
+
     def detect_many(self, texts: list[str]) -> list[list[RecognizerResult]]:
         """Entities per text; all chunks of all texts go through one nlp.pipe."""
-        pieces = [(i, off, chunk) for i, t in enumerate(texts) for off, chunk in chunks(t)]
+        pieces = [p for i, t in enumerate(texts) for p in self._pieces(i, t)]
         out: list[list[RecognizerResult]] = [[] for _ in texts]
         docs = self.nlp.pipe((c for _, _, c in pieces), batch_size=64)
         for (i, off, _), doc in zip(pieces, docs):
