@@ -152,7 +152,14 @@ def _hash(entity_type: str, value: str, key: bytes) -> str:
     # Cached: the same address or number recurs across a share (and phone
     # normalisation parses the number).
     norm = normalise(entity_type, value)
-    return hmac.new(key, norm.encode("utf-8"), hashlib.sha256).hexdigest()
+    h = _keyed(key).copy()  # the key's HMAC state, set up once
+    h.update(norm.encode("utf-8"))
+    return h.hexdigest()
+
+
+@lru_cache(maxsize=4)
+def _keyed(key: bytes):
+    return hmac.new(key, digestmod=hashlib.sha256)
 
 
 def hash_as(kind: str, value: str, key: bytes | None = None) -> str:
@@ -218,10 +225,16 @@ def scrub(text: str) -> str:
     return _DIGITS.sub("#", text)
 
 
-def _safe_words() -> frozenset[str]:
-    from scanner.safewords import SAFE_WORDS
+_SAFE: frozenset[str] | None = None
 
-    return SAFE_WORDS
+
+def _safe_words() -> frozenset[str]:
+    global _SAFE
+    if _SAFE is None:
+        from scanner.safewords import SAFE_WORDS
+
+        _SAFE = SAFE_WORDS
+    return _SAFE
 
 
 def snippet(
