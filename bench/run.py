@@ -256,8 +256,8 @@ def main(argv=None) -> int:
         d = work / f"many-{a.many_files}"
         if not d.exists():
             many_files(d, a.many_files)
-        r = run_scan(d, work / "inv-many", 1)
-        results["many_files"] = {"files": a.many_files, "seconds": round(r["seconds"], 1),
+        r = run_scan(d, work / "inv-many", max(int(x) for x in a.workers.split(",")))
+        results["many_files"] = {"files": a.many_files, "workers": max(int(x) for x in a.workers.split(",")), "seconds": round(r["seconds"], 1),
                                  "files_per_s": round(a.many_files / r["seconds"], 1),
                                  "peak_rss_mb": round(r["peak_rss_mb"], 1)}
         print(f"many files: {results['many_files']}", file=sys.stderr)
