@@ -19,6 +19,7 @@ BUILTIN = (
     "connectors.local",
     "connectors.mail",
     "connectors.smb",
+    "connectors.sql",
 )
 
 _BY_SCHEME: dict[str, type] = {}
