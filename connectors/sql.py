@@ -95,7 +95,9 @@ def _url(raw: str) -> URL:
 
 def safe_url(url: URL) -> str:
     """The URL as stored and shown: no password, no query string."""
-    return url.set(password=None, query={}).render_as_string(hide_password=False)
+    # URL.set() treats None as "unchanged": build a new URL without the password.
+    bare = URL.create(url.drivername, username=url.username, host=url.host, port=url.port, database=url.database)
+    return bare.render_as_string(hide_password=False)
 
 
 def hide_secrets(text: str, secrets: tuple[str, ...] = ()) -> str:
@@ -291,8 +293,7 @@ class SqlConnector(Connector):
             db = url.database or ""
             if not db or db == ":memory:" or db.startswith("file:"):
                 raise UsageError("give the SQLite database file: sqlite:///relative.db or sqlite:////abs/path.db")
-            url = url.set(database=os.path.abspath(os.path.expanduser(db)), password=None, username=None,
-                          host=None, port=None)
+            url = URL.create(url.drivername, database=os.path.abspath(os.path.expanduser(db)), query=url.query)
         else:
             if not url.host:
                 raise UsageError(f"no host in database URL {safe_url(url)}")
