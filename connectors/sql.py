@@ -399,6 +399,9 @@ class SqlConnector(Connector):
         kw["connect_args"] = connect_args
         try:
             eng = sa.create_engine(url, **kw)
+        except ImportError as e:
+            extra = " (pip install 'piiscout[mssql]')" if self.family == dialects.MSSQL else ""
+            raise TargetError(f"{self.spec.url}: database driver not installed: {e.name or e}{extra}") from None
         except Exception as e:  # noqa: BLE001 - e.g. a missing driver; never echo the URL
             raise TargetError(f"{self.spec.url}: {self._reason(e)}") from None
         return self._with_session(eng)
