@@ -37,7 +37,6 @@ import threading
 import time
 import weakref
 from bisect import bisect_right
-from dataclasses import replace
 from decimal import Decimal
 from typing import Any, Iterator
 from urllib.parse import quote
@@ -51,7 +50,7 @@ from connectors.base import Connector
 from connectors.registry import register
 from scanner import privacy
 from scanner.errors import ItemError, ItemTimeout, TargetError, UsageError
-from scanner.model import ERROR, SCANNED, SKIPPED, Item, ItemRecord, Layout, Segment, TargetSpec
+from scanner.model import ERROR, SCANNED, SKIPPED, Finding, Item, ItemRecord, Layout, Segment, TargetSpec
 
 log = logging.getLogger(__name__)
 
@@ -248,6 +247,33 @@ class _ColumnBuffer:
         self.matched = 0
         self.last_row = -1
         self.truncated = 0
+
+
+def cell_findings(seg: Segment, results, layout: SqlColumnLayout, buf: "_ColumnBuffer", info,
+                  hash_key: bytes) -> list[tuple[Finding, int]]:
+    """Findings of one column chunk, each placed in its own cell: start/end
+    within the cell, a masked snippet of that cell only (other rows are not
+    this value's context), the row's key. Returns (finding, row ordinal)."""
+    text = seg.text
+    by_cell: dict[int, list] = {}
+    for r in results:
+        by_cell.setdefault(layout.cell_at(r.start), []).append(r)
+    out = []
+    for i, rs in by_cell.items():
+        cell = buf.cells[i]
+        base = layout.starts[i]
+        masks = [(r.start - base, r.end - base, privacy.mask(r.entity_type, text[r.start:r.end])) for r in rs]
+        row_key = layout.row_key_at(text, base)
+        for r, (s, e, masked) in zip(rs, masks):
+            meta = r.recognition_metadata or {}
+            f = Finding(source=info.source, location=info.location, part=buf.name, row_key=row_key,
+                        entity_type=r.entity_type, score=float(r.score),
+                        detector=str(meta.get("recognizer_name") or meta.get("recognizer_identifier") or "unknown"),
+                        start=s, end=e, line=None, masked_value=masked,
+                        value_hash=privacy.value_hash(r.entity_type, cell[s:e], hash_key),
+                        context=privacy.snippet(cell, s, e, masked, masks))
+            out.append((f, buf.ordinals[i]))
+    return out
 
 
 # -- engines ----------------------------------------------------------------------------------
@@ -578,7 +604,7 @@ class SqlConnector(Connector):
             raise ItemError(f"cannot read table: {self._reason(e, scrub=True)}") from None
 
     def _scan_table(self, ref: dict, proc, info, deadline, t0: float, state: dict):
-        from scanner.pipeline import FINDINGS_BATCH, ObjectInfo
+        from scanner.pipeline import FINDINGS_BATCH
 
         columns: list[str] = ref["columns"]
         key: list[str] = ref["key"]
@@ -590,7 +616,7 @@ class SqlConnector(Connector):
         nk = len(key) if key_kind == "pk" else (1 if key_kind in ("ctid", "rowid") else 0)
         bufs = [_ColumnBuffer(c) for c in columns]
         engine = proc.engine
-        min_rows_matched = bytearray()
+        rows_matched = bytearray()
         batch: list = []
         nbytes = 0
         rows = 0
@@ -609,21 +635,22 @@ class SqlConnector(Connector):
             seg = Segment(text=text, line=None, context=buf.context, layout=layout)
             nbytes += len(text)
             results = engine.detect(seg)
+            # A match may not run from one cell into the next ("212" above
+            # "555-0134" is not a phone number).
+            results = [r for r in results
+                       if r.end <= starts[layout.cell_at(r.start)] + len(buf.cells[layout.cell_at(r.start)])]
             out = []
             if results:
-                cinfo = ObjectInfo(info.source, info.location, buf.name, None, None, COLUMN)
-                found = proc.to_findings(seg, results, cinfo)
-                for r, f in zip(results, found):
-                    i = layout.cell_at(r.start)
-                    row = buf.ordinals[i]
+                out = cell_findings(seg, results, layout, buf, info, proc.key)
+                for f in out:
+                    row = f[1]
                     if row != buf.last_row:
                         buf.matched += 1
                         buf.last_row = row
-                    if row >= len(min_rows_matched):
-                        min_rows_matched.extend(b"\0" * (row + 1 - len(min_rows_matched) + 4096))
-                    min_rows_matched[row] = 1
-                    s = starts[i]
-                    out.append(replace(f, start=f.start - s, end=f.end - s, line=None))
+                    if row >= len(rows_matched):
+                        rows_matched.extend(b"\0" * (row + 1 - len(rows_matched) + 4096))
+                    rows_matched[row] = 1
+                out = [f[0] for f in out]
                 buf.findings += len(results)
             buf.cells, buf.keys, buf.ordinals, buf.chars = [], [], [], 0
             return out
@@ -677,7 +704,7 @@ class SqlConnector(Connector):
                              modified_at=None, content_type=COLUMN, status=SCANNED, reason=note,
                              findings=buf.findings, bytes_scanned=0, duration_s=0.0,
                              rows_scanned=rows, rows_matched=buf.matched)
-        matched = min_rows_matched.count(1)
+        matched = rows_matched.count(1)
         reason = f"sampled {plan.describe()}; {len(columns)} of {ref.get('ncols', len(columns))} columns"
         yield ItemRecord(source=info.source, location=info.location, part="", size=None, modified_at=None,
                          content_type=info.content_type, status=SCANNED, reason=reason,
