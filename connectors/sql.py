@@ -234,7 +234,7 @@ class SqlColumnLayout(Layout):
 
 class _ColumnBuffer:
     __slots__ = ("name", "context", "cells", "keys", "ordinals", "chars", "findings", "matched",
-                 "last_row", "truncated")
+                 "last_row", "truncated", "card_shaped", "card_cells", "cards_dropped")
 
     def __init__(self, name: str):
         self.name = name
@@ -247,6 +247,35 @@ class _ColumnBuffer:
         self.matched = 0
         self.last_row = -1
         self.truncated = 0
+        self.card_shaped = 0  # cells that are one 13-19 digit number
+        self.card_cells = 0  # ... and were found to be a card number
+        self.cards_dropped = 0
+
+
+# A cell that is nothing but a number of card length.
+CARD_SHAPED = re.compile(r"\s*\d(?:[ -]?\d){12,18}\s*")
+# Below this share of card-shaped cells passing as cards (Luhn, issuer
+# prefix), a column is a column of identifiers (barcodes, account or order
+# numbers), not of cards: the few that pass by chance (1 in 10 passes Luhn)
+# are dropped, unless the column's name speaks of cards.
+CARD_COLUMN_MIN_SHARE = 0.3
+CARD_COLUMN_MIN_CELLS = 20
+
+
+def card_column_filter(results, buf: "_ColumnBuffer", starts: list[int], layout: "SqlColumnLayout",
+                       named_for_cards: bool) -> list:
+    cards = [r for r in results if r.entity_type == "CREDIT_CARD"]
+    buf.card_shaped += sum(1 for c in buf.cells if len(c) >= 13 and CARD_SHAPED.fullmatch(c))
+    if not cards:
+        return results
+    cells = {layout.cell_at(r.start) for r in cards}
+    buf.card_cells += sum(1 for i in cells if CARD_SHAPED.fullmatch(buf.cells[i]))
+    if named_for_cards or buf.card_shaped < CARD_COLUMN_MIN_CELLS:
+        return results
+    if buf.card_cells >= CARD_COLUMN_MIN_SHARE * buf.card_shaped:
+        return results
+    buf.cards_dropped += len(cards)
+    return [r for r in results if r.entity_type != "CREDIT_CARD"]
 
 
 def cell_findings(seg: Segment, results, layout: SqlColumnLayout, buf: "_ColumnBuffer", info,
@@ -616,6 +645,8 @@ class SqlConnector(Connector):
         nk = len(key) if key_kind == "pk" else (1 if key_kind in ("ctid", "rowid") else 0)
         bufs = [_ColumnBuffer(c) for c in columns]
         engine = proc.engine
+        card_rec = [r for r in getattr(engine, "recognizers", ()) if getattr(r, "ENTITY", None) == "CREDIT_CARD"]
+        card_named = {b.name for b in bufs if any(r.context_matches(b.context) for r in card_rec)}
         rows_matched = bytearray()
         batch: list = []
         nbytes = 0
@@ -639,6 +670,8 @@ class SqlConnector(Connector):
             # "555-0134" is not a phone number).
             results = [r for r in results
                        if r.end <= starts[layout.cell_at(r.start)] + len(buf.cells[layout.cell_at(r.start)])]
+            if results:
+                results = card_column_filter(results, buf, starts, layout, buf.name in card_named)
             out = []
             if results:
                 out = cell_findings(seg, results, layout, buf, info, proc.key)
@@ -699,7 +732,13 @@ class SqlConnector(Connector):
         if batch:
             yield batch
         for buf in bufs:
-            note = f"{buf.truncated} cells cut at {MAX_CELL // 1024} KiB" if buf.truncated else None
+            notes = []
+            if buf.truncated:
+                notes.append(f"{buf.truncated} cells cut at {MAX_CELL // 1024} KiB")
+            if buf.cards_dropped:
+                notes.append(f"{buf.cards_dropped} card-like numbers not reported: only {buf.card_cells} of "
+                             f"{buf.card_shaped} card-length numbers in this column are valid cards")
+            note = "; ".join(notes) or None
             yield ItemRecord(source=info.source, location=info.location, part=buf.name, size=None,
                              modified_at=None, content_type=COLUMN, status=SCANNED, reason=note,
                              findings=buf.findings, bytes_scanned=0, duration_s=0.0,
