@@ -53,6 +53,9 @@ from scanner.errors import ItemError, ItemTimeout, TargetError, UsageError
 from scanner.model import ERROR, SCANNED, SKIPPED, Finding, Item, ItemRecord, Layout, Segment, TargetSpec
 
 log = logging.getLogger(__name__)
+# SQLAlchemy logs statements at INFO and result rows at DEBUG when the root
+# logger lets it (-vv): rows are raw data, never logged.
+logging.getLogger("sqlalchemy").setLevel(logging.WARNING)
 
 DEFAULT_PASSWORD_ENV = "PIISCOUT_DB_PASSWORD"
 # A password taken from a URL is put in the environment under this prefix so
@@ -395,7 +398,6 @@ class SqlConnector(Connector):
         self.timeout = DEFAULT_STATEMENT_TIMEOUT if timeout is None else float(timeout)
         self._engine: sa.Engine | None = None
         self._mariadb = self.backend == "mariadb"
-        self.hash_key = b""
 
     # -- connections -------------------------------------------------------------------
     def _password(self) -> str | None:
@@ -615,7 +617,6 @@ class SqlConnector(Connector):
     # -- scanning ----------------------------------------------------------------------
     def scan(self, item: Item, proc, info, deadline):
         ref = json.loads(item.ref)
-        self.hash_key = proc.key
         t0 = time.monotonic()
         state = {"rows": 0, "findings": 0}
         try:

@@ -156,7 +156,7 @@ def test_no_raw_values_in_inventory(scanned, fixture_db):
     _, truth = fixture_db
     planted = {v for per in truth.values() for vals in per.values() for v in vals if len(v) >= 8}
     strings = all_strings(scanned["inv"])
-    blob = "\n".join(strings)
+    blob = "\n".join(strings) + scanned["log"].read_text() + scanned["proc"].stdout + scanned["proc"].stderr
     leaked = [v for v in list(planted)[:3000] if v in blob]
     assert not leaked, leaked[:3]
 
