@@ -40,6 +40,11 @@ class Rule:
     `score` applies when no context word is near; `context_score` when one
     is. A rule with score 0 reports only with context (bare 9-digit SSNs).
     `group` selects the capturing group that is the value (0: whole match).
+
+    Write a leading look-behind after the value's first character, not
+    before it (`(\d(?<![\w-]\d)\d{8})`, not `(?<![\w-])(\d{9})`): `re`
+    then skips straight to candidate first characters instead of trying the
+    look-behind at every position, 2-4x faster on the same windows.
     """
 
     name: str
@@ -55,11 +60,15 @@ class Trigger:
     """A prefilter pattern (Hyperscan/RE2 syntax: no lookarounds, no
     backreferences). `bare` triggers are only armed when the segment carries
     external context (a header) that names this recognizer's entity; they
-    stand for matches that count only with context."""
+    stand for matches that count only with context. `context` triggers are
+    context words: the value they wake up may lie anywhere within context
+    distance, so their windows are wider than those of value triggers, which
+    match inside the value itself."""
 
     regex: str
     caseless: bool = False
     bare: bool = False
+    context: bool = False
 
 
 class SegmentContext(list):
@@ -212,11 +221,19 @@ class PiiRecognizer(EntityRecognizer):
         trig = list(self.TRIGGERS)
         if self.CONTEXT_TRIGGERS and any(r.score == 0 for r in self.RULES) and self.CONTEXT:
             for w in self.CONTEXT:
-                trig.append(Trigger(context_word_regex(w, prefilter=True), caseless=True))
+                trig.append(Trigger(context_word_regex(w, prefilter=True), caseless=True, context=True))
         return trig
 
     def window_radius(self) -> int:
         return self.MAX_LEN + self.CONTEXT_BEFORE + self.CONTEXT_AFTER + 8
+
+    def trigger_radius(self, trigger: Trigger) -> int:
+        """How far from a hit's end this recognizer's regexes must look. A
+        value trigger matches inside the value (plus a boundary character),
+        so the value lies within MAX_LEN of it; a context word may sit a
+        whole context distance away. Context itself is scored on the full
+        text, not the window, so windows need not hold it."""
+        return self.window_radius() if trigger.context else self.MAX_LEN + 8
 
     # -- hooks ---------------------------------------------------------------
 
@@ -315,7 +332,11 @@ def context_word_regex(word: str, prefilter: bool = False) -> str:
             rx = rx + r"(?:[^a-z0-9]|$)"
         return rx
     if w[:1].isalnum():
-        rx = r"(?<![a-z0-9])" + rx
+        # The look-behind goes after the first character, not before it: a
+        # pattern that starts with a literal lets `re` skip ahead to where
+        # that character occurs, and an alternation of such words searches
+        # ~15x faster than one whose every branch starts with a look-behind.
+        rx = rx[0] + r"(?<![a-z0-9]." + ")" + rx[1:]
     if w[-1:].isalnum():
         rx = rx + r"(?![a-z0-9])"
     return rx

@@ -43,6 +43,9 @@ class DetectionEngine:
         self._fast: list[PiiRecognizer] = []
         self._slow: list = []
         triggers = []
+        # A prefilter "owner" is a (recognizer, window radius) pair: value
+        # triggers open narrow windows, context words wide ones.
+        self._slots: list[tuple[int, int]] = []
         for rec in recs:
             if isinstance(rec, PiiRecognizer):
                 rec.score_floor = settings.min_score
@@ -50,12 +53,16 @@ class DetectionEngine:
             if not trig:
                 self._slow.append(rec)
                 continue
-            owner = len(self._fast)
+            index = len(self._fast)
             self._fast.append(rec)
+            slot_of: dict[int, int] = {}
             for t in trig:
-                triggers.append((owner, t.regex, t.caseless, t.bare))
-        self._radius = [r.window_radius() for r in self._fast]
-        self.prefilter = build_prefilter(triggers, len(self._fast))
+                radius = rec.trigger_radius(t)
+                if radius not in slot_of:
+                    slot_of[radius] = len(self._slots)
+                    self._slots.append((index, radius))
+                triggers.append((slot_of[radius], t.regex, t.caseless, t.bare))
+        self.prefilter = build_prefilter(triggers, len(self._slots))
         self._ner = None
         if settings.ner_entities:
             from detectors.ner import NerDetector
@@ -117,7 +124,8 @@ class DetectionEngine:
             words += tuple(ctx.layout.vocabulary())
         if not words:
             return frozenset()
-        return frozenset(i for i, rec in enumerate(self._fast) if rec.context_matches(words))
+        armed = {i for i, rec in enumerate(self._fast) if rec.context_matches(words)}
+        return frozenset(slot for slot, (i, _) in enumerate(self._slots) if i in armed)
 
     def _scan_fast(self, text: str, ctx: SegmentContext):
         n = len(text)
@@ -131,11 +139,12 @@ class DetectionEngine:
         if not hits:
             return
         windows: dict[int, list[tuple[int, int]]] = {}
+        slots = self._slots
         for h in hits:
-            r = self._radius[h.owner]
-            windows.setdefault(h.owner, []).append((max(0, h.end - r), min(n, h.end + r)))
-        for owner, spans in windows.items():
-            rec = self._fast[owner]
+            index, r = slots[h.owner]
+            windows.setdefault(index, []).append((max(0, h.end - r), min(n, h.end + r)))
+        for index, spans in windows.items():
+            rec = self._fast[index]
             found: list[RecognizerResult] = []
             for lo, hi in _merge(spans):
                 for res in rec.analyze_range(text, lo, hi, self.entities):

@@ -143,6 +143,11 @@ def ip_kind(value: str) -> str | None:
 # --- Phone numbers --------------------------------------------------------------
 
 
+# A North American number in one of the shapes the recognizer matches:
+# phonenumbers.parse() would return country code 1 and these ten digits.
+_NANP_SHAPE = re.compile(r"(?:\+1|001|1)?[-. ]?(?:\(([2-9]\d{2})\) ?|([2-9]\d{2})[-. ]?)([2-9]\d{2})[-. ]?(\d{4})")
+
+
 @lru_cache(maxsize=8192)
 def _parse_phone(value: str, region: str = "US"):
     """phonenumbers' parse, cached: validation, scoring and hashing all
@@ -150,6 +155,12 @@ def _parse_phone(value: str, region: str = "US"):
     import phonenumbers
 
     text = value.strip()
+    m = _NANP_SHAPE.fullmatch(text) if region == "US" else None
+    if m:
+        # parse() costs ~70 us, most of a phone's validation; for these
+        # shapes its result is known (tests compare the two).
+        area = m.group(1) or m.group(2)
+        return phonenumbers.PhoneNumber(country_code=1, national_number=int(area + m.group(3) + m.group(4)))
     if text.startswith("001"):
         # North American numbers written with the international prefix 00.
         text = "+1" + text[3:]
@@ -168,7 +179,10 @@ def phone_quality(value: str, region: str = "US") -> str | None:
     num = _parse_phone(value, region)
     if num is None:
         return None
-    if phonenumbers.is_valid_number(num):
+    # Valid for the US implies valid (the US is the first region phonenumbers
+    # tries for +1); checking it alone is ~4x cheaper than the full search.
+    if (num.country_code == 1 and phonenumbers.is_valid_number_for_region(num, "US")) \
+            or phonenumbers.is_valid_number(num):
         return "valid"
     if num.country_code == 1 and _nanp_shape(str(num.national_number)):
         return "possible"

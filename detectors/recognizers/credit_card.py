@@ -19,7 +19,7 @@ _SEP = re.compile(r"[ -]")
 class PaymentCardRecognizer(PiiRecognizer):
     ENTITY = "CREDIT_CARD"
     RULES = (
-        Rule("card", r"(?<![\w.+-])(\d(?:[ -]?\d){11,18})(?!\w|\.[0-9]|[ -]\d)", 0.75, 1.0),
+        Rule("card", r"(\d(?<![\w.+-]\d)(?:[ -]?\d){11,18})(?!\w|\.[0-9]|[ -]\d)", 0.75, 1.0),
     )
     CONTEXT = (
         "card", "cards", "credit", "debit", "visa", "mastercard", "master card", "amex",

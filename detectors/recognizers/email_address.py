@@ -13,7 +13,7 @@ class EmailAddressRecognizer(PiiRecognizer):
     RULES = (
         Rule(
             "email",
-            r"(?<![\w.%+'-])([A-Za-z0-9_](?:[A-Za-z0-9._%+'-]{0,63})@"
+            r"([A-Za-z0-9_](?<![\w.%+'-].)(?:[A-Za-z0-9._%+'-]{0,63})@"
             r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24})(?![\w-]|\.[A-Za-z0-9])",
             0.85,
             1.0,

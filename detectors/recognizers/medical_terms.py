@@ -257,6 +257,10 @@ class MedicalTermRecognizer(PiiRecognizer):
         # to lies inside the window opened around that neighbour or word.
         return 2 * self.MAX_LEN + max(self.CONTEXT_BEFORE, NEIGHBOUR_DISTANCE) + self.CONTEXT_AFTER + 8
 
+    def trigger_radius(self, trigger: Trigger) -> int:
+        # Every window must also hold the neighbours that lend a term context.
+        return self.window_radius()
+
     # -- context -------------------------------------------------------------
 
     def context_matches(self, words: Sequence[str]) -> bool:

@@ -10,7 +10,7 @@ from detectors.validators import digits, is_valid_card
 
 class BankAccountRecognizer(PiiRecognizer):
     ENTITY = "US_BANK_NUMBER"
-    RULES = (Rule("bank_account", r"(?<![\w.-])(\d{8,17})(?!\w|\.\d)", 0.0, 0.6),)
+    RULES = (Rule("bank_account", r"(\d(?<![\w.-]\d)\d{7,16})(?!\w|\.\d)", 0.0, 0.6),)
     CONTEXT = (
         "account", "accounts", "account number", "account no", "acct", "acct#", "acc no", "bank",
         "banking", "checking", "savings", "routing", "aba", "deposit", "direct deposit",

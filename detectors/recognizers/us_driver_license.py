@@ -11,9 +11,9 @@ from detectors.base import PiiRecognizer, Rule, Trigger
 class DriverLicenseRecognizer(PiiRecognizer):
     ENTITY = "US_DRIVER_LICENSE"
     RULES = (
-        Rule("dl_alnum", r"(?<![\w-])([A-Za-z]{1,2}\d{4,14})(?!\w|-\d)", 0.0, 0.6),
-        Rule("dl_digits", r"(?<![\w.-])(\d{6,12})(?!\w|\.\d)", 0.0, 0.55),
-        Rule("dl_dashed", r"(?<![\w-])(\d{3}-\d{3}-\d{3})(?!\w|-\d)", 0.0, 0.6),
+        Rule("dl_alnum", r"([A-Za-z](?<![\w-].)[A-Za-z]?\d{4,14})(?!\w|-\d)", 0.0, 0.6),
+        Rule("dl_digits", r"(\d(?<![\w.-]\d)\d{5,11})(?!\w|\.\d)", 0.0, 0.55),
+        Rule("dl_dashed", r"(\d(?<![\w-]\d)\d{2}-\d{3}-\d{3})(?!\w|-\d)", 0.0, 0.6),
     )
     CONTEXT = (
         "driver license", "drivers license", "driver's license", "driver’s license", "driving licence",

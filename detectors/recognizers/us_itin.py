@@ -9,9 +9,9 @@ from detectors.validators import is_valid_itin
 class ItinRecognizer(PiiRecognizer):
     ENTITY = "US_ITIN"
     RULES = (
-        Rule("itin_dashed", r"(?<![\w-])(9\d{2}-\d{2}-\d{4})(?!\w|-\d)", 0.6, 0.95),
-        Rule("itin_spaced", r"(?<![\w-])(9\d{2} \d{2} \d{4})(?!\w| \d)", 0.4, 0.9),
-        Rule("itin_bare", r"(?<![\w.-])(9\d{8})(?!\w|\.\d)", 0.0, 0.75),
+        Rule("itin_dashed", r"(9(?<![\w-]9)\d{2}-\d{2}-\d{4})(?!\w|-\d)", 0.6, 0.95),
+        Rule("itin_spaced", r"(9(?<![\w-]9)\d{2} \d{2} \d{4})(?!\w| \d)", 0.4, 0.9),
+        Rule("itin_bare", r"(9(?<![\w.-]9)\d{8})(?!\w|\.\d)", 0.0, 0.75),
     )
     CONTEXT = ("itin", "itins", "individual taxpayer", "taxpayer identification", "tax id", "taxid", "tin")
     TRIGGERS = (

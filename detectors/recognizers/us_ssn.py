@@ -15,9 +15,9 @@ CONTEXT = (
 class SsnRecognizer(PiiRecognizer):
     ENTITY = "US_SSN"
     RULES = (
-        Rule("ssn_dashed", r"(?<![\w-])(\d{3}-\d{2}-\d{4})(?!\w|-\d)", 0.65, 0.95),
-        Rule("ssn_spaced", r"(?<![\w-])(\d{3} \d{2} \d{4})(?!\w| \d)", 0.5, 0.9),
-        Rule("ssn_bare", r"(?<![\w.-])(\d{9})(?!\w|\.\d)", 0.0, 0.75),
+        Rule("ssn_dashed", r"(\d(?<![\w-]\d)\d{2}-\d{2}-\d{4})(?!\w|-\d)", 0.65, 0.95),
+        Rule("ssn_spaced", r"(\d(?<![\w-]\d)\d{2} \d{2} \d{4})(?!\w| \d)", 0.5, 0.9),
+        Rule("ssn_bare", r"(\d(?<![\w.-]\d)\d{8})(?!\w|\.\d)", 0.0, 0.75),
     )
     CONTEXT = CONTEXT
     TRIGGERS = (
