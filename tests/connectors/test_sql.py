@@ -476,9 +476,12 @@ def test_incremental_pg_uses_table_statistics(fixture_db, tmp_path):
         run_piiscout(*args, check=True)
         run_piiscout(*args, check=True)
         assert set(_statuses(inv).values()) == {"unchanged"}
-        with eng.connect() as c:
+        writer = srv.admin_engine("pg", name)
+        with writer.connect() as c:
             c.exec_driver_sql("UPDATE products SET name = 'x' WHERE sku = 1")
             c.exec_driver_sql("SELECT pg_stat_force_next_flush()")
+            c.exec_driver_sql("SELECT 1")
+        writer.dispose()  # a backend flushes its statistics when it exits, at the latest
         settle()
         run_piiscout(*args, check=True)
         assert _statuses(inv) == {"public.products": "scanned", "public.customers": "unchanged"}
