@@ -446,8 +446,11 @@ class SqlConnector(Connector):
         password = self._password()
         if password is not None:
             url = url.set(password=password)
-        if self.family == dialects.POSTGRESQL:
+        driver = url.drivername.partition("+")[2]
+        if self.family == dialects.POSTGRESQL and driver in ("psycopg", "psycopg2", "psycopg2cffi", ""):
             connect_args.update(connect_timeout=15, application_name="piiscout")
+        elif self.family == dialects.POSTGRESQL and driver == "pg8000":
+            connect_args.update(timeout=15, application_name="piiscout")
         elif self.family == dialects.MYSQL:
             connect_args.update(connect_timeout=15)
             if self.timeout:
