@@ -486,3 +486,25 @@ def test_incremental_pg_uses_table_statistics(fixture_db, tmp_path):
         run_piiscout(*args, check=True)
         assert _statuses(inv) == {"public.products": "scanned", "public.customers": "unchanged"}
         eng.dispose()
+
+
+def test_incremental_mariadb_uses_update_time(fixture_db, tmp_path):
+    _need("mysql")
+    path, _ = fixture_db
+    with srv.database("mysql") as name:
+        GEN.load(path, srv.url_for("mysql", name, driver=True))
+        time.sleep(3)  # a table changed in the last seconds is always rescanned
+        inv = tmp_path / "inv"
+        args = ("scan", srv.url_for("mysql", name), "-i", str(inv), "--incremental", "--include", "customers",
+                "--include", "products")
+        run_piiscout(*args, check=True)
+        run_piiscout(*args, check=True)
+        assert set(_statuses(inv).values()) == {"unchanged"}
+        eng = srv.admin_engine("mysql", name)
+        with eng.connect() as c:
+            c.exec_driver_sql("UPDATE products SET name = 'x' WHERE sku = 1")
+        eng.dispose()
+        time.sleep(3)
+        run_piiscout(*args, check=True)
+        statuses = {k.split(".", 1)[1]: v for k, v in _statuses(inv).items()}
+        assert statuses == {"products": "scanned", "customers": "unchanged"}
