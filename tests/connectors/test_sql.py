@@ -508,3 +508,33 @@ def test_incremental_mariadb_uses_update_time(fixture_db, tmp_path):
         run_piiscout(*args, check=True)
         statuses = {k.split(".", 1)[1]: v for k, v in _statuses(inv).items()}
         assert statuses == {"products": "scanned", "customers": "unchanged"}
+
+
+def test_pg_connection_lost_mid_table_is_recorded_and_the_next_table_reconnects():
+    _need("pg")
+    with srv.database("pg") as name:
+        _bulk_pg_table(name, 30_000)
+        eng = srv.admin_engine("pg", name)
+        with eng.connect() as c:
+            c.exec_driver_sql("CREATE TABLE after_big (id int PRIMARY KEY, email text)")
+            c.exec_driver_sql("INSERT INTO after_big VALUES (1, 'z@example.com')")
+        conn = connector(srv.url_for("pg", name), full=True)
+        its = {json.loads(x.ref)["table"]: x for x in conn.list_items() if hasattr(x, "ref")}
+        from scanner.pipeline import ItemProcessor
+
+        proc = ItemProcessor(Job(targets=(conn.spec,)))
+        proc._connectors[conn.spec.name] = conn
+        gen = proc.process(its["big"])
+        first = next(gen)
+        assert isinstance(first, list) and first  # a batch of findings: the cursor is open, mid-table
+        with eng.connect() as c:
+            c.exec_driver_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                              "WHERE application_name = 'piiscout' AND datname = current_database()")
+        rest = list(gen)
+        rec = [r for r in rest if not isinstance(r, list)][-1]
+        assert rec.part == "" and rec.status == "error", rec
+        assert rec.reason.startswith("connection lost after"), rec.reason
+        after = [r for r in proc.process(its["after_big"]) if not isinstance(r, list)]
+        assert after[-1].status == "scanned" and after[-1].rows_matched == 1
+        conn.close()
+        eng.dispose()
