@@ -19,6 +19,7 @@ BUILTIN = (
     "connectors.local",
     "connectors.mail",
     "connectors.smb",
+    "connectors.sql",
 )
 
 # scheme -> candidates, each (class, origin): origin is "builtin" or the

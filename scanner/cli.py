@@ -194,6 +194,18 @@ def cli() -> None:
 @click.option("--require-encryption", is_flag=True,
               help="SMB: encrypt the whole session; refuse servers that cannot (SMB 2) [default: as the server asks].")
 @click.option("--kerberos", is_flag=True, help="SMB: log in with a Kerberos ticket (kinit) instead of a password.")
+@click.option("--schema", "schema", multiple=True, metavar="NAME",
+              help="SQL: scan only this schema (MySQL: database); repeatable [default: every non-system "
+                   "schema of the URL's database].")
+@click.option("--views", is_flag=True, help="SQL: also scan views.")
+@click.option("--include", "include", multiple=True, metavar="GLOB",
+              help="SQL: scan only tables matching GLOB (table or schema.table); repeatable. "
+                   "--exclude skips tables too.")
+@click.option("--sample-rows", type=click.IntRange(1), default=None, metavar="N",
+              help="SQL: read about N rows of each table, sampled cheaply per database [default: 10000].")
+@click.option("--full", is_flag=True, help="SQL: read every row of every table instead of a sample.")
+@click.option("--statement-timeout", type=click.FloatRange(0), default=None, metavar="SECONDS",
+              help="SQL: cancel any one statement after this long (0: no limit) [default: 300].")
 @click.option("--executor", type=click.Choice(["local", "dask"], case_sensitive=False), default=None,
               help="Where items are scanned: local (a process pool on this machine) or dask (a Dask "
                    "cluster) [default: local].")
@@ -213,7 +225,8 @@ def scan(targets, inventory, entities, min_score, ner, workers, excludes, max_fi
     to the inventory.
 
     A TARGET is a directory or file path, or a file:// URI; mail stores
-    also as mbox:///path or maildir:///path.
+    also as mbox:///path or maildir:///path; SQL databases as SQLAlchemy
+    URLs (postgresql://user@host/db, mysql+pymysql://..., sqlite:///x.db).
 
     \b
     Example:

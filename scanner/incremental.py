@@ -55,6 +55,8 @@ GOOD = (SCANNED, SKIPPED, UNCHANGED)
 VOLATILE = frozenset({
     "item_timeout", "excludes", "follow_symlinks", "skip_paths", "password_env",
     "workers", "executor", "scheduler", "incremental",
+    # SQL: which tables are listed, and how long a statement may take
+    "include", "schema", "views", "statement_timeout",
 })
 MAX_CHAIN = 20  # interrupted scans after the latest complete one that are used
 COPY_ROWS = 50_000

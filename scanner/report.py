@@ -62,7 +62,36 @@ def build_report(inventory: Path, scan_id: str | None = None, top: int = 10) -> 
         "by_entity": by_entity,
         "top_locations": top_locations,
         "problems": [{"status": s, "reason": r, "items": n} for (s, r), n in reasons.most_common(top)],
+        "columns": sql_columns(inv, view, top),
     }
+
+
+def sql_columns(inv, view, top: int) -> list[dict]:
+    """Database columns with findings, by the share of sampled rows that
+    matched: "customers.tax_id: 98% of 10,000 sampled rows (US_SSN)"."""
+    it = read_table(inv, view, "items", ["source", "location", "part", "rows_scanned", "rows_matched"])
+    if not it.num_rows:
+        return []
+    keep = pc.and_(pc.and_(pc.equal(it.column("source"), "sql"), pc.not_equal(it.column("part"), "")),
+                   pc.greater(pc.fill_null(it.column("rows_matched"), 0), 0))
+    rows = it.filter(keep).to_pylist()
+    if not rows:
+        return []
+    f = read_table(inv, view, "findings", ["source", "location", "part", "entity_type"])
+    f = f.filter(pc.equal(f.column("source"), "sql"))
+    kinds: dict[tuple[str, str], Counter] = {}
+    for loc, part, ent in zip(*(f.column(c).to_pylist() for c in ("location", "part", "entity_type"))):
+        kinds.setdefault((loc, part), Counter())[ent] += 1
+    out = []
+    for r in rows:
+        scanned = r["rows_scanned"] or 0
+        ratio = r["rows_matched"] / scanned if scanned else 0.0
+        ents = kinds.get((r["location"], r["part"]), Counter())
+        out.append({"column": r["location"].rsplit("/", 1)[-1] + "." + r["part"], "location": r["location"],
+                    "part": r["part"], "rows_scanned": scanned, "rows_matched": r["rows_matched"],
+                    "ratio": round(ratio, 4), "entities": dict(ents.most_common())})
+    out.sort(key=lambda r: (-r["ratio"], -r["rows_matched"], r["location"], r["part"]))
+    return out[:top]
 
 
 def render_text(rep: dict) -> str:
@@ -93,6 +122,12 @@ def render_text(rep: dict) -> str:
         for r in rep["top_locations"]:
             kinds = ", ".join(f"{k} {v}" for k, v in r["entities"].items())
             lines.append(f"  {r['findings']:>6}  {r['location']}  ({kinds})")
+    if rep.get("columns"):
+        lines += ["", "Database columns (share of sampled rows with findings):"]
+        for r in rep["columns"]:
+            kinds = ", ".join(rep_k for rep_k in r["entities"])
+            lines.append(f"  {r['column']}: {r['ratio']:.0%} of {r['rows_scanned']:,} sampled rows hold "
+                         f"{kinds or 'matches'}")
     if rep["problems"]:
         lines += ["", "Not examined or failed:"]
         for p in rep["problems"]:

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Make sure the services the test suite talks to are installed and running.
-# PostgreSQL and MariaDB: started if installed but stopped (URLs from
-# PIISCOUT_TEST_PG_URL / PIISCOUT_TEST_MYSQL_URL otherwise). Samba and
+# PostgreSQL and MariaDB (the SQL connector tests): started if installed but
+# stopped, installed with apt-get as root when missing (then opened to
+# loopback TCP like the project's machines: PostgreSQL trust, MariaDB root
+# without password); servers elsewhere: PIISCOUT_TEST_PG_URL /
+# PIISCOUT_TEST_MYSQL_URL (tests/connectors/sqlservers.py). Samba and
 # Tesseract: installed with apt-get when missing and run as root; the tests
 # start their own smbd on a private config.
 set -uo pipefail
@@ -27,14 +30,30 @@ if [ -z "${PIISCOUT_TEST_PG_URL:-}" ] && ! port_open 5432; then
         pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
     else
         apt_install postgresql
-        command -v pg_ctlcluster >/dev/null && pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
+        if command -v pg_ctlcluster >/dev/null && [ -d /etc/postgresql ]; then
+            # A fresh install: trust loopback TCP, as on the project's machines
+            # (the SQL tests connect as postgres without a password).
+            ver="$(ls /etc/postgresql | head -1)"
+            hba="/etc/postgresql/$ver/main/pg_hba.conf"
+            grep -q '^host all all 127.0.0.1/32 trust' "$hba" 2>/dev/null \
+                || sed -i '1i host all all 127.0.0.1/32 trust' "$hba"
+            pg_ctlcluster --skip-systemctl-redirect "$ver" main start || true
+        fi
     fi
 fi
 # MariaDB
 if [ -z "${PIISCOUT_TEST_MYSQL_URL:-}" ] && ! port_open 3306; then
-    [ -x /usr/sbin/mariadbd ] || apt_install mariadb-server
+    fresh=0
+    [ -x /usr/sbin/mariadbd ] || { apt_install mariadb-server; fresh=1; }
     if [ -x /usr/sbin/mariadbd ]; then
         start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd || true
+        if [ "$fresh" = 1 ] && command -v mariadb >/dev/null; then
+            # A fresh install lets root in through the socket only: allow it
+            # over loopback TCP with an empty password, as the tests expect.
+            for _ in $(seq 1 30); do port_open 3306 && break; sleep 1; done
+            mariadb -e "ALTER USER root@localhost IDENTIFIED VIA unix_socket OR mysql_native_password USING PASSWORD(''); CREATE DATABASE IF NOT EXISTS test" \
+                || echo "services: could not open MariaDB root to loopback TCP; set PIISCOUT_TEST_MYSQL_URL" >&2
+        fi
     fi
 fi
 # Samba (smbd) and Tesseract OCR
