@@ -116,6 +116,11 @@ def run_presidio(root: Path, files: list[str], entities=None) -> tuple[dict, flo
     from detectors.presidio_engine import plain_presidio
     from scanner import privacy
 
+    import logging
+
+    # Presidio's e-mail recognizer makes tldextract fetch the public suffix
+    # list; offline it logs two tracebacks and uses its bundled copy.
+    logging.getLogger("tldextract").setLevel(logging.CRITICAL)
     analyzer = plain_presidio()
     key = privacy.hash_key()
     found: dict = {}
