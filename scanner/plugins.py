@@ -81,6 +81,21 @@ def is_preferred(origin: "PluginInfo | str") -> bool:
 _ALL_EPS: dict[str, list] | None = None
 
 
+def pick(cands: list[tuple[Any, Any]] | None) -> Any:
+    """Of the (implementation, origin) pairs registered for one key (a URL
+    scheme, a content type), the one to use: a preferred plugin, else the
+    built-in, else the first plugin."""
+    if not cands:
+        return None
+    for impl, origin in cands:
+        if origin != "builtin" and is_preferred(origin):
+            return impl
+    for impl, origin in cands:
+        if origin == "builtin":
+            return impl
+    return cands[0][0]
+
+
 def _entry_points(group: str):
     """The entry points of `group`; every installed package's metadata is
     read once per process (one pass for all three groups)."""

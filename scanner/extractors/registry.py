@@ -90,18 +90,10 @@ def _load() -> None:
     plugins.load_group(GROUP, _register_plugin)
 
 
-def _pick(cands) -> type[Extractor] | None:
-    if not cands:
-        return None
+def _pick(cands):
     from scanner import plugins
 
-    for cls, origin in cands:
-        if origin != "builtin" and plugins.is_preferred(origin):
-            return cls
-    for cls, origin in cands:
-        if origin == "builtin":
-            return cls
-    return cands[0][0]
+    return plugins.pick(cands)
 
 
 def for_type(ctype: str) -> type[Extractor] | None:
