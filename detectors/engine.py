@@ -215,9 +215,9 @@ class DetectionEngine:
             return
         windows: dict[int, list[tuple[int, int]]] = {}
         slots = self._slots
-        for h in hits:
-            index, r = slots[h.owner]
-            windows.setdefault(index, []).append((max(0, h.end - r), min(n, h.end + r)))
+        for owner, end in hits:
+            index, r = slots[owner]
+            windows.setdefault(index, []).append((max(0, end - r), min(n, end + r)))
         for index, spans in windows.items():
             rec = self._fast[index]
             found: list[RecognizerResult] = []

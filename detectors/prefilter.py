@@ -15,16 +15,15 @@ from __future__ import annotations
 import logging
 import os
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Sequence
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Hit:
-    owner: int
-    end: int  # character offset just past the trigger match
+# A hit: (owner, end), `end` the character offset just past the trigger
+# match. Plain tuples: dense text has a hit every few bytes, and building an
+# object per hit cost more than the Hyperscan scan itself.
+Hit = tuple[int, int]
 
 
 class NullPrefilter:
@@ -105,7 +104,7 @@ class HyperscanPrefilter:
         ends = self._ends
         self._ends = []
         if not ends or len(data) == len(text):
-            return [Hit(o, e) for o, e in ends]
+            return ends  # ASCII: byte offsets are character offsets
         return _bytes_to_chars(data, ends)
 
 
@@ -214,7 +213,7 @@ def _bytes_to_chars(data: bytes, ends: list[tuple[int, int]]) -> list[Hit]:
         if end_b > pos_b:
             pos_c += len(data[pos_b:end_b].decode("utf-8", "ignore"))
             pos_b = end_b
-        out[i] = Hit(owner, pos_c)
+        out[i] = (owner, pos_c)
     return out  # type: ignore[return-value]
 
 

@@ -23,7 +23,7 @@ def test_cache_is_written_reused_and_survives_corruption(tmp_path, monkeypatch):
     for f in files:
         f.write_bytes(b"not a database")
     again = HyperscanPrefilter(TRIGGERS)
-    assert [h.owner for h in again.scan(text, frozenset({1}))] == [0, 0, 1]
+    assert [owner for owner, _ in again.scan(text, frozenset({1}))] == [0, 0, 1]
     assert all(f.read_bytes() != b"not a database" for f in files)
 
 
@@ -39,4 +39,4 @@ def test_unusable_cache_directory_still_compiles(tmp_path, monkeypatch):
     blocker.write_text("x")
     monkeypatch.setenv("PIISCOUT_CACHE_DIR", str(blocker))  # a file, not a directory
     pf = HyperscanPrefilter(TRIGGERS[:1])
-    assert [h.end for h in pf.scan("has diabetes", frozenset())] == [len("has diabetes")]
+    assert [end for _, end in pf.scan("has diabetes", frozenset())] == [len("has diabetes")]
