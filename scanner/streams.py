@@ -56,6 +56,14 @@ class CountingReader(io.RawIOBase):
         finally:
             super().close()
 
+    def __del__(self) -> None:
+        # Not close(), as io's finalizer would: garbage collection may run
+        # this on any thread - smbprotocol's receiver, say - while the owner of
+        # the wrapped stream is closing it, and closing it again from there
+        # deadlocks on the stream's lock (seen with io.BufferedReader over an
+        # SMB file). Whoever opened a stream closes it.
+        pass
+
 
 class ReplayReader(io.RawIOBase):
     """A non-seekable stream whose first bytes were already read: serves

@@ -120,6 +120,9 @@ class LimitedReader(io.RawIOBase):
             pass
         super().close()
 
+    def __del__(self) -> None:
+        pass  # never close the wrapped stream from a finalizer: see streams.CountingReader
+
 
 class CountingSource(io.RawIOBase):
     """Counts compressed bytes a decompressor pulls from its source."""
