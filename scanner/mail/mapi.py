@@ -56,6 +56,28 @@ _RECIPIENT_KIND = {1: "To", 2: "Cc", 3: "Bcc"}
 _CONTACT_RANGE = range(0x3A00, 0x3B00)  # PR_*_TELEPHONE_NUMBER, PR_*_ADDRESS_*, names...
 
 
+def put_property(props: dict[int, Any], string8: list[tuple[int, bytes]], pid: int, ptype: int,
+                 data: bytes) -> None:
+    """Store one raw property value read from a .msg or PST: Unicode strings
+    decoded, 8-bit strings set aside until the message's code page is known
+    (`decode_string8`), anything else as bytes."""
+    if ptype == PT_UNICODE:
+        props[pid] = data.decode("utf-16-le", "replace").rstrip("\x00")
+    elif ptype == PT_STRING8:
+        string8.append((pid, data))
+    else:
+        props[pid] = data
+
+
+def decode_string8(props: dict[int, Any], string8: list[tuple[int, bytes]], codec: str | None) -> None:
+    """Decode the 8-bit strings `put_property` set aside, in the message's
+    code page; a Unicode value of the same property wins."""
+    if string8:
+        codec = string8_codec(props, codec or "cp1252")
+        for pid, data in string8:
+            props.setdefault(pid, charset.decode(data.rstrip(b"\x00"), codec))
+
+
 def string8_codec(props: Mapping[int, Any], default: str = "cp1252") -> str:
     cp = props.get(PR_MESSAGE_CODEPAGE)
     return charset.codec_for_codepage(cp if isinstance(cp, int) else None) or default

@@ -86,16 +86,8 @@ class MsgReader:
                 data = self._read(storage + (name,), 256 << 20)
             except Exception:  # noqa: BLE001
                 continue
-            if ptype == mapi.PT_UNICODE:
-                props[pid] = data.decode("utf-16-le", "replace").rstrip("\x00")
-            elif ptype == mapi.PT_STRING8:
-                string8.append((pid, data))
-            else:
-                props[pid] = data
-        if string8:
-            codec = mapi.string8_codec(props, codec or "cp1252")
-            for pid, data in string8:
-                props.setdefault(pid, charset.decode(data.rstrip(b"\x00"), codec))
+            mapi.put_property(props, string8, pid, ptype, data)
+        mapi.decode_string8(props, string8, codec)
         return props
 
     # -- a message ---------------------------------------------------------
