@@ -91,7 +91,7 @@ def normalise_as(kind: str, value: str) -> str:
     if kind == PHONE:
         return _e164(value)
     if kind == EMAIL:
-        return value.strip().lower()
+        return _URL_AT.sub("@", value.strip().lower())
     return _SPACES.sub(" ", unicodedata.normalize("NFKC", value).casefold()).strip()
 
 
@@ -193,7 +193,11 @@ def _mask_tail(value: str) -> str:
     return "".join(out)
 
 
+_URL_AT = re.compile("%40", re.IGNORECASE)
+
+
 def _mask_email(value: str) -> str:
+    value = _URL_AT.sub("@", value)  # jane%40example.com, as in query strings
     local, at, domain = value.rpartition("@")
     if not at:
         return _mask_initials(value)
