@@ -35,15 +35,15 @@ _FIRST = r"\d(?<![\w.+-]\d)"
 class PaymentCardRecognizer(PiiRecognizer):
     ENTITY = "CREDIT_CARD"
     RULES = (
-        Rule("card", rf"({_FIRST}\d{{11,18}})(?!\w|[.,]\d)", 0.75, 1.0),
+        Rule("card", rf"({_FIRST}\d{{11,18}})(?!\w|\.\d)", 0.75, 1.0),
         # 4-4-4-4 and the lengths around it, one separator throughout; not
         # right after another digit group, not followed by a fifth group.
         Rule("card_grouped",
              rf"({_FIRST}(?<!\d[ .-]\d)\d{{3}}([ .-])\d{{4}}\2\d{{4}}(?:\2\d{{4}}(?:\2\d{{1,3}})?|\2\d{{1,3}})?)"
-             r"(?!\w|[.,]\d|\2\d{4})", 0.75, 1.0, group=1),
+             r"(?!\w|\.\d|\2\d{4})", 0.75, 1.0, group=1),
         # Amex and Diners 4-6-5 / 4-6-4, Maestro 6-13.
         Rule("card_amex", rf"({_FIRST}(?<!\d[ .-]\d)(?:\d{{3}}([ -])\d{{6}}\2\d{{4,5}}|\d{{5}}([ -])\d{{13}}))"
-             r"(?!\w|[.,]\d|[ -]\d)", 0.75, 1.0, group=1),
+             r"(?!\w|\.\d|[ -]\d)", 0.75, 1.0, group=1),
     )
     CONTEXT = (
         "card", "cards", "credit", "debit", "visa", "mastercard", "master card", "amex",

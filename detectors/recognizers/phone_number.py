@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 
 from detectors.base import PiiRecognizer, Rule, Trigger
-from detectors.validators import digits, phone_quality
+from detectors.validators import digits, is_valid_card, phone_quality
 
 # After the number: not a digit, letter or a separator followed by one
 # ("555-123-4567-A" is a part number), but an extension may follow
@@ -95,12 +95,14 @@ class PhoneNumberRecognizer(PiiRecognizer):
 
 
 def _national_shape(value: str) -> bool:
-    """A national number as written: 7-15 digits in at least two groups,
+    """A national number as written: 7-13 digits in at least two groups,
     not a date, a dotted quad, a placeholder or anything shaped like a
     North American number (its own rules decide those)."""
     d = digits(value)
-    if not 7 <= len(d) <= 15 or d.count("0") * 10 >= len(d) * 7 or len(set(d)) == 1:
+    if not 7 <= len(d) <= 13 or d.count("0") * 10 >= len(d) * 7 or len(set(d)) == 1:
         return False
+    if len(d) >= 12 and is_valid_card(d):
+        return False  # a card number (4-6-5, 4-4-4-4) is the card recognizer's
     if _NANP_LIKE.fullmatch(value) or _SSN_LIKE.fullmatch(value) or _EIN_LIKE.fullmatch(value) \
             or _DATE.fullmatch(value) \
             or _DOTTED_QUAD.fullmatch(value):
