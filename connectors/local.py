@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 from connectors.base import Connector
 from connectors.registry import register
 from scanner.errors import ItemError, TargetError, UsageError
-from scanner.model import ERROR, SKIPPED, Item, ItemRecord, TargetSpec
+from scanner.model import ERROR, SKIPPED, Item, ItemRecord, TargetSpec, listing_record
 from scanner.streams import human_size
 
 DIRECTORY = "inode/directory"
@@ -154,8 +154,8 @@ class LocalConnector(Connector):
                    size=st.st_size, modified_at=st.st_mtime)
 
     def _record(self, path, size, ctype, status, reason, mtime=None) -> ItemRecord:
-        return ItemRecord(source=self.name, location=path, part="", size=size, modified_at=mtime,
-                          content_type=ctype, status=status, reason=reason)
+        return listing_record(self.name, path, status, reason, size=size, modified_at=mtime,
+                              content_type=ctype)
 
     # -- reading -----------------------------------------------------------------
     def open(self, item: Item) -> BinaryIO:

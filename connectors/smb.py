@@ -38,7 +38,7 @@ from connectors.smb_session import (
     SmbUnreachable,
 )
 from scanner.errors import ItemError, TargetError, UsageError
-from scanner.model import ERROR, SKIPPED, Item, ItemRecord, TargetSpec
+from scanner.model import ERROR, SKIPPED, Item, ItemRecord, TargetSpec, listing_record
 from scanner.streams import human_size
 
 DEFAULT_PASSWORD_ENV = "PIISCOUT_SMB_PASSWORD"
@@ -315,8 +315,8 @@ class SmbConnector(Connector):
         return self.base + share + ("/" + path if path else "")
 
     def _record(self, location, size, ctype, status, reason, mtime=None) -> ItemRecord:
-        return ItemRecord(source=self.name, location=location, part="", size=size, modified_at=mtime,
-                          content_type=ctype, status=status, reason=reason)
+        return listing_record(self.name, location, status, reason, size=size, modified_at=mtime,
+                              content_type=ctype)
 
     # -- reading ---------------------------------------------------------------------
     def open(self, item: Item) -> BinaryIO:
