@@ -56,7 +56,12 @@ def run_piiscout(*args: str, env: dict | None = None, check: bool = False, timeo
     e.setdefault("PIISCOUT_HASH_KEY", TEST_KEY)
     if env:
         e.update(env)
-    cmd = (prefix or []) + [sys.executable, "-m", "scanner.cli", *args]
+    # PIISCOUT_UNDER_TEST=/path/to/piiscout runs another build (e.g. an older
+    # release) through the same tests: how the defect tests are shown to fail
+    # on the release they fix.
+    under_test = os.environ.get("PIISCOUT_UNDER_TEST")
+    exe = [under_test] if under_test else [sys.executable, "-m", "scanner.cli"]
+    cmd = (prefix or []) + exe + list(args)
     proc = subprocess.run(cmd, capture_output=True, text=True, env=e, timeout=timeout, cwd=str(ROOT),
                           input=input_text)
     if check and proc.returncode not in (0, 1):
