@@ -12,11 +12,13 @@ import errno
 import fnmatch
 import os
 import stat
+from dataclasses import replace
 from typing import Any, BinaryIO, Iterator
 from urllib.parse import unquote, urlsplit
 
 from connectors.base import Connector
 from connectors.registry import register
+from scanner.exposure.posix import file_access
 from scanner.errors import ItemError, TargetError, UsageError
 from scanner.model import ERROR, SKIPPED, Item, ItemRecord, TargetSpec
 from scanner.streams import human_size
@@ -145,13 +147,16 @@ class LocalConnector(Connector):
             kind = _special_kind(st.st_mode)
             yield self._record(path, None, None, SKIPPED, f"not a regular file ({kind})")
             return
+        # Mode bits and ACL of what the path leads to (the target of a followed link).
+        access = file_access(path, st)
         limit = self.settings.max_file_size
         if limit is not None and st.st_size > limit:
-            yield self._record(path, st.st_size, None, SKIPPED, f"larger than --max-file-size ({human_size(limit)})",
-                               st.st_mtime)
+            yield replace(self._record(path, st.st_size, None, SKIPPED,
+                                       f"larger than --max-file-size ({human_size(limit)})", st.st_mtime),
+                          access=access, changed_at=st.st_ctime)
             return
         yield Item(target=self.spec.name, source=self.name, location=path, ref=path,
-                   size=st.st_size, modified_at=st.st_mtime)
+                   size=st.st_size, modified_at=st.st_mtime, access=access, changed_at=st.st_ctime)
 
     def _record(self, path, size, ctype, status, reason, mtime=None) -> ItemRecord:
         return ItemRecord(source=self.name, location=path, part="", size=size, modified_at=mtime,

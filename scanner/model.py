@@ -20,6 +20,23 @@ ERROR = "error"
 UNCHANGED = "unchanged"
 STATUSES = (SCANNED, SKIPPED, ERROR, UNCHANGED)
 
+# Exposure (`items.exposure`): the broadest kind of principal that may read
+# an object, broadest first (scanner/exposure/).
+EVERYONE = "everyone"  # Everyone, anonymous, guests, world-readable mode bits
+AUTHENTICATED = "authenticated"  # any account: Authenticated Users, Domain Users
+GROUP = "group"  # a named group
+OWNER = "owner"  # only the owner, named users, administrators/SYSTEM
+EXPOSURES = (EVERYONE, AUTHENTICATED, GROUP, OWNER)
+
+
+@dataclass(frozen=True)
+class Access:
+    """Who may read an object: its exposure and the principals with read
+    access (names where known, SIDs otherwise), broadest first."""
+
+    exposure: str
+    readers: tuple[str, ...] = ()
+
 
 @dataclass(frozen=True)
 class TargetSpec:
@@ -68,6 +85,13 @@ class Item:
     # it, for sources where size and time say nothing (table statistics).
     # None: size + modified_at are compared; neither known: always rescanned.
     fingerprint: str | None = None
+    # Who may read it, when the listing knows (local modes, SQL grants, a
+    # guest share); None: the connector finds out when it reads the object
+    # (SMB descriptors), or the source has no notion of access.
+    access: Access | None = None
+    # POSIX ctime / SMB ChangeTime (POSIX seconds, UTC): moves when the
+    # permissions change, so incremental rescans re-read them only then.
+    changed_at: float | None = None
 
 
 @dataclass(frozen=True)
@@ -91,6 +115,10 @@ class ItemRecord:
     # Detections dropped because their value is allow-listed (`items.suppressed`;
     # summed into the scan's summary and `scans.suppressed`).
     suppressed: int = 0
+    # `items.exposure` / `items.readers`; rows inside an object (members,
+    # attachments, SQL columns) carry the object's.
+    access: Access | None = None
+    changed_at: float | None = None
 
 
 class Layout:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 from typing import BinaryIO, Iterator
 
 from detectors.engine import DetectionEngine
@@ -36,9 +37,11 @@ def join_part(*parts: str) -> str:
 class ObjectInfo:
     """Where an object sits, for its items row and its findings."""
 
-    __slots__ = ("source", "location", "part", "size", "modified_at", "content_type", "row_key")
+    __slots__ = ("source", "location", "part", "size", "modified_at", "content_type", "row_key", "access",
+                 "changed_at")
 
-    def __init__(self, source, location, part="", size=None, modified_at=None, content_type=None, row_key=None):
+    def __init__(self, source, location, part="", size=None, modified_at=None, content_type=None, row_key=None,
+                 access=None, changed_at=None):
         self.source = source
         self.location = location
         self.part = part
@@ -46,6 +49,10 @@ class ObjectInfo:
         self.modified_at = modified_at
         self.content_type = content_type
         self.row_key = row_key
+        # Who may read the object (scanner.model.Access): from the listing,
+        # or set by the connector when it opens the object (SMB descriptors).
+        self.access = access
+        self.changed_at = changed_at
 
 
 class ItemProcessor:
@@ -98,12 +105,14 @@ class ItemProcessor:
         """Scan one item; yields finding batches and item records, the item's
         own record last. Never raises for a problem with the item itself."""
         t0 = time.monotonic()
-        info = ObjectInfo(item.source, item.location, item.part, item.size, item.modified_at, item.content_type)
+        info = ObjectInfo(item.source, item.location, item.part, item.size, item.modified_at, item.content_type,
+                          access=item.access, changed_at=item.changed_at)
         deadline = t0 + self.settings.item_timeout if self.settings.item_timeout else None
         conn = None
         try:
             conn = self.connector(item.target)
-            yield from conn.scan(item, self, info, deadline)
+            for out in conn.scan(item, self, info, deadline):
+                yield with_access(out, info) if isinstance(out, ItemRecord) else out
         except Exception as exc:  # noqa: BLE001 - an item's failure is recorded, never raised
             log.debug("item failed", exc_info=True)
             yield from self._flush()
@@ -250,7 +259,8 @@ class ItemProcessor:
     # -- internals -----------------------------------------------------------
     def _scan_child(self, child: Child, parent: ObjectInfo, deadline, depth, shared=None):
         info = ObjectInfo(parent.source, parent.location, join_part(parent.part, child.name),
-                          child.size, child.modified_at, child.content_type, child.row_key or parent.row_key)
+                          child.size, child.modified_at, child.content_type, child.row_key or parent.row_key,
+                          parent.access, parent.changed_at)
         t0 = time.monotonic()
         if child.error or child.skip:
             yield self._record(info, ERROR if child.error else SKIPPED, child.error or child.skip, 0, 0, t0)
@@ -300,7 +310,18 @@ class ItemProcessor:
             rows_scanned=rows_scanned,
             rows_matched=rows_matched,
             suppressed=suppressed,
+            access=info.access,
+            changed_at=info.changed_at,
         )
+
+
+def with_access(rec: ItemRecord, info: ObjectInfo) -> ItemRecord:
+    """Every row of an object (its members, attachments, SQL columns, however
+    the connector built them) carries the object's access and change time."""
+    if (rec.access is None and info.access is not None) or (rec.changed_at is None and info.changed_at is not None):
+        return replace(rec, access=rec.access or info.access,
+                       changed_at=rec.changed_at if rec.changed_at is not None else info.changed_at)
+    return rec
 
 
 def unsupported_reason(ctype: str) -> str:
