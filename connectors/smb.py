@@ -29,6 +29,7 @@ from urllib.parse import unquote, urlsplit
 from connectors.base import Connector
 from connectors.local import DIRECTORY, matches_any
 from connectors.registry import register
+from connectors.skips import lock_file_reason
 from connectors.smb_lsa import LsaLookup
 from connectors.smb_security import SmbAccess, guest_access
 from connectors.smb_session import (
@@ -42,7 +43,8 @@ from connectors.smb_session import (
     SmbUnreachable,
 )
 from scanner.errors import ItemError, TargetError, UsageError
-from scanner.model import ERROR, SKIPPED, Access, Item, ItemRecord, TargetSpec
+from scanner.model import ERROR, SKIPPED, Access, Item, ItemRecord, Stream, TargetSpec, listing_record
+from scanner.names import escape_name
 from scanner.streams import human_size
 
 log = logging.getLogger(__name__)
@@ -369,32 +371,32 @@ class SmbConnector(Connector):
             skip = "offline file (reading it would recall it from archive storage)"
         elif self.settings.max_file_size is not None and entry.size > self.settings.max_file_size:
             skip = f"larger than --max-file-size ({human_size(self.settings.max_file_size)})"
+        else:
+            skip = lock_file_reason(entry.name, entry.size)
         if skip:
             # Not read, so its descriptor is asked for on its own (reading it
             # does not recall an offline file).
             access = access or self.refresh_access(item)
-            yield replace(self._record(location, entry.size, None, SKIPPED, skip, mtime), access=access,
-                          changed_at=entry.changed_at)
+            yield self._record(location, entry.size, None, SKIPPED, skip, mtime, access, entry.changed_at)
             return
         yield item
 
     def _location(self, share: str, path: str) -> str:
-        return self.base + share + ("/" + path if path else "")
+        # A name Windows allows but UTF-8 cannot hold (a lone UTF-16
+        # surrogate) is escaped like a non-UTF-8 local name.
+        return escape_name(self.base + share + ("/" + path if path else ""))
 
-    def _record(self, location, size, ctype, status, reason, mtime=None) -> ItemRecord:
-        return ItemRecord(source=self.name, location=location, part="", size=size, modified_at=mtime,
-                          content_type=ctype, status=status, reason=reason)
+    def _record(self, location, size, ctype, status, reason, mtime=None, access=None, ctime=None) -> ItemRecord:
+        return listing_record(self.name, location, status, reason, size=size, modified_at=mtime,
+                              content_type=ctype, access=access, changed_at=ctime)
 
     # -- reading ---------------------------------------------------------------------
-    def scan(self, item: Item, proc, info, deadline):
-        raw = self._open_raw(item, security=info.access is None)
-        if info.access is None:
-            info.access = self.access.of_descriptor(raw.security)
-        stream = io.BufferedReader(raw, READ_BUFFER)
-        try:
-            yield from proc.scan_stream(stream, info, os.path.basename(item.ref) or item.ref, deadline)
-        finally:
-            stream.close()
+    def content(self, item: Item) -> Stream:
+        """The file's bytes, and (unless the listing knew: a guest share) who
+        may read it, from the descriptor its open brought along."""
+        raw = self._open_raw(item, security=item.access is None)
+        access = self.access.of_descriptor(raw.security) if item.access is None else None
+        return Stream(io.BufferedReader(raw, READ_BUFFER), os.path.basename(item.ref) or item.ref, access=access)
 
     def open(self, item: Item) -> BinaryIO:
         return io.BufferedReader(self._open_raw(item), READ_BUFFER)
