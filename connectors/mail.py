@@ -25,7 +25,7 @@ from connectors.local import LocalConnector
 from connectors.registry import register
 from scanner.errors import ItemSkipped, TargetError, UsageError
 from scanner.mail.message import MESSAGE_RFC822
-from scanner.model import Item, ItemRecord, TargetSpec
+from scanner.model import Item, ItemRecord, Stream, TargetSpec
 from scanner.sniff import HEAD
 
 MBOX = "application/mbox"
@@ -82,18 +82,19 @@ class MailConnector(LocalConnector):
                 yield Item(target=x.target, source=self.name, location=x.location, ref=x.ref, size=x.size,
                            modified_at=x.modified_at)
 
-    def scan(self, item: Item, proc, info, deadline):
+    def content(self, item: Item) -> Stream:
         stream = self.open(item)
+        if self.kind != "mbox":
+            return Stream(stream, os.path.basename(item.ref))
         try:
-            if self.kind == "mbox":
-                head = stream.read(HEAD)
-                if head.strip() and not head.lstrip(b"\xef\xbb\xbf\r\n").startswith(b"From "):
-                    raise ItemSkipped("not an mbox file")
-                stream.seek(0)
-                info.content_type = MBOX
-            yield from proc.scan_stream(stream, info, os.path.basename(item.ref), deadline)
-        finally:
+            head = stream.read(HEAD)
+            if head.strip() and not head.lstrip(b"\xef\xbb\xbf\r\n").startswith(b"From "):
+                raise ItemSkipped("not an mbox file")
+            stream.seek(0)
+        except BaseException:
             stream.close()
+            raise
+        return Stream(stream, os.path.basename(item.ref), MBOX)
 
 
 def _has_maildir(root: str, depth: int = 3) -> bool:

@@ -27,6 +27,7 @@ from urllib.parse import unquote, urlsplit
 from connectors.base import Connector
 from connectors.local import DIRECTORY, matches_any
 from connectors.registry import register
+from connectors.skips import lock_file_reason
 from connectors.smb_session import (
     NOT_FOUND,
     Endpoint,
@@ -38,7 +39,8 @@ from connectors.smb_session import (
     SmbUnreachable,
 )
 from scanner.errors import ItemError, TargetError, UsageError
-from scanner.model import ERROR, SKIPPED, Item, ItemRecord, TargetSpec
+from scanner.model import ERROR, SKIPPED, Item, ItemRecord, TargetSpec, listing_record
+from scanner.names import escape_name
 from scanner.streams import human_size
 
 DEFAULT_PASSWORD_ENV = "PIISCOUT_SMB_PASSWORD"
@@ -308,15 +310,21 @@ class SmbConnector(Connector):
             yield self._record(location, entry.size, None, SKIPPED,
                                f"larger than --max-file-size ({human_size(limit)})", mtime)
             return
+        lock = lock_file_reason(entry.name, entry.size)
+        if lock:
+            yield self._record(location, entry.size, None, SKIPPED, lock, mtime)
+            return
         yield Item(target=self.spec.name, source=self.name, location=location, ref=f"{share}/{path}",
                    size=entry.size, modified_at=mtime)
 
     def _location(self, share: str, path: str) -> str:
-        return self.base + share + ("/" + path if path else "")
+        # A name Windows allows but UTF-8 cannot hold (a lone UTF-16
+        # surrogate) is escaped like a non-UTF-8 local name.
+        return escape_name(self.base + share + ("/" + path if path else ""))
 
     def _record(self, location, size, ctype, status, reason, mtime=None) -> ItemRecord:
-        return ItemRecord(source=self.name, location=location, part="", size=size, modified_at=mtime,
-                          content_type=ctype, status=status, reason=reason)
+        return listing_record(self.name, location, status, reason, size=size, modified_at=mtime,
+                              content_type=ctype)
 
     # -- reading ---------------------------------------------------------------------
     def open(self, item: Item) -> BinaryIO:

@@ -1,7 +1,8 @@
 """The values that flow through a scan.
 
-connector -> Item -> extractor -> Segment / Child -> detectors -> Detection
--> Finding (masked, hashed) -> inventory writer.
+connector -> Item -> Stream (bytes) | Table (typed records) -> pipeline:
+extractor -> Segment / Child -> detectors -> Finding (masked, hashed) and
+ItemRecord -> inventory writer.
 
 Everything a worker process or a remote (Dask) worker receives is a frozen,
 picklable dataclass without open handles or secrets: a TargetSpec names its
@@ -11,7 +12,7 @@ credentials by environment variable, never by value.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO, Callable, Mapping
+from typing import Any, BinaryIO, Callable, Iterable, Mapping, Sequence
 
 # Item statuses, as written to the inventory's `items.status`.
 SCANNED = "scanned"
@@ -91,6 +92,77 @@ class ItemRecord:
     # Detections dropped because their value is allow-listed (`items.suppressed`;
     # summed into the scan's summary and `scans.suppressed`).
     suppressed: int = 0
+
+    @classmethod
+    def of(cls, where: "ObjectInfo | Item", status: str, reason: str | None = None, **outcome: Any) -> "ItemRecord":
+        """The one way an items row is built: where the object sits (an
+        `ObjectInfo`, or the `Item` itself) and what became of it; `outcome`
+        holds the counters (findings, bytes_scanned, rows_scanned...)."""
+        return cls(source=where.source, location=where.location, part=where.part, size=where.size,
+                   modified_at=where.modified_at, content_type=where.content_type, status=status,
+                   reason=reason, **outcome)
+
+
+@dataclass(slots=True)
+class ObjectInfo:
+    """Where an object sits, for its items row and its findings: a top-level
+    item, an archive member, a table's column. `content_type` is filled in
+    once the pipeline has sniffed the object."""
+
+    source: str
+    location: str
+    part: str = ""
+    size: int | None = None
+    modified_at: float | None = None
+    content_type: str | None = None
+    row_key: str | None = None
+
+    @classmethod
+    def of_item(cls, item: "Item") -> "ObjectInfo":
+        return cls(item.source, item.location, item.part, item.size, item.modified_at, item.content_type)
+
+
+def listing_record(source: str, location: str, status: str, reason: str | None, *, size: int | None = None,
+                   modified_at: float | None = None, content_type: str | None = None) -> ItemRecord:
+    """The items row of something a connector found broken or left out while
+    listing (a denied folder, a file over --max-file-size)."""
+    return ItemRecord.of(ObjectInfo(source, location, "", size, modified_at, content_type), status, reason)
+
+
+# -- what a connector hands the pipeline for one item ----------------------------------
+
+@dataclass
+class Stream:
+    """The content of a byte object (a file, a message): the pipeline sniffs
+    it by its first bytes and `name`, unless the connector knows its
+    `content_type`."""
+
+    stream: BinaryIO
+    name: str
+    content_type: str | None = None
+
+
+@dataclass
+class Table:
+    """The content of a structured object (a database table): typed records
+    (table, column, row key, value) handed over a batch of rows at a time,
+    since an object per cell would cost more than detecting in it.
+
+    Each row of a batch is a sequence: the values of `key_names` first (the
+    row's key; none when rows are only numbered), then one value per
+    `columns` entry, as the source typed it (str, int, Decimal, bytes,
+    dict...; None for NULL). `note` goes on the table's own items row (how
+    it was sampled); every column gets an items row of `column_type`.
+    """
+
+    columns: tuple[str, ...]
+    key_names: tuple[str, ...]
+    rows: Iterable[Sequence[Sequence[Any]]]
+    note: str | None = None
+    column_type: str = "sql/column"
+
+
+Content = Stream | Table
 
 
 class Layout:
