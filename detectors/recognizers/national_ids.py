@@ -99,7 +99,7 @@ SPECS: tuple[IdSpec, ...] = (
         "Dutch citizen service number (BSN), 9 digits, 11-proof",
     ),
     IdSpec(
-        "BE_NATIONAL_NUMBER", "be.nn",
+        "BE_NN", "be.nn",
         (Rule("nn_formatted", r"(\d(?<![\w.-]\d)\d\.[01]\d\.[0-3]\d-\d{3}\.\d{2})" + _R, 0.7, 0.95),
          _digits_rule("nn", 11, 0.0, 0.85)),
         ("rijksregisternummer", "rijksregister", "numéro national", "numero national", "registre national",
@@ -145,7 +145,7 @@ SPECS: tuple[IdSpec, ...] = (
         "Norwegian national identity number (fødselsnummer), 11 digits, two check digits",
     ),
     IdSpec(
-        "PT_CITIZEN_CARD", "pt.cc",
+        "PT_CC", "pt.cc",
         (Rule("cc", r"(\d(?<![\w.-]\d)\d{7} ?\d ?[A-Za-z]{2}\d)(?![\w])", 0.6, 0.95),),
         ("cartão de cidadão", "cartao de cidadao", "cartão do cidadão", "cartao do cidadao",
          "número de identificação civil", "identificação civil", "n.º cc", "nº cc"),
@@ -160,7 +160,7 @@ SPECS: tuple[IdSpec, ...] = (
         "Irish Personal Public Service number, 7 digits and 1-2 check letters",
     ),
     IdSpec(
-        "AT_SOCIAL_SECURITY", "at.vnr",
+        "AT_SVNR", "at.vnr",
         (Rule("vnr", r"([1-9](?<![\w.-]\d)\d{3} ?[0-3]\d[01]\d{3})" + _R, 0.0, 0.85),),
         ("sozialversicherungsnummer", "versicherungsnummer", "sv-nummer", "sv-nr", "svnr", "vsnr"),
         (Trigger(r"\d{4} ?\d{6}", bare=True),), 11,
@@ -181,7 +181,7 @@ SPECS: tuple[IdSpec, ...] = (
         "Romanian personal numeric code (CNP), 13 digits with birth date and check digit",
     ),
     IdSpec(
-        "CZ_BIRTH_NUMBER", "cz.rc",
+        "CZ_RC", "cz.rc",
         (Rule("rc", r"(\d(?<![\w.-]\d)\d[0-35-8]\d[0-3]\d/?\d{3,4})" + _R, 0.0, 0.85),),
         ("rodné číslo", "rodne cislo", "rodné č.", "r.č.", "birth number"),
         (Trigger(r"\d{6}/?\d{3,4}", bare=True),), 11,

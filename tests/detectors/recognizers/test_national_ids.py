@@ -21,8 +21,8 @@ MUST_MATCH = [
     ("IT_FISCAL_CODE", "cliente RSSMRA80A01H501U, Roma", "RSSMRA80A01H501U"),
     ("NL_BSN", "BSN: 676018956", "676018956"),
     ("NL_BSN", "burgerservicenummer 8979.71.140", "8979.71.140"),
-    ("BE_NATIONAL_NUMBER", "Rijksregisternummer 85.07.30-033.28", "85.07.30-033.28"),
-    ("BE_NATIONAL_NUMBER", "numéro national: 98100252786", "98100252786"),
+    ("BE_NN", "Rijksregisternummer 85.07.30-033.28", "85.07.30-033.28"),
+    ("BE_NN", "numéro national: 98100252786", "98100252786"),
     ("PL_PESEL", "PESEL 62030659793", "62030659793"),
     ("SE_PERSONNUMMER", "Personnummer: 830718-5630", "830718-5630"),
     ("SE_PERSONNUMMER", "personnr 19930223-5057", "19930223-5057"),
@@ -31,14 +31,14 @@ MUST_MATCH = [
     ("FI_PERSONAL_IDENTITY_CODE", "employee 131052-308T", "131052-308T"),
     ("NO_FODSELSNUMMER", "Fødselsnummer: 16079564900", "16079564900"),
     ("NO_FODSELSNUMMER", "fnr 071089 57683", "071089 57683"),
-    ("PT_CITIZEN_CARD", "Cartão de Cidadão 00000000 0 ZZ4", "00000000 0 ZZ4"),
+    ("PT_CC", "Cartão de Cidadão 00000000 0 ZZ4", "00000000 0 ZZ4"),
     ("IE_PPS", "PPS No: 6871829W", "6871829W"),
-    ("AT_SOCIAL_SECURITY", "SVNR 1237 010180", "1237 010180"),
+    ("AT_SVNR", "SVNR 1237 010180", "1237 010180"),
     ("CH_AHV", "AHV-Nr. 756.9182.6876.74", "756.9182.6876.74"),
     ("CH_AHV", "7561329148208", "7561329148208"),
     ("RO_CNP", "CNP: 1800101221144", "1800101221144"),
-    ("CZ_BIRTH_NUMBER", "Rodné číslo: 736028/5163", "736028/5163"),
-    ("CZ_BIRTH_NUMBER", "rodne cislo 8551011238", "8551011238"),
+    ("CZ_RC", "Rodné číslo: 736028/5163", "736028/5163"),
+    ("CZ_RC", "rodne cislo 8551011238", "8551011238"),
 ]
 
 MUST_NOT_MATCH = [
@@ -53,8 +53,8 @@ MUST_NOT_MATCH = [
     ("IT_FISCAL_CODE", "ABCDEFGHIJKLMNOP"),  # letters only
     ("NL_BSN", "BSN: 676018957"),  # 11-proof
     ("NL_BSN", "order 676018956"),  # no label
-    ("BE_NATIONAL_NUMBER", "numéro national 98100252787"),  # mod 97
-    ("BE_NATIONAL_NUMBER", "invoice 98100252786"),  # no label
+    ("BE_NN", "numéro national 98100252787"),  # mod 97
+    ("BE_NN", "invoice 98100252786"),  # no label
     ("PL_PESEL", "PESEL 62030659794"),  # check digit
     ("PL_PESEL", "id 62030659793"),  # no label
     ("SE_PERSONNUMMER", "personnummer 830718-5631"),  # Luhn
@@ -63,13 +63,13 @@ MUST_NOT_MATCH = [
     ("DK_CPR", "job 040870-1150"),  # no label
     ("FI_PERSONAL_IDENTITY_CODE", "hetu 190950-845M"),  # check character
     ("NO_FODSELSNUMMER", "fødselsnummer 16079564901"),  # check digits
-    ("PT_CITIZEN_CARD", "Cartão de Cidadão 00000000 0 ZZ5"),  # check digit
+    ("PT_CC", "Cartão de Cidadão 00000000 0 ZZ5"),  # check digit
     ("IE_PPS", "PPS 6871829X"),  # check letter
-    ("AT_SOCIAL_SECURITY", "SVNR 1238 010180"),  # check digit
-    ("AT_SOCIAL_SECURITY", "build 1237 010180"),  # no label
+    ("AT_SVNR", "SVNR 1238 010180"),  # check digit
+    ("AT_SVNR", "build 1237 010180"),  # no label
     ("CH_AHV", "AHV 756.9182.6876.75"),  # EAN check
     ("RO_CNP", "CNP 1800101221145"),  # check digit
-    ("CZ_BIRTH_NUMBER", "rodné číslo 736028/5164"),  # check
+    ("CZ_RC", "rodné číslo 736028/5164"),  # check
 ]
 
 
