@@ -426,10 +426,12 @@ def export(inventory, output, fmt, scan_id, entities, min_score, bom):
     \b
     Example:
         piiscout export /var/lib/piiscout/acme -o acme-2024-06.xlsx
-        piiscout export inv --format csv -o - --entities US_SSN --min-score 0.8
+        piiscout export inv -o - --entities US_SSN --min-score 0.8   # CSV on standard output
     """
     from scanner.export import export as run_export
 
+    if fmt is None and output == "-":
+        fmt = "csv"  # standard output: CSV unless told otherwise
     if fmt is None:
         suffix = Path(output).suffix.lower().lstrip(".")
         if suffix not in ("xlsx", "csv"):
@@ -465,19 +467,22 @@ def diff(inventory, scan_id, since, fmt, output, limit):
     """
     from scanner import diff as d
 
+    from scanner.atomic import atomic_output
+
     res = d.diff(Path(inventory or default_inventory()), scan_id, since)
     if fmt == "csv":
         if output == "-":
             d.write_csv(res, click.get_text_stream("stdout"))
-        else:
-            with open(output, "w", encoding="utf-8", newline="") as fh:
+        else:  # under a temporary name, fsynced, renamed, 0600 (scanner/atomic.py)
+            with atomic_output(output, "w", encoding="utf-8", newline="") as fh:
                 d.write_csv(res, fh)
         return 0
     text = d.render_json(res) if fmt == "json" else d.render_text(res, limit)
     if output == "-":
         click.echo(text)
     else:
-        Path(output).write_text(text + "\n", encoding="utf-8")
+        with atomic_output(output, "w", encoding="utf-8") as fh:
+            fh.write(text + "\n")
     return 0
 
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import shutil
 import sys
 import tempfile
@@ -37,6 +36,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from scanner import __version__
+from scanner.atomic import atomic_output, atomic_path, destination
 from scanner.errors import InventoryError, UsageError
 from scanner.inventory.reader import Inventory
 from scanner.inventory.state import View, describe_view, iter_batches, owning_target, resolve_view
@@ -358,30 +358,21 @@ def export(inventory: Path | str, fmt: str, output: str, scan_id: str | None = N
         out.flush()
         out.detach()
         return ExportResult("-", fmt, n)
-    dest = Path(output).expanduser().absolute()
-    if not dest.parent.is_dir():
-        raise UsageError(f"no such directory: {dest.parent}")
-    # Written under a hidden name and renamed when complete: an interrupted
-    # export never leaves half a spreadsheet. Owner-only, like the inventory.
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+    # Written under a hidden name, fsynced and renamed when complete
+    # (scanner/atomic.py): an interrupted export never leaves half a
+    # spreadsheet. Owner-only, like the inventory.
+    if fmt == "csv":
+        with atomic_output(output, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as fh:
+            n = write_csv(inv, view, flt, fh)
+        return ExportResult(str(destination(output)), fmt, n)
+    dest = destination(output)
     work = None
     try:
-        if fmt == "csv":
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as fh:
-                n = write_csv(inv, view, flt, fh)
-            sheets: list[str] = []
-        else:
+        with atomic_path(dest) as tmp:
+            # xlsxwriter's own scratch files, next to the output (not /tmp).
             work = tempfile.mkdtemp(prefix=".piiscout-export-", dir=dest.parent)
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            os.close(fd)
             n, sheets = write_xlsx(inv, view, flt, tmp, work)
-        os.replace(tmp, dest)
-    except OSError as e:
-        raise InventoryError(f"cannot write {dest}: {e.strerror}") from None
     finally:
-        if tmp.exists():
-            tmp.unlink()
         if work:
             shutil.rmtree(work, ignore_errors=True)
     return ExportResult(str(dest), fmt, n, sheets)

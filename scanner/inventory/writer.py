@@ -10,6 +10,7 @@ Each scan only ever adds files named after its own scan id.
 
 from __future__ import annotations
 
+import logging
 import os
 from datetime import datetime, timezone
 from pathlib import Path
@@ -20,7 +21,10 @@ import pyarrow.parquet as pq
 
 from scanner.errors import InventoryError
 from scanner.inventory.schema import FINDINGS, ITEMS, SCANS
-from scanner.model import Finding, ItemRecord
+from scanner.model import ERROR, Finding, ItemRecord
+from scanner.names import writable
+
+log = logging.getLogger(__name__)
 
 DIR_MODE = 0o700
 FILE_MODE = 0o600
@@ -58,10 +62,29 @@ def _ts(seconds: float | None):
         return None
 
 
+_ARROW_REFUSALS = (pa.ArrowException, TypeError, ValueError, OverflowError, UnicodeError)
+
+
+def _refusal(row: dict, schema: pa.Schema) -> str | None:
+    """Why Arrow will not take this row (one line), or None."""
+    try:
+        pa.Table.from_pylist([row], schema=schema)
+    except _ARROW_REFUSALS as e:
+        return f"{type(e).__name__} in its inventory row"
+    return None
+
+
 class TableWriter:
+    """Rows of one table for one scan. `repair(row, reason)` turns a row that
+    Arrow refuses into one it takes (an items row becomes an `error` row
+    saying why), or returns None to drop it: one bad row never costs the
+    rows batched with it, nor the scan."""
+
     def __init__(self, directory: Path, schema: pa.Schema, scan_id: str,
-                 rows_per_group: int = 20_000, rows_per_file: int = 1_000_000):
+                 rows_per_group: int = 20_000, rows_per_file: int = 1_000_000, repair=None):
         self.dir = Path(directory)
+        self.repair = repair
+        self.rows_dropped = 0
         self.schema = schema
         self.scan_id = scan_id
         self.rows_per_group = rows_per_group
@@ -94,11 +117,33 @@ class TableWriter:
     def flush(self) -> None:
         if not self._n:
             return
-        table = pa.Table.from_pydict(self._cols, schema=self.schema)
+        try:
+            table = pa.Table.from_pydict(self._cols, schema=self.schema)
+        except _ARROW_REFUSALS:
+            table = self._salvage()
         for col in self._cols.values():
             col.clear()
         self._n = 0
         self._write(table)
+
+    def _salvage(self) -> pa.Table:
+        """The batch row by row: rows Arrow refuses are repaired or dropped."""
+        names = list(self._cols)
+        kept: list[dict] = []
+        for values in zip(*self._cols.values()):
+            row = dict(zip(names, values))
+            why = _refusal(row, self.schema)
+            if why is not None:
+                row = self.repair(row, why) if self.repair else None
+                if row is not None and _refusal(row, self.schema) is not None:
+                    row = None
+            if row is not None:
+                kept.append(row)
+        dropped = self._n - len(kept)
+        if dropped:
+            self.rows_dropped += dropped
+            log.warning("%s: %d row(s) could not be written and were left out", self.dir.name, dropped)
+        return pa.Table.from_pylist(kept, schema=self.schema)
 
     def _write(self, table: pa.Table) -> None:
         try:
@@ -151,6 +196,16 @@ class TableWriter:
             self._writer = None
 
 
+def _error_row(row: dict, why: str) -> dict:
+    """An items row Arrow refused, as an `error` row that says so: the item is
+    accounted for, and the scan goes on."""
+    keep = {k: row.get(k) for k in ("scan_id", "source", "location", "part")}
+    for k, v in keep.items():
+        keep[k] = writable(v) if isinstance(v, str) else (str(v) if v is not None else "")
+    return {**keep, "status": ERROR, "reason": f"this item's row could not be written ({why})",
+            "findings": 0, "bytes_scanned": 0, "duration_s": 0.0}
+
+
 class InventoryWriter:
     """The three tables of one scan."""
 
@@ -158,29 +213,31 @@ class InventoryWriter:
         self.root = Path(root)
         self.scan_id = scan_id
         self.findings = TableWriter(self.root / "findings", FINDINGS, scan_id)
-        self.items = TableWriter(self.root / "items", ITEMS, scan_id, rows_per_group=50_000)
+        self.items = TableWriter(self.root / "items", ITEMS, scan_id, rows_per_group=50_000,
+                                 repair=_error_row)
 
     def add_findings(self, findings: Iterable[Finding]) -> int:
         now = datetime.now(timezone.utc)
         n = 0
         sid = self.scan_id
+        w = writable
         for f in findings:
             self.findings.add(
                 {
                     "scan_id": sid,
                     "source": f.source,
-                    "location": f.location,
-                    "part": f.part,
-                    "row_key": f.row_key,
+                    "location": w(f.location),
+                    "part": w(f.part),
+                    "row_key": w(f.row_key) if f.row_key else f.row_key,
                     "entity_type": f.entity_type,
                     "score": f.score,
                     "detector": f.detector,
                     "start": f.start,
                     "end": f.end,
                     "line": f.line,
-                    "masked_value": f.masked_value,
+                    "masked_value": w(f.masked_value),
                     "value_hash": f.value_hash,
-                    "context": f.context,
+                    "context": w(f.context),
                     "found_at": now,
                 }
             )
@@ -188,17 +245,18 @@ class InventoryWriter:
         return n
 
     def add_item(self, r: ItemRecord) -> None:
+        w = writable
         self.items.add(
             {
                 "scan_id": self.scan_id,
                 "source": r.source,
-                "location": r.location,
-                "part": r.part,
+                "location": w(r.location),
+                "part": w(r.part),
                 "size": r.size,
                 "modified_at": _ts(r.modified_at),
-                "content_type": r.content_type,
+                "content_type": w(r.content_type) if r.content_type else r.content_type,
                 "status": r.status,
-                "reason": r.reason,
+                "reason": w(r.reason) if r.reason else r.reason,
                 "findings": r.findings,
                 "bytes_scanned": r.bytes_scanned,
                 "duration_s": r.duration_s,
@@ -206,6 +264,9 @@ class InventoryWriter:
                 "rows_matched": r.rows_matched,
                 "fingerprint": r.fingerprint,
                 "suppressed": r.suppressed,
+                "exposure": r.access.exposure if r.access is not None else None,
+                "readers": list(r.access.readers) if r.access is not None else None,
+                "changed_at": _ts(r.changed_at),
             }
         )
 

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from scanner import atomic
-from scanner.errors import InventoryError, UsageError
+from scanner.errors import UsageError
 
 FORMATS = ("text", "json", "html", "pdf")
 SUFFIXES = {".html": "html", ".htm": "html", ".pdf": "pdf", ".json": "json", ".txt": "text"}
@@ -25,12 +25,7 @@ def _destination(output: str | None, fmt: str) -> Path | None:
         if fmt == "pdf":
             raise UsageError("a PDF needs a file: give -o FILE.pdf")
         return None
-    dest = Path(output).expanduser().absolute()
-    if not dest.parent.is_dir():
-        raise UsageError(f"no such directory: {dest.parent}")
-    if dest.is_dir():
-        raise UsageError(f"{dest} is a directory")
-    return dest
+    return atomic.destination(output)
 
 
 def render(inventory: Path, fmt: str, scan_id: str | None, top: int, client: str | None, title: str,
@@ -66,8 +61,6 @@ def write_report(inventory: Path, fmt: str | None, output: str | None, *, scan_i
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return None
-    try:
-        atomic.write_bytes(dest, data)
-    except OSError as e:
-        raise InventoryError(f"cannot write {dest}: {e.strerror}") from None
+    with atomic.atomic_output(dest, "wb") as fh:  # owner-only, all or nothing
+        fh.write(data)
     return dest
