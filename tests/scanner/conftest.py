@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_piiscout
-from tests.scanner.share import Builder, Share, lock_denied, make_customer_db, unlock_denied
+from tests.scanner.share import Builder, Share, lock_denied, make_customer_db, set_permissions, unlock_denied
 
 
 @dataclass
@@ -42,6 +42,7 @@ def client_inventory(tmp_path_factory) -> ClientInventory:
     b = Builder(root, seed=18)
     for part in ("hr", "finance", "clinic", "it", "public", "scans_and_archives", "broken"):
         getattr(b, part)()
+    set_permissions(b.share)
     db = base / "crm.db"
     db_values = make_customer_db(db)
     inv = base / "inv"
@@ -53,6 +54,8 @@ def client_inventory(tmp_path_factory) -> ClientInventory:
         scan(str(root))
         b.sales()
         b.mail()
+        set_permissions(b.share)
+        lock_denied(b.share)
         scan(str(root))
         for p in sorted((root / "Finance" / "Cards").glob("card_batch_[12].csv")):
             p.unlink()  # remediated between scans; their values stay in the leak check

@@ -318,11 +318,33 @@ class Builder:
             self.share.raw[rel] = [line.rsplit(" ", 1)[-1] for line in (self.share.root / rel).read_text().splitlines()]
 
 
+# Who may read what, as on a share nobody tidied: most of it world-readable,
+# HR and the clinic restricted to a group, personnel files to their owner.
+# Longest prefix wins; the card batches stay readable by everyone.
+PERMISSIONS = (("", 0o644, None), ("HR", 0o640, "staff"), ("HR/Personnel", 0o600, None),
+               ("Clinic", 0o640, "staff"), ("Finance/Invoices", 0o640, "staff"))
+
+
+def set_permissions(share: Share) -> None:
+    import grp
+
+    for path in share.root.rglob("*"):
+        if not path.is_file():
+            continue
+        rel = path.relative_to(share.root).as_posix()
+        _, mode, group = max((p for p in PERMISSIONS if not p[0] or rel.startswith(p[0] + "/")),
+                             key=lambda p: len(p[0]))
+        os.chmod(path, mode)
+        if group and os.geteuid() == 0:
+            os.chown(path, -1, grp.getgrnam(group).gr_gid)
+
+
 def make_share(root: Path, seed: int = 18, parts: tuple[str, ...] | None = None) -> Share:
     """Build the share under `root` (all departments, or the `parts` named)."""
     b = Builder(root, seed)
     for part in parts or ("hr", "finance", "clinic", "it", "sales", "public", "scans_and_archives", "mail", "broken"):
         getattr(b, part)()
+    set_permissions(b.share)
     return b.share
 
 
@@ -334,7 +356,7 @@ def lock_denied(share: Share) -> None:
 def unlock_denied(share: Share) -> None:
     for rel in share.denied:
         p = share.root / rel
-        os.chmod(p, 0o755 if p.is_dir() else 0o644)
+        os.chmod(p, 0o750 if p.is_dir() else 0o640)
 
 
 def make_customer_db(path: Path, seed: int = 19) -> list[str]:

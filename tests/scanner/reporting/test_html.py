@@ -92,8 +92,10 @@ def test_executive_summary_and_headline(opened, client_inventory):
     page = opened[0]
     summary = section_text(page, "summary")
     headline = page.inner_text("#cover .verdict p")
-    assert re.fullmatch(r"[\d,]+ Social Security numbers in [\d,]+ files, 1 table and 1 mailbox, and \d other kinds "
-                        r"of highly sensitive data\.", headline), headline
+    # Exposure is recorded: the headline is about the sensitive data most widely readable.
+    assert re.fullmatch(r"[\d,]+ (Social Security|payment card) numbers in [\d,]+ files(, 1 table)?( and 1 table)?"
+                        r"( and 1 mailbox)?, [1-9][\d,]* of them readable by everyone, and \d other kinds of highly "
+                        r"sensitive data\.", headline), headline
     assert headline in summary
     assert "Harbour Dental Group" in section_text(page, "cover")
     assert "What to do first" in summary and "Payment card numbers:" in summary
@@ -111,6 +113,18 @@ def test_risk_ranking(opened):
     assert "HR" in names and "HR/Payroll" in names  # rollups at every level
     tables = section_text(page, "risk")
     assert "main.customers" in tables and "Mail/payroll.mbox" in tables
+
+
+def test_exposure_is_shown_and_scored(opened):
+    page = opened[0]
+    risk = section_text(page, "risk")
+    assert "who can read it" in risk.lower()
+    for label in ("Everyone", "A group"):
+        assert label in risk, label
+    box = page.locator("#chart-exposure svg.chart").bounding_box()
+    assert box and box["height"] > 40
+    tiles = page.inner_text("#summary .tiles")
+    assert "readable by everyone" in tiles
 
 
 def test_names_every_unreadable_file(opened, client_inventory):
