@@ -31,7 +31,8 @@ from scanner.errors import EXIT_INTERRUPTED, EXIT_ITEM_ERRORS, EXIT_OK, Piiscout
 from scanner.incremental import LOOKUP_BATCH, Baseline, result_fingerprint
 from scanner.inventory.lock import InventoryLock
 from scanner.inventory.writer import InventoryWriter, prepare
-from scanner.model import ERROR, SCANNED, SKIPPED, STATUSES, UNCHANGED, Item, ItemRecord, ScanSummary, TargetSpec
+from scanner.model import (ERROR, SCANNED, SKIPPED, STATUSES, UNCHANGED, Item, ItemRecord, ScanSummary,
+                           TargetSpec, listing_record)
 from scanner.settings import Job, ScanSettings
 from scanner.ui import Progress
 
@@ -188,10 +189,8 @@ def run_scan(req: ScanRequest, executor=None) -> ScanSummary:
                             if plugin is None:
                                 raise
                             # A plugin connector's listing broke: recorded, the scan goes on.
-                            sink("record", ItemRecord(
-                                source=conn.name, location=conn.spec.url, part="", size=None, modified_at=None,
-                                content_type=None, status=ERROR,
-                                reason=plugins.plugin_failed(plugin, "listing raised", exc)))
+                            sink("record", listing_record(conn.name, conn.spec.url, ERROR,
+                                                          plugins.plugin_failed(plugin, "listing raised", exc)))
                             break
                         if x is None:
                             break

@@ -27,7 +27,8 @@ SCHEMA_VERSION = "2"
 # What each version added (docs/inventory.md keeps the long form).
 SCHEMA_HISTORY = {
     "1": "first release (be6bffa)",
-    "2": "findings.location_hash, items.location_hash, scans.target; files always in the full schema",
+    "2": "items.exposure, items.readers, items.changed_at (issue 19); findings.location_hash, "
+         "items.location_hash, scans.target; files always in the full schema",
 }
 UTC_US = pa.timestamp("us", tz="UTC")
 
@@ -83,6 +84,17 @@ ITEMS = pa.schema(
         # Detections in this object dropped because their value is allow-listed
         # (null in rows written before allow lists existed).
         pa.field("suppressed", pa.int64()),
+        # Who may read the object (docs/inventory.md, "Exposure"): everyone |
+        # authenticated | group | owner; null where the source has no notion
+        # of access or the permissions could not be read. Rows inside an
+        # object carry the object's. Null in rows written before this existed.
+        pa.field("exposure", pa.string()),
+        # The principals with read access, broadest first: names where known
+        # ("Everyone", "Unix Group\hr"), SIDs otherwise.
+        pa.field("readers", pa.list_(pa.string())),
+        # POSIX ctime / SMB ChangeTime: moves when permissions change, so
+        # incremental rescans re-read permissions only where it moved.
+        pa.field("changed_at", UTC_US),
         # Keyed hash of the real location, as in findings (v2; null before).
         pa.field("location_hash", pa.string()),
     ],

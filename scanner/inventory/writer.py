@@ -288,6 +288,9 @@ class InventoryWriter:
                 "rows_matched": r.rows_matched,
                 "fingerprint": r.fingerprint,
                 "suppressed": r.suppressed,
+                "exposure": r.access.exposure if r.access is not None else None,
+                "readers": list(r.access.readers) if r.access is not None else None,
+                "changed_at": _ts(r.changed_at),
             }
         )
 
