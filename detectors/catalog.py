@@ -56,9 +56,24 @@ def _builtin_classes() -> list[type]:
     ]
 
 
+def _entity_classes() -> list[type]:
+    """Issue 22's new entities (national identifiers, dates of birth,
+    addresses, names in tables, credentials), each a module of its own."""
+    from detectors.recognizers.ca_sin import SocialInsuranceNumberRecognizer
+    from detectors.recognizers.credential import CredentialRecognizer, PasswordColumnRecognizer, \
+        PrivateKeyRecognizer
+    from detectors.recognizers.date_of_birth import BirthDateColumnRecognizer, DateOfBirthRecognizer
+    from detectors.recognizers.national_ids import RECOGNIZERS as NATIONAL_IDS
+    from detectors.recognizers.uk_nino import NationalInsuranceNumberRecognizer
+
+    return [DateOfBirthRecognizer, BirthDateColumnRecognizer, CredentialRecognizer, PrivateKeyRecognizer,
+            PasswordColumnRecognizer, NationalInsuranceNumberRecognizer, SocialInsuranceNumberRecognizer,
+            *NATIONAL_IDS]
+
+
 def recognizer_classes() -> list[type]:
     """Every recognizer class of piiscout's own, in a stable order."""
-    classes = _builtin_classes()
+    classes = _builtin_classes() + _entity_classes()
     for cls in classes:
         privacy.register_entity(cls.ENTITY, cls.NORMALISE, cls.MASK)
     return classes

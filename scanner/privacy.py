@@ -27,6 +27,8 @@ IDENTIFIER = "identifier"  # keep [0-9A-Za-z], uppercase
 PHONE = "phone"  # E.164
 EMAIL = "email"  # lowercase
 TEXT = "text"  # NFKC, casefold, collapse whitespace
+SECRET = "secret"  # exact, less whitespace and JSON "\n" escapes (a PEM key in a .pem and in JSON)
+DATE = "date"  # ISO 8601 YYYY-MM-DD when the date parses (03/12/1985 = 1985-03-12), else as TEXT
 
 _KINDS: dict[str, str] = {
     "US_SSN": IDENTIFIER,
@@ -61,15 +63,15 @@ _MASKS: dict[str, str] = {
 def register_entity(entity_type: str, kind: str = TEXT, mask: str = "initials") -> None:
     """Let a recognizer (built-in, plugin or custom rule) declare how its values
     are normalised and masked."""
-    if kind not in (IDENTIFIER, PHONE, EMAIL, TEXT):
+    if kind not in KINDS:
         raise ValueError(f"unknown normalisation kind {kind!r}")
-    if mask not in ("tail", "email", "initials", "full"):
+    if mask not in ("tail", "email", "initials", "full", "secret", "date"):
         raise ValueError(f"unknown masking style {mask!r}")
     _KINDS[entity_type] = kind
     _MASKS[entity_type] = mask
 
 
-KINDS = (IDENTIFIER, PHONE, EMAIL, TEXT)
+KINDS = (IDENTIFIER, PHONE, EMAIL, TEXT, SECRET, DATE)
 
 
 def kind_of(entity_type: str) -> str:
@@ -77,6 +79,7 @@ def kind_of(entity_type: str) -> str:
 
 
 _NON_ALNUM = re.compile(r"[^0-9A-Za-z]+")
+_SECRET_NOISE = re.compile(r"\s+|\\n")
 _SPACES = re.compile(r"\s+")
 
 
@@ -92,6 +95,14 @@ def normalise_as(kind: str, value: str) -> str:
         return _e164(value)
     if kind == EMAIL:
         return value.strip().lower()
+    if kind == SECRET:
+        return _SECRET_NOISE.sub("", value)
+    if kind == DATE:
+        from detectors.recognizers.date_of_birth import iso_date
+
+        iso = iso_date(value)
+        if iso is not None:
+            return iso
     return _SPACES.sub(" ", unicodedata.normalize("NFKC", value).casefold()).strip()
 
 
@@ -177,7 +188,37 @@ def mask(entity_type: str, value: str) -> str:
         return _mask_email(value)
     if style == "full":
         return "*" * len(value)
+    if style == "secret":
+        return _mask_secret(value)
+    if style == "date":
+        return _mask_date(value)
     return _mask_initials(value)
+
+
+# Secrets show what kind of thing was found, never enough to try it: two
+# characters (one for short ones) and a length class, or a PEM key's BEGIN line.
+_LENGTH_CLASSES = ((8, "<8"), (12, "8-11"), (20, "12-19"), (40, "20-39"), (100, "40-99"))
+_PEM_BEGIN = re.compile(r"-----BEGIN [A-Z ]+-----")
+
+
+def _mask_secret(value: str) -> str:
+    v = value.strip()
+    m = _PEM_BEGIN.match(v)
+    if m:
+        return f"{m.group(0)}…({len(v) // 100 * 100}+ chars)"
+    size = next((label for limit, label in _LENGTH_CLASSES if len(v) < limit), "100+")
+    return f"{v[:1] if len(v) < 8 else v[:2]}…({size} chars)"
+
+
+_YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)")
+
+
+def _mask_date(value: str) -> str:
+    """A date of birth keeps its year (what HIPAA's safe harbour keeps): day,
+    month and any month name are masked."""
+    m = _YEAR.search(value)
+    keep = range(m.start(), m.end()) if m else range(0)
+    return "".join(c if i in keep or not c.isalnum() else "*" for i, c in enumerate(value))
 
 
 def _mask_tail(value: str) -> str:
