@@ -153,6 +153,7 @@ def build_request(targets: list[tuple[str, str]], inv: Path, values: Mapping[str
         min_score=det.min_score,
         custom=custom,
         prefer_plugins=prefer,
+        ner=det.ner,
     )
     resolved = {f.name: getattr(g, f.name) for g in (run, det, settings, source) for f in fields(g)}
     return ScanRequest(targets=_target_specs(targets, inv, target_opts), inventory=inv, settings=settings,
