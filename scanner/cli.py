@@ -488,10 +488,9 @@ def prune(inventory, keep, dry_run):
     from scanner.inventory.prune import prune as run_prune
 
     p = run_prune(Path(inventory or default_inventory()), keep, dry_run)
-    verb = "would remove" if dry_run else "removed"
-    killed = f" and {len(p.orphans)} killed scan(s)" if p.orphans else ""
-    click.echo(f"{verb} {len(p.remove)} scan(s){killed}: {len(p.files)} files, {p.bytes / 1e6:.1f} MB; "
-               f"kept {len(p.keep)} scan(s)")
+    lines = p.describe(dry_run)
+    for line in lines if dry_run else lines[-1:]:  # --dry-run lists every scan and file
+        click.echo(line)
     return 0
 
 

@@ -116,10 +116,10 @@ def run_scan(req: ScanRequest, executor=None) -> ScanSummary:
     executor.check(job)  # a cluster is reachable and its workers can run the job
 
     root = Path(req.inventory)
-    from scanner.inventory.writer import ensure_dir
+    from scanner.inventory.writer import ensure_inventory
 
-    ensure_dir(root)
     try:
+        ensure_inventory(root)
         lock = InventoryLock(root).acquire()
     except BaseException:
         executor.close()

@@ -10,6 +10,7 @@ Each scan only ever adds files named after its own scan id.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 from datetime import datetime, timezone
@@ -33,15 +34,57 @@ FILE_MODE = 0o600
 def write_error(root: Path, e: OSError) -> InventoryError:
     """One line for a failed inventory write: disk full, read-only, denied."""
     why = (e.strerror or type(e).__name__).lower()
-    return InventoryError(f"cannot write the inventory at {root}: {why}")
+    hint = ""
+    if e.errno in (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOENT) and _is_default_inventory(root):
+        hint = " (give --inventory DIR or set PIISCOUT_INVENTORY)"
+    return InventoryError(f"cannot write the inventory at {root}: {why}{hint}")
+
+
+def _is_default_inventory(root: Path) -> bool:
+    if os.environ.get("PIISCOUT_INVENTORY"):
+        return False
+    try:
+        from platformdirs import user_data_dir
+
+        return Path(root).is_relative_to(Path(user_data_dir("piiscout")).parent)
+    except Exception:  # noqa: BLE001
+        return False
 
 
 def ensure_dir(path: Path) -> None:
     try:
         path.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
-        os.chmod(path, DIR_MODE)
+        if (path.stat().st_mode & 0o777) != DIR_MODE:
+            os.chmod(path, DIR_MODE)
     except OSError as e:
-        raise InventoryError(f"cannot create inventory directory {path}: {e.strerror}") from None
+        raise write_error(path, e) from None
+
+
+# What an inventory directory holds; anything else means it is not one.
+INVENTORY_ENTRIES = frozenset({"findings", "items", "scans", ".lock", "lost+found"})
+
+
+def ensure_inventory(root: Path) -> None:
+    """Create the inventory directory, or check that an existing path is one.
+    A dangling symbolic link, a file, or a folder holding other things is a
+    usage error (exit 2): nothing is written there. A place that cannot be
+    written (read-only, denied, full) is an InventoryError (exit 5)."""
+    from scanner.errors import UsageError
+
+    if os.path.islink(root) and not root.exists():
+        raise UsageError(f"the inventory {root} is a symbolic link to {os.readlink(root)}, which does not exist")
+    if root.exists() and not root.is_dir():
+        raise UsageError(f"the inventory {root} is a file, not a directory")
+    if root.is_dir():
+        try:
+            other = sorted(set(os.listdir(root)) - INVENTORY_ENTRIES)
+        except OSError as e:
+            raise write_error(root, e) from None
+        if other and not (root / "scans").is_dir():
+            shown = ", ".join(other[:3]) + (", ..." if len(other) > 3 else "")
+            raise UsageError(f"{root} is not a piiscout inventory (it holds {shown}): give a new or empty "
+                             "directory")
+    ensure_dir(root)
 
 
 def prepare(root: Path) -> None:
