@@ -689,7 +689,17 @@ def hash_value(entity, kind, value_arg):
     return 0
 
 
+def _quiet_unraisable(args) -> None:
+    """Exceptions raised in finalizers (a library's ZipFile or cursor closed
+    by the garbage collector after a full disk or a dropped connection) are
+    not the user's to read: the real error has its one line. Details go to
+    the debug log, scrubbed like every exception."""
+    log.debug("ignored in a finalizer (%s): %s", getattr(args.object, "__qualname__", type(args.object).__name__),
+              one_line(args.exc_value) if args.exc_value is not None else args.exc_type)
+
+
 def main(argv: list[str] | None = None) -> None:
+    sys.unraisablehook = _quiet_unraisable
     try:
         rv = cli.main(args=argv, prog_name="piiscout", standalone_mode=False)
     except click.exceptions.Exit as e:

@@ -238,7 +238,11 @@ def run_scan(req: ScanRequest, executor=None) -> ScanSummary:
                         conn.close()
                     except Exception:  # noqa: BLE001
                         pass
-        writer.close()
+        try:
+            writer.close()
+        except BaseException:
+            writer.abort()  # a full disk at the last flush: no half file left behind
+            raise
         status = "complete" if finished else "interrupted"
         errors = counts.status.get(ERROR, 0)
         if status == "interrupted":

@@ -209,6 +209,7 @@ class TableWriter:
                 self._open()
             self._writer.write_table(table, row_group_size=max(table.num_rows, 1))
         except OSError as e:
+            self.abort()  # the file cannot be completed: never leave it behind
             raise write_error(self.dir.parent, e) from None
         self._rows_in_file += table.num_rows
         self.rows_written += table.num_rows
@@ -222,7 +223,11 @@ class TableWriter:
         self._tmp = self.dir / f".{name}.tmp"
         fd = os.open(self._tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
         self._fh = os.fdopen(fd, "wb")
-        self._writer = pq.ParquetWriter(self._fh, self.schema, compression="zstd")
+        try:
+            self._writer = pq.ParquetWriter(self._fh, self.schema, compression="zstd")
+        except BaseException:
+            self.abort()  # e.g. no space for the file's header
+            raise
         self._rows_in_file = 0
 
     def _finish_file(self) -> None:
@@ -250,17 +255,18 @@ class TableWriter:
         self._finish_file()
 
     def abort(self) -> None:
-        if self._writer is not None:
-            for close in (self._writer.close, self._fh.close):
+        for handle in (self._writer, self._fh):
+            if handle is not None:
                 try:
-                    close()
+                    handle.close()
                 except Exception:  # noqa: BLE001
                     pass
+        if self._tmp is not None:
             try:
                 os.unlink(self._tmp)
             except OSError:
                 pass
-            self._writer = self._fh = self._tmp = None
+        self._writer = self._fh = self._tmp = None
 
 
 def _error_row(row: dict, why: str) -> dict:
