@@ -321,6 +321,7 @@ def build_request(targets: list[tuple[str, str]], inv: Path, values: dict, progr
         min_score=DEFAULT_MIN_SCORE if min_score is None else min_score,
         custom=custom,
         prefer_plugins=prefer,
+        ner=bool(values.get("ner")),
     )
     settings = ScanSettings(
         max_file_size=values.get("max_file_size"),

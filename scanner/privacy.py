@@ -30,6 +30,8 @@ PHONE = "phone"  # E.164
 EMAIL = "email"  # lowercase
 TEXT = "text"  # NFKC, casefold, collapse whitespace
 SECRET = "secret"  # exact, less whitespace and JSON "\n" escapes (a PEM key in a .pem and in JSON)
+NAME = "name"  # as TEXT, "Last, First M." read as "first m last", no periods
+ADDRESS = "address"  # as TEXT without punctuation: "1 Main St., Springfield, IL" = "1 main st springfield il"
 DATE = "date"  # ISO 8601 YYYY-MM-DD when the date parses (03/12/1985 = 1985-03-12), else as TEXT
 
 _KINDS: dict[str, str] = {
@@ -62,6 +64,18 @@ _MASKS: dict[str, str] = {
 }
 
 
+# Issue 22's entities, declared here too (their recognizers register the same
+# on import) so the parent process, the allow list and bench scorers hash
+# them alike without importing the detectors.
+_NATIONAL_IDS = ("UK_NINO", "CA_SIN", "DE_TAX_ID", "FR_NIR", "ES_NIF", "ES_NIE", "IT_FISCAL_CODE", "NL_BSN",
+                 "BE_NN", "PL_PESEL", "SE_PERSONNUMMER", "DK_CPR", "FI_PERSONAL_IDENTITY_CODE",
+                 "NO_FODSELSNUMMER", "PT_CC", "IE_PPS", "AT_SVNR", "CH_AHV", "RO_CNP", "CZ_RC")
+_KINDS.update({e: IDENTIFIER for e in _NATIONAL_IDS})
+_KINDS.update({"PERSON": NAME, "US_ADDRESS": ADDRESS, "DATE_OF_BIRTH": DATE, "CREDENTIAL": SECRET})
+_MASKS.update({e: "tail" for e in _NATIONAL_IDS})
+_MASKS.update({"PERSON": "initials", "US_ADDRESS": "initials", "DATE_OF_BIRTH": "date", "CREDENTIAL": "secret"})
+
+
 def register_entity(entity_type: str, kind: str = TEXT, mask: str = "initials") -> None:
     """Let a recognizer (built-in, plugin or custom rule) declare how its values
     are normalised and masked."""
@@ -73,7 +87,7 @@ def register_entity(entity_type: str, kind: str = TEXT, mask: str = "initials") 
     _MASKS[entity_type] = mask
 
 
-KINDS = (IDENTIFIER, PHONE, EMAIL, TEXT, SECRET, DATE)
+KINDS = (IDENTIFIER, PHONE, EMAIL, TEXT, SECRET, DATE, NAME, ADDRESS)
 
 
 def kind_of(entity_type: str) -> str:
@@ -81,6 +95,18 @@ def kind_of(entity_type: str) -> str:
 
 
 _NON_ALNUM = re.compile(r"[^0-9A-Za-z]+")
+_PUNCT = re.compile(r"[.,;#]+")
+_NAME_JOINS = re.compile(r"[,;|\t]+")
+
+
+def _name(value: str) -> str:
+    v = unicodedata.normalize("NFKC", value).casefold().replace(".", " ")
+    if v.count(", ") == 1:  # "Smith, John": a comma without a blank joins table cells ("John,Smith")
+        last, first = v.split(", ")
+        v = first + " " + last
+    return _SPACES.sub(" ", _NAME_JOINS.sub(" ", v)).strip()
+
+
 _SECRET_NOISE = re.compile(r"\s+|\\n")
 _SPACES = re.compile(r"\s+")
 
@@ -99,6 +125,10 @@ def normalise_as(kind: str, value: str) -> str:
         return value.strip().lower()
     if kind == SECRET:
         return _SECRET_NOISE.sub("", value)
+    if kind == NAME:
+        return _name(value)
+    if kind == ADDRESS:
+        return _SPACES.sub(" ", _PUNCT.sub(" ", unicodedata.normalize("NFKC", value).casefold())).strip()
     if kind == DATE:
         from detectors.recognizers.date_of_birth import iso_date
 
