@@ -104,10 +104,10 @@ class ScanOutcome:
 def run_scan(req: ScanRequest, executor=None) -> ScanSummary:
     plan = plan_scan(req, executor)
     root = Path(req.inventory)
-    from scanner.inventory.writer import ensure_dir
+    from scanner.inventory.writer import ensure_inventory
 
-    ensure_dir(root)
     try:
+        ensure_inventory(root)
         lock = InventoryLock(root).acquire()
     except BaseException:
         plan.executor.close()
@@ -220,7 +220,11 @@ class ScanRun:
                         conn.close()
                     except Exception:  # noqa: BLE001
                         pass
-        self.writer.close()
+        try:
+            self.writer.close()
+        except BaseException:
+            self.writer.abort()  # a full disk at the last flush: no half file left behind
+            raise
         return out
 
     def _execute(self) -> bool:
