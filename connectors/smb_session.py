@@ -143,7 +143,6 @@ class Entry:
     attributes: int
     file_id: int
     reparse_tag: int
-    changed_at: float | None = None  # ChangeTime: moves with permission changes too
 
     @property
     def is_reparse_point(self) -> bool:
@@ -424,13 +423,11 @@ class SmbSession:
             try:
                 attrs = fd.file_attributes
                 mtime = fd.last_write_time
-                ctime = fd.change_time
                 return Entry(name=path.rsplit("\\", 1)[-1],
                              is_dir=bool(attrs & FileAttributes.FILE_ATTRIBUTE_DIRECTORY),
                              size=fd.end_of_file,
                              modified_at=mtime.timestamp() if isinstance(mtime, datetime) else None,
-                             attributes=attrs, file_id=0, reparse_tag=0,
-                             changed_at=ctime.timestamp() if isinstance(ctime, datetime) else None)
+                             attributes=attrs, file_id=0, reparse_tag=0)
             finally:
                 _quiet_close(fd)
 
@@ -441,11 +438,12 @@ class SmbSession:
         (`SmbFile.security`, connectors/smb_security.py)."""
         return SmbFile(self, share, path, security)
 
-    def query_security(self, share: str, path: str) -> bytes | None:
-        """The security descriptor of a file or folder, in one round trip."""
+    def query_security(self, share: str, paths: list[str]) -> list[bytes | None]:
+        """The security descriptors of files or folders (None where refused),
+        many per round trip."""
         from connectors.smb_security import query_security
 
-        return self.call(lambda: query_security(self.tree(share), path))
+        return self.call(lambda: query_security(self.tree(share), paths))
 
     def list_shares(self):
         from connectors.smb_shares import list_shares
@@ -587,7 +585,6 @@ def _entry(raw) -> Entry | None:
         return None
     attrs = raw["file_attributes"].get_value()
     mtime = raw["last_write_time"].get_value()
-    ctime = raw["change_time"].get_value()
     return Entry(
         name=name,
         is_dir=bool(attrs & FileAttributes.FILE_ATTRIBUTE_DIRECTORY),
@@ -597,7 +594,6 @@ def _entry(raw) -> Entry | None:
         file_id=raw["file_id"].get_value(),
         # For reparse points this listing puts the reparse tag in the EA size field.
         reparse_tag=raw["ea_size"].get_value() if attrs & FileAttributes.FILE_ATTRIBUTE_REPARSE_POINT else 0,
-        changed_at=ctime.timestamp() if isinstance(ctime, datetime) else None,
     )
 
 

@@ -90,9 +90,6 @@ class Item:
     # guest share); None: the connector finds out when it reads the object
     # (SMB descriptors), or the source has no notion of access.
     access: Access | None = None
-    # POSIX ctime / SMB ChangeTime (POSIX seconds, UTC): moves when the
-    # permissions change, so incremental rescans re-read them only then.
-    changed_at: float | None = None
 
 
 @dataclass(frozen=True)
@@ -119,7 +116,6 @@ class ItemRecord:
     # `items.exposure` / `items.readers`; rows inside an object (members,
     # attachments, SQL columns) carry the object's.
     access: Access | None = None
-    changed_at: float | None = None
 
     @classmethod
     def of(cls, where: "ObjectInfo | Item", status: str, reason: str | None = None, **outcome: Any) -> "ItemRecord":
@@ -127,7 +123,6 @@ class ItemRecord:
         `ObjectInfo`, or the `Item` itself) and what became of it; `outcome`
         holds the counters (findings, bytes_scanned, rows_scanned...)."""
         outcome.setdefault("access", where.access)
-        outcome.setdefault("changed_at", where.changed_at)
         return cls(source=where.source, location=where.location, part=where.part, size=where.size,
                    modified_at=where.modified_at, content_type=where.content_type, status=status,
                    reason=reason, **outcome)
@@ -149,21 +144,20 @@ class ObjectInfo:
     # Who may read it: from the listing, or from the connector's content()
     # (SMB descriptors); members and columns carry their object's.
     access: Access | None = None
-    changed_at: float | None = None
 
     @classmethod
     def of_item(cls, item: "Item") -> "ObjectInfo":
         return cls(item.source, item.location, item.part, item.size, item.modified_at, item.content_type,
-                   access=item.access, changed_at=item.changed_at)
+                   access=item.access)
 
 
 def listing_record(source: str, location: str, status: str, reason: str | None, *, size: int | None = None,
                    modified_at: float | None = None, content_type: str | None = None,
-                   access: Access | None = None, changed_at: float | None = None) -> ItemRecord:
+                   access: Access | None = None) -> ItemRecord:
     """The items row of something a connector found broken or left out while
     listing (a denied folder, a file over --max-file-size)."""
-    return ItemRecord.of(ObjectInfo(source, location, "", size, modified_at, content_type, access=access,
-                                    changed_at=changed_at), status, reason)
+    return ItemRecord.of(ObjectInfo(source, location, "", size, modified_at, content_type, access=access),
+                         status, reason)
 
 
 # -- what a connector hands the pipeline for one item ----------------------------------

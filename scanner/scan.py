@@ -167,8 +167,11 @@ def run_scan(req: ScanRequest, executor=None) -> ScanSummary:
                 elif kind == "done" and payload is not None and pending:
                     pending.pop((payload.location, payload.part), None)
 
-            def changed(batch: list[Item], url: str) -> Iterator[Item]:
-                same = baseline.unchanged_many(batch, url) if baseline is not None else [False] * len(batch)
+            def changed(batch: list[Item], conn) -> Iterator[Item]:
+                url = conn.spec.url
+                # Unchanged items keep their rows, with the permissions found now (scanner/incremental.py).
+                same = (baseline.unchanged_many(batch, url, getattr(conn, "refresh_access", None))
+                        if baseline is not None else [False] * len(batch))
                 for x, unchanged in zip(batch, same):
                     if unchanged:
                         progress.update(items=1)
@@ -202,9 +205,9 @@ def run_scan(req: ScanRequest, executor=None) -> ScanSummary:
                         batch.append(x)
                         # Without a baseline, items go out one by one, as listed.
                         if baseline is None or len(batch) >= LOOKUP_BATCH:
-                            yield from changed(batch, conn.spec.url)
+                            yield from changed(batch, conn)
                             batch = []
-                    yield from changed(batch, conn.spec.url)
+                    yield from changed(batch, conn)
 
             try:
                 # Workers start only when there is something to read: an

@@ -70,9 +70,6 @@ ITEMS = pa.schema(
         # The principals with read access, broadest first: names where known
         # ("Everyone", "Unix Group\hr"), SIDs otherwise.
         pa.field("readers", pa.list_(pa.string())),
-        # POSIX ctime / SMB ChangeTime: moves when permissions change, so
-        # incremental rescans re-read permissions only where it moved.
-        pa.field("changed_at", UTC_US),
     ],
     metadata=_meta("items"),
 )
