@@ -376,21 +376,35 @@ def _scan_config(ctx, path, names, allow_secrets, quiet) -> int:
 @click.argument("inventory", required=False, type=click.Path(file_okay=False))
 @click.option("--scan", "scan_id", metavar="ID",
               help="Report on this scan [default: the current state: each target's latest complete scan].")
-@click.option("--top", type=click.IntRange(1), default=10, help="How many locations to list.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-def report(inventory, scan_id, top, fmt):
-    """Summarise the current state (or one scan): findings by entity type,
-    top locations, and items that were skipped or failed.
+@click.option("--top", type=click.IntRange(1), default=10, help="Text and JSON: how many locations to list.")
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "html", "pdf"], case_sensitive=False),
+              default=None, help="text or json (terminal), html or pdf (the client report) "
+                                 "[default: from the -o file name, else text].")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default=None, metavar="FILE",
+              help="Write here [default: standard output; html and pdf need a file].")
+@click.option("--client", metavar="NAME", help="Client name on the cover [default: the targets' names].")
+@click.option("--title", default="Personal data discovery report", show_default=True, help="Title on the cover.")
+@click.option("--paper", type=click.Choice(["letter", "a4"], case_sensitive=False), default="letter",
+              show_default=True, help="PDF paper size.")
+def report(inventory, scan_id, top, fmt, output, client, title, paper):
+    """Summarise the current state (or one scan). Text and JSON: findings by
+    entity type, top locations, items skipped or failed. HTML and PDF: the
+    client report, with an executive summary, charts, the risk ranking,
+    recommendations and what was not examined (no raw value, ever).
 
     \b
     Example:
         piiscout report /var/lib/piiscout/acme
         piiscout report inv --format json
+        piiscout report inv -o acme-report.html --client "Acme Dental"
+        piiscout report inv -o acme-report.pdf --paper a4
     """
-    from scanner.report import build_report, render_json, render_text
+    from scanner.reporting.output import write_report
 
-    rep = build_report(Path(inventory or default_inventory()), scan_id, top)
-    click.echo(render_json(rep) if fmt == "json" else render_text(rep))
+    path = write_report(Path(inventory or default_inventory()), fmt, output, scan_id=scan_id, top=top,
+                        client=client, title=title, paper=paper.lower())
+    if path:
+        click.echo(f"wrote {path}", err=True)
     return 0
 
 

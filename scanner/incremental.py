@@ -189,6 +189,14 @@ class Baseline:
             elif any(url in r["targets"] for r in rows):
                 log.info("incremental: options changed since the last scan of %s; scanning everything", url)
         order = [r["scan_id"] for r in rows if any(r["scan_id"] in c for c in chains.values())]
+        # A scan with a file that cannot be read would carry items over
+        # without their findings: it is not used (its items are read again).
+        broken = {sid for sid in order if not cls._readable(inv, sid)}
+        if broken:
+            log.warning("incremental: %d earlier scan(s) have unreadable files and are not reused: %s",
+                        len(broken), ", ".join(sorted(broken)))
+            order = [sid for sid in order if sid not in broken]
+            chains = {u: [sid for sid in c if sid not in broken] for u, c in chains.items()}
         if not order:
             return None
         qualifying = [frozenset(u for u, c in chains.items() if sid in c) for sid in order]
@@ -206,11 +214,15 @@ class Baseline:
         return cls(root, order, qualifying, *cols)
 
     @staticmethod
+    def _readable(inv: Inventory, scan_id: str) -> bool:
+        return all(inv.open_file(p) is not None for t in ("items", "findings") for p in inv._files(t, scan_id))
+
+    @staticmethod
     def _load(inv: Inventory, scan_id: str, k: int):
         cols = ["location", "part", "size", "modified_at", "status", "fingerprint", "exposure", "readers"]
         out: list[list[np.ndarray]] = [[], [], [], [], [], []]
         for path in inv._files("items", scan_id):
-            for b in _batches(path, "items", cols, 65_536):
+            for b in _batches(path, "items", cols, 65_536, inv):
                 keep = pc.and_(pc.equal(b.column(1), ""), pc.is_in(b.column(4), pa.array(GOOD)))
                 b = b.filter(keep)
                 if not b.num_rows:

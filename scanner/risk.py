@@ -356,6 +356,13 @@ def folder_rollups(locations: list[LocationRisk], targets: list[str]) -> list[Fo
     return out
 
 
+def shown_count(t: EntityTotal) -> int:
+    """How many to tell people: distinct values for identifiers (one person's
+    SSN in ten files is one SSN), every mention for health terms (five
+    distinct diagnoses in 200 notes is 200 notes' worth)."""
+    return t.findings if entity_labels.info(t.entity).kind == entity_labels.HEALTH else t.distinct
+
+
 # -- the headline -----------------------------------------------------------------------------
 
 def places(per_kind: Mapping[str, int]) -> str:
@@ -380,14 +387,14 @@ def headline(a: Assessment) -> str:
     if not high:
         top = max(a.entities, key=lambda t: (sum(t.locations.values()), t.findings))
         info = entity_labels.info(top.entity)
-        return (f"{info.count(top.distinct)} in {places(top.locations)}; "
+        return (f"{info.count(shown_count(top))} in {places(top.locations)}; "
                 "no highly sensitive data (such as Social Security or card numbers) was found.")
     if a.exposure_known:
         top = max(high, key=lambda t: (t.exposed.get("everyone", 0), sum(t.locations.values()), t.findings))
     else:
         top = max(high, key=lambda t: (sum(t.locations.values()), t.findings))
     info = entity_labels.info(top.entity)
-    sentence = f"{info.count(top.distinct)} in {places(top.locations)}"
+    sentence = f"{info.count(shown_count(top))} in {places(top.locations)}"
     everyone = top.exposed.get("everyone", 0)
     if a.exposure_known and everyone:
         sentence += f", {everyone:,} of them readable by everyone"

@@ -30,6 +30,12 @@ DIR_MODE = 0o700
 FILE_MODE = 0o600
 
 
+def write_error(root: Path, e: OSError) -> InventoryError:
+    """One line for a failed inventory write: disk full, read-only, denied."""
+    why = (e.strerror or type(e).__name__).lower()
+    return InventoryError(f"cannot write the inventory at {root}: {why}")
+
+
 def ensure_dir(path: Path) -> None:
     try:
         path.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
@@ -39,8 +45,12 @@ def ensure_dir(path: Path) -> None:
 
 
 def prepare(root: Path) -> None:
-    """Create the inventory tree (0700) and drop temp files of dead scans.
+    """Create the inventory tree (0700), drop temp files of dead scans and
+    bring older files to the current schema (scanner/inventory/upgrade.py).
     Call with the inventory lock held."""
+    from scanner.inventory.schema import SCHEMA_VERSION
+    from scanner.inventory.upgrade import upgrade_inventory
+
     ensure_dir(root)
     for table in ("findings", "items", "scans"):
         d = root / table
@@ -51,6 +61,11 @@ def prepare(root: Path) -> None:
                     p.unlink()
                 except OSError:
                     pass
+    try:
+        upgrade_inventory(root)
+    except OSError as e:
+        raise InventoryError(f"cannot upgrade the inventory {root} to schema version {SCHEMA_VERSION}: "
+                             f"{(e.strerror or type(e).__name__).lower()} (its files are unchanged)") from None
 
 
 def _ts(seconds: float | None):
@@ -151,7 +166,7 @@ class TableWriter:
                 self._open()
             self._writer.write_table(table, row_group_size=max(table.num_rows, 1))
         except OSError as e:
-            raise InventoryError(f"cannot write inventory file in {self.dir}: {e}") from None
+            raise write_error(self.dir.parent, e) from None
         self._rows_in_file += table.num_rows
         self.rows_written += table.num_rows
         if self._rows_in_file >= self.rows_per_file:
@@ -170,30 +185,39 @@ class TableWriter:
     def _finish_file(self) -> None:
         if self._writer is None:
             return
-        self._writer.close()
-        self._fh.flush()
-        os.fsync(self._fh.fileno())
-        self._fh.close()
-        os.replace(self._tmp, self._final)
+        try:
+            self._writer.close()
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
+            self._fh.close()
+            os.replace(self._tmp, self._final)
+        except OSError as e:
+            self.abort()
+            raise write_error(self.dir.parent, e) from None
         self.files.append(self._final)
         self._writer = self._fh = self._tmp = None
 
-    def close(self) -> None:
+    def close(self, empty_file: bool = True) -> None:
+        """Finish the last file. A table that got no rows still gets one empty
+        file in the full schema, so that globs over the table always match
+        (DuckDB, Polars and pandas fail on a glob that matches nothing)."""
         self.flush()
+        if empty_file and self._writer is None and not self.files:
+            self._write(self.schema.empty_table())
         self._finish_file()
 
     def abort(self) -> None:
         if self._writer is not None:
-            try:
-                self._writer.close()
-                self._fh.close()
-            except Exception:  # noqa: BLE001
-                pass
+            for close in (self._writer.close, self._fh.close):
+                try:
+                    close()
+                except Exception:  # noqa: BLE001
+                    pass
             try:
                 os.unlink(self._tmp)
             except OSError:
                 pass
-            self._writer = None
+            self._writer = self._fh = self._tmp = None
 
 
 def _error_row(row: dict, why: str) -> dict:

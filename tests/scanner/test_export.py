@@ -232,6 +232,7 @@ def test_csv_export_memory_does_not_grow_with_the_inventory(tmp_path):
            "start": [0] * n, "end": [11] * n, "line": list(range(n)), "masked_value": ["***-**-1234"] * n,
            "value_hash": [f"{i:064x}" for i in range(n)], "context": ["SSN ***-**-1234 of employee"] * n,
            "found_at": [datetime.now(timezone.utc)] * n}
+    col.update({f.name: [None] * n for f in FINDINGS if f.name not in col})  # columns added later
     w.findings.add_table(pa.table(col, schema=FINDINGS))
     w.close()
     now = datetime.now(timezone.utc)
