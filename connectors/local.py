@@ -157,18 +157,18 @@ class LocalConnector(Connector):
         limit = self.settings.max_file_size
         if limit is not None and st.st_size > limit:
             yield self._record(path, st.st_size, None, SKIPPED, f"larger than --max-file-size ({human_size(limit)})",
-                               st.st_mtime, access)
+                               st.st_mtime, access, st.st_ctime)
             return
         lock = lock_file_reason(os.path.basename(path), st.st_size)
         if lock:
-            yield self._record(path, st.st_size, None, SKIPPED, lock, st.st_mtime, access)
+            yield self._record(path, st.st_size, None, SKIPPED, lock, st.st_mtime, access, st.st_ctime)
             return
         yield Item(target=self.spec.name, source=self.name, location=escape_name(path), ref=path,
-                   size=st.st_size, modified_at=st.st_mtime, access=access)
+                   size=st.st_size, modified_at=st.st_mtime, access=access, changed_at=st.st_ctime)
 
-    def _record(self, path, size, ctype, status, reason, mtime=None, access=None) -> ItemRecord:
+    def _record(self, path, size, ctype, status, reason, mtime=None, access=None, ctime=None) -> ItemRecord:
         return listing_record(self.name, escape_name(path), status, reason, size=size, modified_at=mtime,
-                              content_type=ctype, access=access)
+                              content_type=ctype, access=access, changed_at=ctime)
 
     # -- reading -----------------------------------------------------------------
     def open(self, item: Item) -> BinaryIO:

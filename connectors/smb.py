@@ -379,7 +379,7 @@ class SmbConnector(Connector):
         ref = f"{share}/{path}"
         access = self._listed_access(share)
         item = Item(target=self.spec.name, source=self.name, location=location, ref=ref, size=entry.size,
-                    modified_at=mtime, access=access)
+                    modified_at=mtime, access=access, changed_at=entry.changed_at)
         skip = None
         if entry.is_offline:
             skip = "offline file (reading it would recall it from archive storage)"
@@ -392,7 +392,7 @@ class SmbConnector(Connector):
             # does not recall an offline file).
             access = access or self.refresh_access([item])[0]
             access = access if isinstance(access, Access) else None
-            yield self._record(location, entry.size, None, SKIPPED, skip, mtime, access)
+            yield self._record(location, entry.size, None, SKIPPED, skip, mtime, access, entry.changed_at)
             return
         yield item
 
@@ -401,9 +401,9 @@ class SmbConnector(Connector):
         # surrogate) is escaped like a non-UTF-8 local name.
         return escape_name(self.base + share + ("/" + path if path else ""))
 
-    def _record(self, location, size, ctype, status, reason, mtime=None, access=None) -> ItemRecord:
+    def _record(self, location, size, ctype, status, reason, mtime=None, access=None, ctime=None) -> ItemRecord:
         return listing_record(self.name, location, status, reason, size=size, modified_at=mtime,
-                              content_type=ctype, access=access)
+                              content_type=ctype, access=access, changed_at=ctime)
 
     # -- reading ---------------------------------------------------------------------
     def content(self, item: Item) -> Stream:

@@ -143,6 +143,7 @@ class Entry:
     attributes: int
     file_id: int
     reparse_tag: int
+    changed_at: float | None = None  # ChangeTime (Samba: the last write time)
 
     @property
     def is_reparse_point(self) -> bool:
@@ -423,11 +424,13 @@ class SmbSession:
             try:
                 attrs = fd.file_attributes
                 mtime = fd.last_write_time
+                ctime = fd.change_time
                 return Entry(name=path.rsplit("\\", 1)[-1],
                              is_dir=bool(attrs & FileAttributes.FILE_ATTRIBUTE_DIRECTORY),
                              size=fd.end_of_file,
                              modified_at=mtime.timestamp() if isinstance(mtime, datetime) else None,
-                             attributes=attrs, file_id=0, reparse_tag=0)
+                             attributes=attrs, file_id=0, reparse_tag=0,
+                             changed_at=ctime.timestamp() if isinstance(ctime, datetime) else None)
             finally:
                 _quiet_close(fd)
 
@@ -585,6 +588,7 @@ def _entry(raw) -> Entry | None:
         return None
     attrs = raw["file_attributes"].get_value()
     mtime = raw["last_write_time"].get_value()
+    ctime = raw["change_time"].get_value()
     return Entry(
         name=name,
         is_dir=bool(attrs & FileAttributes.FILE_ATTRIBUTE_DIRECTORY),
@@ -594,6 +598,7 @@ def _entry(raw) -> Entry | None:
         file_id=raw["file_id"].get_value(),
         # For reparse points this listing puts the reparse tag in the EA size field.
         reparse_tag=raw["ea_size"].get_value() if attrs & FileAttributes.FILE_ATTRIBUTE_REPARSE_POINT else 0,
+        changed_at=ctime.timestamp() if isinstance(ctime, datetime) else None,
     )
 
 

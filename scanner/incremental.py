@@ -162,9 +162,9 @@ class Baseline:
         self.perm = perm if perm is not None else np.full(n, _perm_key(None), dtype=np.int64)
         self.carried = np.zeros(n, dtype=bool)
         self.n = n
-        # location -> Access (None: unknown now) for carried items whose
-        # permissions differ from the stored row's.
-        self.new_access: dict[str, Access | None] = {}
+        # location -> (Access or None: unknown now, changed_at) for carried
+        # items whose permissions differ from the stored row's.
+        self.new_access: dict[str, tuple[Access | None, float | None]] = {}
         self.refreshed = 0  # unchanged items whose permissions were read again
 
     # -- building ----------------------------------------------------------------
@@ -289,10 +289,10 @@ class Baseline:
         for item, access, perm in zip(items, found, perms):
             if access is UNREADABLE:  # refused now: no longer known, certainly not as stored
                 if perm != _perm_key(None):
-                    self.new_access[item.location] = None
+                    self.new_access[item.location] = (None, item.changed_at)
             # None: not known now (not asked, or no notion of access): keep what was stored.
             elif access is not None and _perm_key(access) != perm:
-                self.new_access[item.location] = access
+                self.new_access[item.location] = (access, item.changed_at)
 
     # -- after the scan --------------------------------------------------------------
     def _mask(self, locations: pa.ChunkedArray | pa.Array, k: int) -> pa.Array:
@@ -396,13 +396,14 @@ def _with_new_access(b: pa.RecordBatch, new_access: dict) -> pa.RecordBatch:
     if not any(loc in new_access for loc in locations):
         return b
     cols = list(b.columns)
-    exposure, readers = (cols[f(c)].to_pylist() for c in ("exposure", "readers"))
+    exposure, readers, changed = (cols[f(c)].to_pylist() for c in ("exposure", "readers", "changed_at"))
     for i, loc in enumerate(locations):
         if loc in new_access:
-            access = new_access[loc]
+            access, changed_at = new_access[loc]
             exposure[i] = access.exposure if access is not None else None
             readers[i] = list(access.readers) if access is not None else None
-    for name, values in (("exposure", exposure), ("readers", readers)):
+            changed[i] = _ts(changed_at) if changed_at is not None else changed[i]
+    for name, values in (("exposure", exposure), ("readers", readers), ("changed_at", changed)):
         cols[f(name)] = pa.array(values, type=ITEMS.field(name).type)
     return pa.RecordBatch.from_arrays(cols, schema=b.schema)
 

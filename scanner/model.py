@@ -90,6 +90,8 @@ class Item:
     # guest share); None: the connector finds out when it reads the object
     # (SMB descriptors), or the source has no notion of access.
     access: Access | None = None
+    # When its metadata last changed (POSIX ctime, SMB ChangeTime; POSIX seconds, UTC).
+    changed_at: float | None = None
 
 
 @dataclass(frozen=True)
@@ -114,8 +116,9 @@ class ItemRecord:
     # summed into the scan's summary and `scans.suppressed`).
     suppressed: int = 0
     # `items.exposure` / `items.readers`; rows inside an object (members,
-    # attachments, SQL columns) carry the object's.
+    # attachments, SQL columns) carry the object's; `items.changed_at` too.
     access: Access | None = None
+    changed_at: float | None = None
 
     @classmethod
     def of(cls, where: "ObjectInfo | Item", status: str, reason: str | None = None, **outcome: Any) -> "ItemRecord":
@@ -123,6 +126,7 @@ class ItemRecord:
         `ObjectInfo`, or the `Item` itself) and what became of it; `outcome`
         holds the counters (findings, bytes_scanned, rows_scanned...)."""
         outcome.setdefault("access", where.access)
+        outcome.setdefault("changed_at", where.changed_at)
         return cls(source=where.source, location=where.location, part=where.part, size=where.size,
                    modified_at=where.modified_at, content_type=where.content_type, status=status,
                    reason=reason, **outcome)
@@ -144,20 +148,21 @@ class ObjectInfo:
     # Who may read it: from the listing, or from the connector's content()
     # (SMB descriptors); members and columns carry their object's.
     access: Access | None = None
+    changed_at: float | None = None
 
     @classmethod
     def of_item(cls, item: "Item") -> "ObjectInfo":
         return cls(item.source, item.location, item.part, item.size, item.modified_at, item.content_type,
-                   access=item.access)
+                   access=item.access, changed_at=item.changed_at)
 
 
 def listing_record(source: str, location: str, status: str, reason: str | None, *, size: int | None = None,
                    modified_at: float | None = None, content_type: str | None = None,
-                   access: Access | None = None) -> ItemRecord:
+                   access: Access | None = None, changed_at: float | None = None) -> ItemRecord:
     """The items row of something a connector found broken or left out while
     listing (a denied folder, a file over --max-file-size)."""
-    return ItemRecord.of(ObjectInfo(source, location, "", size, modified_at, content_type, access=access),
-                         status, reason)
+    return ItemRecord.of(ObjectInfo(source, location, "", size, modified_at, content_type, access=access,
+                                    changed_at=changed_at), status, reason)
 
 
 # -- what a connector hands the pipeline for one item ----------------------------------

@@ -274,7 +274,7 @@ class ItemProcessor:
     def _scan_child(self, child: Child, parent: ObjectInfo, deadline, depth, shared=None):
         info = ObjectInfo(parent.source, parent.location, join_part(parent.part, child.name),
                           child.size, child.modified_at, child.content_type, child.row_key or parent.row_key,
-                          parent.access)
+                          parent.access, parent.changed_at)
         t0 = time.monotonic()
         if child.error or child.skip:
             yield self.record(info, ERROR if child.error else SKIPPED, child.error or child.skip, 0, 0, t0)
@@ -316,9 +316,10 @@ class ItemProcessor:
 
 def with_access(rec: ItemRecord, info: ObjectInfo) -> ItemRecord:
     """Every row of an object (its members, attachments, table columns)
-    carries the object's access."""
-    if rec.access is None and info.access is not None:
-        return replace(rec, access=info.access)
+    carries the object's access and change time."""
+    if (rec.access is None and info.access is not None) or (rec.changed_at is None and info.changed_at is not None):
+        return replace(rec, access=rec.access or info.access,
+                       changed_at=rec.changed_at if rec.changed_at is not None else info.changed_at)
     return rec
 
 

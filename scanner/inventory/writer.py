@@ -290,6 +290,7 @@ class InventoryWriter:
                 "suppressed": r.suppressed,
                 "exposure": r.access.exposure if r.access is not None else None,
                 "readers": list(r.access.readers) if r.access is not None else None,
+                "changed_at": _ts(r.changed_at),
             }
         )
 
