@@ -321,6 +321,7 @@ def build_request(targets: list[tuple[str, str]], inv: Path, values: dict, progr
         min_score=DEFAULT_MIN_SCORE if min_score is None else min_score,
         custom=custom,
         prefer_plugins=prefer,
+        ner=bool(values.get("ner")),
     )
     settings = ScanSettings(
         max_file_size=values.get("max_file_size"),
@@ -502,10 +503,9 @@ def prune(inventory, keep, dry_run):
     from scanner.inventory.prune import prune as run_prune
 
     p = run_prune(Path(inventory or default_inventory()), keep, dry_run)
-    verb = "would remove" if dry_run else "removed"
-    killed = f" and {len(p.orphans)} killed scan(s)" if p.orphans else ""
-    click.echo(f"{verb} {len(p.remove)} scan(s){killed}: {len(p.files)} files, {p.bytes / 1e6:.1f} MB; "
-               f"kept {len(p.keep)} scan(s)")
+    lines = p.describe(dry_run)
+    for line in lines if dry_run else lines[-1:]:  # --dry-run lists every scan and file
+        click.echo(line)
     return 0
 
 
@@ -690,7 +690,17 @@ def hash_value(entity, kind, value_arg):
     return 0
 
 
+def _quiet_unraisable(args) -> None:
+    """Exceptions raised in finalizers (a library's ZipFile or cursor closed
+    by the garbage collector after a full disk or a dropped connection) are
+    not the user's to read: the real error has its one line. Details go to
+    the debug log, scrubbed like every exception."""
+    log.debug("ignored in a finalizer (%s): %s", getattr(args.object, "__qualname__", type(args.object).__name__),
+              one_line(args.exc_value) if args.exc_value is not None else args.exc_type)
+
+
 def main(argv: list[str] | None = None) -> None:
+    sys.unraisablehook = _quiet_unraisable
     try:
         rv = cli.main(args=argv, prog_name="piiscout", standalone_mode=False)
     except click.exceptions.Exit as e:

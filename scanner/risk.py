@@ -204,13 +204,22 @@ class _Distinct:
         return int(len(np.unique(np.concatenate(parts)))) if parts else 0
 
 
-def _finding_counts(inv: Inventory, view: View, distinct: _Distinct) -> pa.Table:
-    """(source, location, entity_type, n) over the view, aggregated batch by batch."""
+def _finding_counts(inv: Inventory, view: View, distinct: _Distinct, entities: tuple[str, ...] = (),
+                    min_score: float | None = None) -> pa.Table:
+    """(source, location, entity_type, n) over the view, aggregated batch by batch;
+    only the `entities` asked for and findings scoring at least `min_score`."""
     keys = ["source", "location", "entity_type"]
     partial: list[pa.Table] = []
     rows = 0
-    for b in iter_batches(inv, view, "findings", keys + ["value_hash"]):
+    wanted = pa.array(list(entities), pa.string()) if entities else None
+    for b in iter_batches(inv, view, "findings", keys + ["value_hash", "score"]):
         t = pa.Table.from_batches([b])
+        if wanted is not None:
+            t = t.filter(pc.is_in(t.column("entity_type"), value_set=wanted))
+        if min_score is not None:
+            t = t.filter(pc.greater_equal(t.column("score"), min_score))
+        if not t.num_rows:
+            continue
         distinct.add(t.column("entity_type").to_pylist(), t.column("value_hash").to_pylist())
         g = t.group_by(keys).aggregate([("value_hash", "count")]).rename_columns(keys + ["n"])
         partial.append(g)
@@ -270,11 +279,12 @@ def as_of_time(view: View) -> datetime:
     return t if isinstance(t, datetime) else datetime.now(timezone.utc)
 
 
-def assess(inv: Inventory, view: View) -> Assessment:
-    """Risk of every location with findings in a view, and totals per entity."""
+def assess(inv: Inventory, view: View, entities: tuple[str, ...] = (), min_score: float | None = None) -> Assessment:
+    """Risk of every location with findings in a view, and totals per entity
+    (of the `entities` asked for and findings scoring `min_score` or more)."""
     as_of = as_of_time(view)
     distinct = _Distinct()
-    counts = _finding_counts(inv, view, distinct)
+    counts = _finding_counts(inv, view, distinct, entities, min_score)
     per_loc: dict[str, dict[str, int]] = {}
     source_of: dict[str, str] = {}
     for src, loc, ent, n in zip(*(counts.column(c).to_pylist() for c in ("source", "location", "entity_type", "n"))):

@@ -116,10 +116,10 @@ def run_scan(req: ScanRequest, executor=None) -> ScanSummary:
     executor.check(job)  # a cluster is reachable and its workers can run the job
 
     root = Path(req.inventory)
-    from scanner.inventory.writer import ensure_dir
+    from scanner.inventory.writer import ensure_inventory
 
-    ensure_dir(root)
     try:
+        ensure_inventory(root)
         lock = InventoryLock(root).acquire()
     except BaseException:
         executor.close()
@@ -241,7 +241,11 @@ def run_scan(req: ScanRequest, executor=None) -> ScanSummary:
                         conn.close()
                     except Exception:  # noqa: BLE001
                         pass
-        writer.close()
+        try:
+            writer.close()
+        except BaseException:
+            writer.abort()  # a full disk at the last flush: no half file left behind
+            raise
         status = "complete" if finished else "interrupted"
         errors = counts.status.get(ERROR, 0)
         if status == "interrupted":
