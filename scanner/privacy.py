@@ -17,6 +17,8 @@ from bisect import bisect_left
 from functools import lru_cache
 from pathlib import Path
 
+from scanner.errors import UsageError
+
 HASH_KEY_ENV = "PIISCOUT_HASH_KEY"
 
 # How a value is normalised before hashing, per entity type. Changing any of
@@ -146,8 +148,8 @@ def _e164(value: str) -> str:
     return out
 
 
-class HashKeyError(Exception):
-    pass
+class HashKeyError(UsageError):
+    """The key file cannot be read or created: one line, exit 2."""
 
 
 def _key_file() -> Path:
@@ -156,31 +158,83 @@ def _key_file() -> Path:
     return Path(user_config_dir("piiscout")) / "hash.key"
 
 
+_KEY_HINT = f"(or set ${HASH_KEY_ENV})"
+
+
+def _read_key(path: Path, wait: float = 2.0) -> bytes | None:
+    import time
+
+    deadline = time.monotonic() + wait
+    while True:
+        text = _read_key_text(path)
+        # Empty: another piiscout may have just created it (O_EXCL) and be
+        # writing it: give it a moment.
+        if text != "" or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    if text is None:
+        return None
+    if not text:
+        raise HashKeyError(f"the hash key file {path} is empty: restore it from a backup, or delete it to "
+                           f"start a new key (hashes of earlier scans will not compare) {_KEY_HINT}")
+    return text.encode("utf-8")
+
+
+def _read_key_text(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        raise HashKeyError(f"the hash key file {path} is a directory: remove it {_KEY_HINT}") from None
+    except UnicodeDecodeError:
+        raise HashKeyError(f"the hash key file {path} is not text: restore it from a backup {_KEY_HINT}") from None
+    except OSError as e:
+        raise HashKeyError(f"cannot read the hash key file {path}: {_why(e)} {_KEY_HINT}") from None
+
+
+def _why(e: OSError) -> str:
+    return (e.strerror or type(e).__name__).lower()
+
+
 @lru_cache(maxsize=1)
 def hash_key() -> bytes:
     """The HMAC key: env PIISCOUT_HASH_KEY, else a random key kept (0600) in the
     user's config directory, created on first use. The file holds text; its
     UTF-8 bytes are the key, so `export PIISCOUT_HASH_KEY=$(cat FILE)`
-    reproduces the same hashes on another machine."""
+    reproduces the same hashes on another machine. A key file that cannot be
+    read or created (a folder, denied, a HOME that cannot be written) is a
+    HashKeyError naming the file, never a fresh key in its place."""
     env = os.environ.get(HASH_KEY_ENV)
     if env:
         return env.encode("utf-8")
     path = _key_file()
-    try:
-        text = path.read_text(encoding="utf-8").strip()
-        if text:
-            return text.encode("utf-8")
-    except FileNotFoundError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    key = _read_key(path)
+    if key is not None:
+        return key
     text = secrets.token_hex(32)
-    # O_EXCL: two scans starting at once must not each write a different key.
     try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # O_EXCL: two scans starting at once must not each write a different key.
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        return path.read_text(encoding="utf-8").strip().encode("utf-8")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text + "\n")
+        key = _read_key(path)
+        if key is None:
+            raise HashKeyError(f"cannot read the hash key file {path} {_KEY_HINT}") from None
+        return key
+    except OSError as e:
+        raise HashKeyError(f"cannot create the hash key file {path}: {_why(e)} {_KEY_HINT}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError as e:
+        try:
+            path.unlink()
+        except OSError:
+            pass
+        raise HashKeyError(f"cannot create the hash key file {path}: {_why(e)} {_KEY_HINT}") from None
     return text.encode("utf-8")
 
 
@@ -287,13 +341,28 @@ def _mask_initials(value: str) -> str:
 
 _EMAILISH = re.compile(r"[^\s@<>()\[\]{}'\",;:]+@[^\s@<>()\[\]{}'\",;:]+")
 _DIGITS = re.compile(r"\d")
+# Digits joined by separators as values are written: 123-45-6789,
+# 4111 1111 1111 1111, (212) 555-0147, 212.555.0147, 021000021.
+_DIGIT_RUN = re.compile(r"\d(?:[ .\-()]{0,2}\d)*")
+VALUE_DIGITS = 5  # a run of fewer digits cannot be an SSN, card, phone or account number
+
+
+def _mask_run(m: re.Match) -> str:
+    run = m.group(0)
+    if sum(c.isdigit() for c in run) < VALUE_DIGITS:
+        return run
+    return _DIGITS.sub("#", run)
 
 
 def scrub(text: str) -> str:
-    """Remove what could be a value from a message we did not write:
-    e-mail-like tokens and every digit. Used on library exception text."""
-    text = _EMAILISH.sub("<email>", text)
-    return _DIGITS.sub("#", text)
+    """Remove what could be a value from a message we did not write (library
+    exception text and log lines): e-mail-like tokens are masked as e-mail
+    values are (`j***@example.com`) and runs of 5 or more digits become '#'.
+    What only looks like a number stays readable: `inv2`, `Errno 13`,
+    `utf-8`, `0xe9`, port 4450, line 12."""
+    if "@" in text:
+        text = _EMAILISH.sub(lambda m: _mask_email(m.group(0)), text)
+    return _DIGIT_RUN.sub(_mask_run, text)
 
 
 _SAFE: frozenset[str] | None = None
