@@ -264,9 +264,11 @@ class ScanRun:
         elif kind == "done" and payload is not None and self.pending:
             self.pending.pop((payload.location, payload.part), None)
 
-    def changed(self, batch: list[Item], url: str) -> Iterator[Item]:
+    def changed(self, batch: list[Item], conn) -> Iterator[Item]:
         baseline = self.outcome.baseline
-        same = baseline.unchanged_many(batch, url) if baseline is not None else [False] * len(batch)
+        # Unchanged items keep their rows, with the permissions found now (scanner/incremental.py).
+        same = (baseline.unchanged_many(batch, conn.spec.url, getattr(conn, "refresh_access", None))
+                if baseline is not None else [False] * len(batch))
         for x, unchanged in zip(batch, same):
             if unchanged:
                 self.progress.update(items=1)
@@ -310,9 +312,9 @@ class ScanRun:
             batch.append(x)
             # Without a baseline, items go out one by one, as listed.
             if self.outcome.baseline is None or len(batch) >= LOOKUP_BATCH:
-                yield from self.changed(batch, conn.spec.url)
+                yield from self.changed(batch, conn)
                 batch = []
-        yield from self.changed(batch, conn.spec.url)
+        yield from self.changed(batch, conn)
 
 
 # -- record ------------------------------------------------------------------------------------
