@@ -2,8 +2,11 @@
 
 The walk is streaming and depth-first with `os.scandir` (sizes and times come
 from the directory entry, no extra stat per file on most file systems).
-Unreadable folders, broken links, link loops and special files are recorded
-as items with a reason; the walk goes on.
+Unreadable folders are recorded as errors; broken links, link loops,
+special files (sockets, devices, FIFOs) and Office/LibreOffice lock files
+are `skipped` with a reason (decisions, not problems); the walk goes on.
+Names that are not valid UTF-8 are walked and opened as the bytes they are
+(`ref`), and recorded in the escaped form of `scanner.names` (`location`).
 """
 
 from __future__ import annotations
@@ -17,8 +20,11 @@ from urllib.parse import unquote, urlsplit
 
 from connectors.base import Connector
 from connectors.registry import register
+from connectors.skips import lock_file_reason
+from scanner.exposure.posix import file_access
 from scanner.errors import ItemError, TargetError, UsageError
-from scanner.model import ERROR, SKIPPED, Item, ItemRecord, TargetSpec
+from scanner.model import ERROR, SKIPPED, Item, ItemRecord, TargetSpec, listing_record
+from scanner.names import escape_name, unescape_name
 from scanner.streams import human_size
 
 DIRECTORY = "inode/directory"
@@ -50,23 +56,24 @@ class LocalConnector(Connector):
             raise UsageError("empty target path")
         path = os.path.abspath(os.path.expanduser(path))
         opts = tuple(sorted((options or {}).items()))
-        return TargetSpec(name=name or raw, url=path, scheme="file", options=opts)
+        # The URL is stored and printed: escaped; the walk uses the real name.
+        return TargetSpec(name=escape_name(name or raw), url=escape_name(path), scheme="file", options=opts)
 
     @property
     def root(self) -> str:
-        return self.spec.url
+        return unescape_name(self.spec.url)
 
     def check(self) -> None:
         try:
             st = os.stat(self.root)
         except FileNotFoundError:
-            raise TargetError(f"no such file or directory: {self.root}") from None
+            raise TargetError(f"no such file or directory: {self.spec.url}") from None
         except PermissionError:
-            raise TargetError(f"permission denied: {self.root}") from None
+            raise TargetError(f"permission denied: {self.spec.url}") from None
         except OSError as e:
-            raise TargetError(f"cannot read {self.root}: {e.strerror}") from None
+            raise TargetError(f"cannot read {self.spec.url}: {e.strerror}") from None
         if stat.S_ISDIR(st.st_mode) and not os.access(self.root, os.R_OK | os.X_OK):
-            raise TargetError(f"permission denied: {self.root}")
+            raise TargetError(f"permission denied: {self.spec.url}")
 
     # -- listing ---------------------------------------------------------------
     def list_items(self) -> Iterator[Item | ItemRecord]:
@@ -120,7 +127,7 @@ class LocalConnector(Connector):
         try:
             st = os.stat(path)  # follows the link
         except FileNotFoundError:
-            yield self._record(path, None, None, ERROR, "broken symbolic link")
+            yield self._record(path, None, None, SKIPPED, "broken symbolic link (its target does not exist)")
             return
         except OSError as e:
             if e.errno == errno.ELOOP:
@@ -145,17 +152,23 @@ class LocalConnector(Connector):
             kind = _special_kind(st.st_mode)
             yield self._record(path, None, None, SKIPPED, f"not a regular file ({kind})")
             return
+        # Mode bits and ACL of what the path leads to (the target of a followed link).
+        access = file_access(path, st)
         limit = self.settings.max_file_size
         if limit is not None and st.st_size > limit:
             yield self._record(path, st.st_size, None, SKIPPED, f"larger than --max-file-size ({human_size(limit)})",
-                               st.st_mtime)
+                               st.st_mtime, access, st.st_ctime)
             return
-        yield Item(target=self.spec.name, source=self.name, location=path, ref=path,
-                   size=st.st_size, modified_at=st.st_mtime)
+        lock = lock_file_reason(os.path.basename(path), st.st_size)
+        if lock:
+            yield self._record(path, st.st_size, None, SKIPPED, lock, st.st_mtime, access, st.st_ctime)
+            return
+        yield Item(target=self.spec.name, source=self.name, location=escape_name(path), ref=path,
+                   size=st.st_size, modified_at=st.st_mtime, access=access, changed_at=st.st_ctime)
 
-    def _record(self, path, size, ctype, status, reason, mtime=None) -> ItemRecord:
-        return ItemRecord(source=self.name, location=path, part="", size=size, modified_at=mtime,
-                          content_type=ctype, status=status, reason=reason)
+    def _record(self, path, size, ctype, status, reason, mtime=None, access=None, ctime=None) -> ItemRecord:
+        return listing_record(self.name, escape_name(path), status, reason, size=size, modified_at=mtime,
+                              content_type=ctype, access=access, changed_at=ctime)
 
     # -- reading -----------------------------------------------------------------
     def open(self, item: Item) -> BinaryIO:
@@ -174,7 +187,7 @@ class LocalConnector(Connector):
         return os.fdopen(fd, "rb", buffering=1 << 16)
 
     def relative(self, item_location: str) -> str:
-        rel = os.path.relpath(item_location, self.root)
+        rel = os.path.relpath(item_location, self.spec.url)
         return "" if rel == "." else rel.replace(os.sep, "/")
 
 

@@ -58,9 +58,26 @@ def _builtin_classes() -> list[type]:
     ]
 
 
+def _entity_classes() -> list[type]:
+    """Issue 22's new entities (national identifiers, dates of birth,
+    addresses, names in tables, credentials), each a module of its own."""
+    from detectors.recognizers.ca_sin import SocialInsuranceNumberRecognizer
+    from detectors.recognizers.credential import CredentialRecognizer, PasswordColumnRecognizer, \
+        PrivateKeyRecognizer
+    from detectors.recognizers.date_of_birth import BirthDateColumnRecognizer, DateOfBirthRecognizer
+    from detectors.recognizers.national_ids import RECOGNIZERS as NATIONAL_IDS
+    from detectors.recognizers.person import PersonColumnRecognizer, PersonFieldRecognizer
+    from detectors.recognizers.uk_nino import NationalInsuranceNumberRecognizer
+    from detectors.recognizers.us_address import UsAddressRecognizer
+
+    return [UsAddressRecognizer, PersonColumnRecognizer, PersonFieldRecognizer, DateOfBirthRecognizer, BirthDateColumnRecognizer, CredentialRecognizer, PrivateKeyRecognizer,
+            PasswordColumnRecognizer, NationalInsuranceNumberRecognizer, SocialInsuranceNumberRecognizer,
+            *NATIONAL_IDS]
+
+
 def recognizer_classes() -> list[type]:
     """Every recognizer class of piiscout's own, in a stable order."""
-    classes = _builtin_classes()
+    classes = _builtin_classes() + _entity_classes()
     for cls in classes:
         privacy.register_entity(cls.ENTITY, cls.NORMALISE, cls.MASK)
     return classes
@@ -168,9 +185,15 @@ class DetectorSettings:
     # distribution names.
     prefer_plugins: tuple[str, ...] = ()
 
+    # spaCy NER (--ner). PERSON is also found without it, in columns and
+    # fields named for people (recognizers/person.py): NER runs for PERSON
+    # only when asked for, and for the other NER entities when requested.
+    ner: bool = False
+
     @property
     def ner_entities(self) -> tuple[str, ...]:
-        return tuple(e for e in self.entities if e in NER_ENTITIES)
+        structured = set(own_entities())
+        return tuple(e for e in self.entities if e in NER_ENTITIES and (self.ner or e not in structured))
 
 
 def _presidio_predefined():

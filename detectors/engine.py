@@ -237,9 +237,12 @@ class DetectionEngine:
         for index, spans in windows.items():
             rec = self._fast[index]
             found: list[RecognizerResult] = []
+            # Column recognizers (recognizers/columns.py) read only the cells
+            # of the columns their header names: they need the layout.
+            extra = {"context": ctx} if getattr(rec, "USES_LAYOUT", False) else {}
             try:
                 for lo, hi in _merge(spans):
-                    for res in rec.analyze_range(text, lo, hi, self.entities):
+                    for res in rec.analyze_range(text, lo, hi, self.entities, **extra):
                         if (lo == 0 or res.start >= lo + EDGE) and (hi == n or res.end + EDGE <= hi):
                             found.append(res)
             except Exception as exc:  # noqa: BLE001 - a plugin's own PiiRecognizer

@@ -48,17 +48,28 @@ class PrivacyFilter(logging.Filter):
 
 
 class TextFormatter(logging.Formatter):
+    """One record, one line: a newline or a non-UTF-8 byte in a file name is
+    shown escaped (scanner.names.one_line), so a hostile name can neither
+    split a log line nor make the handler fail."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        from scanner.names import one_line as name_line
+
+        return name_line(super().formatMessage(record))
+
     def formatException(self, ei) -> str:
         return safe_exception_text(ei)
 
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
+        from scanner.names import writable
+
         out = {
             "time": datetime.fromtimestamp(record.created, tz=timezone.utc).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             "logger": record.name,
-            "message": record.getMessage(),
+            "message": writable(record.getMessage()),
         }
         for key in ("scan_id", "event"):
             if hasattr(record, key):

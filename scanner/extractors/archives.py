@@ -30,6 +30,7 @@ from scanner.extractors.base import Blob, ExtractContext, Extractor
 from scanner.extractors.limits import Budget, CountingSource, LimitedReader
 from scanner.extractors.registry import register
 from scanner.model import Child
+from scanner.names import escape_bytes, escape_name
 from scanner.streams import ReplayReader
 
 ENCRYPTED = "encrypted"
@@ -89,8 +90,27 @@ def open_zip(blob: Blob) -> zipfile.ZipFile:
     return zf
 
 
-def _zip_child(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: Budget, ctx: ExtractContext) -> Child:
+def zip_member_name(info: zipfile.ZipInfo) -> str:
+    """A member's name as its bytes say. Without the UTF-8 flag, zipfile
+    reads names as cp437, but most tools write UTF-8 (flag or not) or the
+    ANSI code page of the machine: valid UTF-8 is taken as such, anything
+    else kept as bytes in piiscout's escaped form (`r\\xe9sum\\xe9.txt`,
+    scanner/names.py) rather than as cp437 mojibake."""
     name = info.filename
+    if info.flag_bits & 0x800 or name.isascii():
+        return name
+    try:
+        raw = name.encode("cp437")
+    except UnicodeEncodeError:  # zipfile was told another metadata encoding
+        return name
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return escape_bytes(raw)
+
+
+def _zip_child(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: Budget, ctx: ExtractContext) -> Child:
+    name = zip_member_name(info)
     try:
         mtime = datetime(*info.date_time).timestamp()
     except (ValueError, OverflowError):
@@ -156,7 +176,9 @@ def tar_members(stream, ctx: ExtractContext) -> Iterator[Child]:
                 break
             if not member.isfile():
                 continue
-            common = dict(name=member.name, size=member.size, modified_at=float(member.mtime or 0) or None)
+            # tarfile decodes names with surrogateescape: escaped here.
+            common = dict(name=escape_name(member.name), size=member.size,
+                          modified_at=float(member.mtime or 0) or None)
             why = _member_limits(budget, member.name, member.size, None, ctx.settings)
             if why:
                 yield Child(open=None, skip=why, **common)

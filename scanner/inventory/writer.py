@@ -10,6 +10,8 @@ Each scan only ever adds files named after its own scan id.
 
 from __future__ import annotations
 
+import errno
+import logging
 import os
 from datetime import datetime, timezone
 from pathlib import Path
@@ -20,23 +22,78 @@ import pyarrow.parquet as pq
 
 from scanner.errors import InventoryError
 from scanner.inventory.schema import FINDINGS, ITEMS, SCANS
-from scanner.model import Finding, ItemRecord
+from scanner.model import ERROR, Finding, ItemRecord
+from scanner.names import writable
+
+log = logging.getLogger(__name__)
 
 DIR_MODE = 0o700
 FILE_MODE = 0o600
 
 
+def write_error(root: Path, e: OSError) -> InventoryError:
+    """One line for a failed inventory write: disk full, read-only, denied."""
+    why = (e.strerror or type(e).__name__).lower()
+    hint = ""
+    if e.errno in (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOENT) and _is_default_inventory(root):
+        hint = " (give --inventory DIR or set PIISCOUT_INVENTORY)"
+    return InventoryError(f"cannot write the inventory at {root}: {why}{hint}")
+
+
+def _is_default_inventory(root: Path) -> bool:
+    if os.environ.get("PIISCOUT_INVENTORY"):
+        return False
+    try:
+        from platformdirs import user_data_dir
+
+        return Path(root).is_relative_to(Path(user_data_dir("piiscout")).parent)
+    except Exception:  # noqa: BLE001
+        return False
+
+
 def ensure_dir(path: Path) -> None:
     try:
         path.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
-        os.chmod(path, DIR_MODE)
+        if (path.stat().st_mode & 0o777) != DIR_MODE:
+            os.chmod(path, DIR_MODE)
     except OSError as e:
-        raise InventoryError(f"cannot create inventory directory {path}: {e.strerror}") from None
+        raise write_error(path, e) from None
+
+
+# What an inventory directory holds; anything else means it is not one.
+INVENTORY_ENTRIES = frozenset({"findings", "items", "scans", ".lock", "lost+found"})
+
+
+def ensure_inventory(root: Path) -> None:
+    """Create the inventory directory, or check that an existing path is one.
+    A dangling symbolic link, a file, or a folder holding other things is a
+    usage error (exit 2): nothing is written there. A place that cannot be
+    written (read-only, denied, full) is an InventoryError (exit 5)."""
+    from scanner.errors import UsageError
+
+    if os.path.islink(root) and not root.exists():
+        raise UsageError(f"the inventory {root} is a symbolic link to {os.readlink(root)}, which does not exist")
+    if root.exists() and not root.is_dir():
+        raise UsageError(f"the inventory {root} is a file, not a directory")
+    if root.is_dir():
+        try:
+            other = sorted(set(os.listdir(root)) - INVENTORY_ENTRIES)
+        except OSError as e:
+            raise write_error(root, e) from None
+        if other and not (root / "scans").is_dir():
+            shown = ", ".join(other[:3]) + (", ..." if len(other) > 3 else "")
+            raise UsageError(f"{root} is not a piiscout inventory (it holds {shown}): give a new or empty "
+                             "directory")
+    ensure_dir(root)
 
 
 def prepare(root: Path) -> None:
-    """Create the inventory tree (0700) and drop temp files of dead scans.
+    """Create the inventory tree (0700), drop temp files of dead scans and
+    bring older files to the current schema (scanner/inventory/upgrade.py).
     Call with the inventory lock held."""
+    from scanner.inventory.schema import SCHEMA_VERSION
+    from scanner.inventory.upgrade import upgrade_inventory
+
     ensure_dir(root)
     for table in ("findings", "items", "scans"):
         d = root / table
@@ -47,6 +104,11 @@ def prepare(root: Path) -> None:
                     p.unlink()
                 except OSError:
                     pass
+    try:
+        upgrade_inventory(root)
+    except OSError as e:
+        raise InventoryError(f"cannot upgrade the inventory {root} to schema version {SCHEMA_VERSION}: "
+                             f"{(e.strerror or type(e).__name__).lower()} (its files are unchanged)") from None
 
 
 def _ts(seconds: float | None):
@@ -58,10 +120,29 @@ def _ts(seconds: float | None):
         return None
 
 
+_ARROW_REFUSALS = (pa.ArrowException, TypeError, ValueError, OverflowError, UnicodeError)
+
+
+def _refusal(row: dict, schema: pa.Schema) -> str | None:
+    """Why Arrow will not take this row (one line), or None."""
+    try:
+        pa.Table.from_pylist([row], schema=schema)
+    except _ARROW_REFUSALS as e:
+        return f"{type(e).__name__} in its inventory row"
+    return None
+
+
 class TableWriter:
+    """Rows of one table for one scan. `repair(row, reason)` turns a row that
+    Arrow refuses into one it takes (an items row becomes an `error` row
+    saying why), or returns None to drop it: one bad row never costs the
+    rows batched with it, nor the scan."""
+
     def __init__(self, directory: Path, schema: pa.Schema, scan_id: str,
-                 rows_per_group: int = 20_000, rows_per_file: int = 1_000_000):
+                 rows_per_group: int = 20_000, rows_per_file: int = 1_000_000, repair=None):
         self.dir = Path(directory)
+        self.repair = repair
+        self.rows_dropped = 0
         self.schema = schema
         self.scan_id = scan_id
         self.rows_per_group = rows_per_group
@@ -94,11 +175,33 @@ class TableWriter:
     def flush(self) -> None:
         if not self._n:
             return
-        table = pa.Table.from_pydict(self._cols, schema=self.schema)
+        try:
+            table = pa.Table.from_pydict(self._cols, schema=self.schema)
+        except _ARROW_REFUSALS:
+            table = self._salvage()
         for col in self._cols.values():
             col.clear()
         self._n = 0
         self._write(table)
+
+    def _salvage(self) -> pa.Table:
+        """The batch row by row: rows Arrow refuses are repaired or dropped."""
+        names = list(self._cols)
+        kept: list[dict] = []
+        for values in zip(*self._cols.values()):
+            row = dict(zip(names, values))
+            why = _refusal(row, self.schema)
+            if why is not None:
+                row = self.repair(row, why) if self.repair else None
+                if row is not None and _refusal(row, self.schema) is not None:
+                    row = None
+            if row is not None:
+                kept.append(row)
+        dropped = self._n - len(kept)
+        if dropped:
+            self.rows_dropped += dropped
+            log.warning("%s: %d row(s) could not be written and were left out", self.dir.name, dropped)
+        return pa.Table.from_pylist(kept, schema=self.schema)
 
     def _write(self, table: pa.Table) -> None:
         try:
@@ -106,7 +209,8 @@ class TableWriter:
                 self._open()
             self._writer.write_table(table, row_group_size=max(table.num_rows, 1))
         except OSError as e:
-            raise InventoryError(f"cannot write inventory file in {self.dir}: {e}") from None
+            self.abort()  # the file cannot be completed: never leave it behind
+            raise write_error(self.dir.parent, e) from None
         self._rows_in_file += table.num_rows
         self.rows_written += table.num_rows
         if self._rows_in_file >= self.rows_per_file:
@@ -119,36 +223,60 @@ class TableWriter:
         self._tmp = self.dir / f".{name}.tmp"
         fd = os.open(self._tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
         self._fh = os.fdopen(fd, "wb")
-        self._writer = pq.ParquetWriter(self._fh, self.schema, compression="zstd")
+        try:
+            self._writer = pq.ParquetWriter(self._fh, self.schema, compression="zstd")
+        except BaseException:
+            self.abort()  # e.g. no space for the file's header
+            raise
         self._rows_in_file = 0
 
     def _finish_file(self) -> None:
         if self._writer is None:
             return
-        self._writer.close()
-        self._fh.flush()
-        os.fsync(self._fh.fileno())
-        self._fh.close()
-        os.replace(self._tmp, self._final)
+        try:
+            self._writer.close()
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
+            self._fh.close()
+            os.replace(self._tmp, self._final)
+        except OSError as e:
+            self.abort()
+            raise write_error(self.dir.parent, e) from None
         self.files.append(self._final)
         self._writer = self._fh = self._tmp = None
 
-    def close(self) -> None:
+    def close(self, empty_file: bool = True) -> None:
+        """Finish the last file. A table that got no rows still gets one empty
+        file in the full schema, so that globs over the table always match
+        (DuckDB, Polars and pandas fail on a glob that matches nothing)."""
         self.flush()
+        if empty_file and self._writer is None and not self.files:
+            self._write(self.schema.empty_table())
         self._finish_file()
 
     def abort(self) -> None:
-        if self._writer is not None:
-            try:
-                self._writer.close()
-                self._fh.close()
-            except Exception:  # noqa: BLE001
-                pass
+        for handle in (self._writer, self._fh):
+            if handle is not None:
+                try:
+                    handle.close()
+                except Exception:  # noqa: BLE001
+                    pass
+        if self._tmp is not None:
             try:
                 os.unlink(self._tmp)
             except OSError:
                 pass
-            self._writer = None
+        self._writer = self._fh = self._tmp = None
+
+
+def _error_row(row: dict, why: str) -> dict:
+    """An items row Arrow refused, as an `error` row that says so: the item is
+    accounted for, and the scan goes on."""
+    keep = {k: row.get(k) for k in ("scan_id", "source", "location", "part")}
+    for k, v in keep.items():
+        keep[k] = writable(v) if isinstance(v, str) else (str(v) if v is not None else "")
+    return {**keep, "status": ERROR, "reason": f"this item's row could not be written ({why})",
+            "findings": 0, "bytes_scanned": 0, "duration_s": 0.0}
 
 
 class InventoryWriter:
@@ -158,29 +286,31 @@ class InventoryWriter:
         self.root = Path(root)
         self.scan_id = scan_id
         self.findings = TableWriter(self.root / "findings", FINDINGS, scan_id)
-        self.items = TableWriter(self.root / "items", ITEMS, scan_id, rows_per_group=50_000)
+        self.items = TableWriter(self.root / "items", ITEMS, scan_id, rows_per_group=50_000,
+                                 repair=_error_row)
 
     def add_findings(self, findings: Iterable[Finding]) -> int:
         now = datetime.now(timezone.utc)
         n = 0
         sid = self.scan_id
+        w = writable
         for f in findings:
             self.findings.add(
                 {
                     "scan_id": sid,
                     "source": f.source,
-                    "location": f.location,
-                    "part": f.part,
-                    "row_key": f.row_key,
+                    "location": w(f.location),
+                    "part": w(f.part),
+                    "row_key": w(f.row_key) if f.row_key else f.row_key,
                     "entity_type": f.entity_type,
                     "score": f.score,
                     "detector": f.detector,
                     "start": f.start,
                     "end": f.end,
                     "line": f.line,
-                    "masked_value": f.masked_value,
+                    "masked_value": w(f.masked_value),
                     "value_hash": f.value_hash,
-                    "context": f.context,
+                    "context": w(f.context),
                     "found_at": now,
                 }
             )
@@ -188,17 +318,18 @@ class InventoryWriter:
         return n
 
     def add_item(self, r: ItemRecord) -> None:
+        w = writable
         self.items.add(
             {
                 "scan_id": self.scan_id,
                 "source": r.source,
-                "location": r.location,
-                "part": r.part,
+                "location": w(r.location),
+                "part": w(r.part),
                 "size": r.size,
                 "modified_at": _ts(r.modified_at),
-                "content_type": r.content_type,
+                "content_type": w(r.content_type) if r.content_type else r.content_type,
                 "status": r.status,
-                "reason": r.reason,
+                "reason": w(r.reason) if r.reason else r.reason,
                 "findings": r.findings,
                 "bytes_scanned": r.bytes_scanned,
                 "duration_s": r.duration_s,
@@ -206,6 +337,9 @@ class InventoryWriter:
                 "rows_matched": r.rows_matched,
                 "fingerprint": r.fingerprint,
                 "suppressed": r.suppressed,
+                "exposure": r.access.exposure if r.access is not None else None,
+                "readers": list(r.access.readers) if r.access is not None else None,
+                "changed_at": _ts(r.changed_at),
             }
         )
 

@@ -129,23 +129,24 @@ def test_rules_file_errors_exit_2_naming_the_rule(tmp_path):
 def test_custom_rule_scan_and_listing(tmp_path):
     share = tmp_path / "share"
     share.mkdir()
-    (share / "hr.csv").write_text("name,steuer_id\nA,36574261809\nB,36574261808\n")
+    # An identifier piiscout has no recognizer of its own for (the Icelandic kennitala).
+    (share / "hr.csv").write_text("name,kennitala_nr\nA,120174-3399\nB,120174-3398\n")
     rules = tmp_path / "rules.toml"
     rules.write_text(textwrap.dedent(r"""
-        [rules.DE_TAX_ID]
-        pattern = '\b\d{11}\b'
+        [rules.IS_KENNITALA]
+        pattern = '\b\d{6}-?\d{4}\b'
         score = 0.4
-        context = ["steuer id", "idnr"]
-        validator = "stdnum:de.idnr"
+        context = ["kennitala"]
+        validator = "stdnum:is_.kennitala"
     """))
     proc = run_piiscout("scan", str(share), "-i", str(tmp_path / "inv"), "--rules", str(rules))
     assert proc.returncode == 0, proc.stderr
     findings = _table(tmp_path / "inv", "findings")
     assert [(f["entity_type"], f["masked_value"], f["detector"]) for f in findings] == \
-        [("DE_TAX_ID", "*******1809", "CustomRule_DeTaxId")]
+        [("IS_KENNITALA", "******-3399", "CustomRule_IsKennitala")]
     assert findings[0]["score"] == 0.7  # the column header is context
     det = run_piiscout("detectors", "--rules", str(rules))
-    assert det.returncode == 0 and "DE_TAX_ID" in det.stdout and "stdnum:de.idnr" in det.stdout
+    assert det.returncode == 0 and "IS_KENNITALA" in det.stdout and "stdnum:is_.kennitala" in det.stdout
     plug = run_piiscout("plugins", "--rules", str(rules), "--format", "json")
     assert json.loads(plug.stdout)["custom_rules"][0]["prefilter"] == "hyperscan"
 

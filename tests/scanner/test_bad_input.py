@@ -59,7 +59,7 @@ def test_messy_tree_is_recorded_and_scan_goes_on(messy_tree, tmp_path):
     assert items[f"{r}/ok/a.txt"][0] == "scanned"
     assert items[f"{r}/denied"] == ("error", "permission denied")
     assert items[f"{r}/locked.txt"] == ("error", "permission denied")
-    assert items[f"{r}/broken-link"] == ("error", "broken symbolic link")
+    assert items[f"{r}/broken-link"] == ("skipped", "broken symbolic link (its target does not exist)")
     assert items[f"{r}/ok/loop"][0] == "skipped" and "not followed" in items[f"{r}/ok/loop"][1]
     assert items[f"{r}/pipe"] == ("skipped", "not a regular file (fifo)")
     assert items[f"{r}/bin.dat"][0] == "skipped"
@@ -103,3 +103,44 @@ def test_max_file_size(tmp_path):
     items = _items(tmp_path / "inv")
     assert items[str(tmp_path / "big.txt")][0] == "skipped"
     assert "max-file-size" in items[str(tmp_path / "big.txt")][1]
+
+
+def test_what_every_share_holds_is_skipped_not_an_error(tmp_path):
+    """be6bffa recorded Office owner files and dangling links as `error`: a
+    clean nightly run exited 1 every night. Sockets and devices are skips too."""
+    import socket
+    import stat
+
+    root = tmp_path / "share"
+    root.mkdir()
+    (root / "budget.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    (root / "~$budget.xlsx").write_bytes(b"\x0bJane Smith" + b"\x00" * 151)  # 162 bytes, as Office writes
+    (root / ".~lock.budget.xlsx#").write_text("Jane Smith,host,jane,07.12.2026 09:00,file:///home/jane;\n")
+    (root / "~$real_document.txt").write_text("SSN 234-56-7890\n" * 100)  # a document, whatever its name
+    os.symlink(root / "gone", root / "dangling")
+    os.mkfifo(root / "fifo")
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(root / "app.sock"))
+    devices = os.geteuid() == 0
+    if devices:
+        os.mknod(root / "null-dev", stat.S_IFCHR | 0o600, os.makedev(1, 3))
+    try:
+        inv = tmp_path / "inv"
+        proc = run_piiscout("scan", str(root), "-i", str(inv))
+    finally:
+        sock.close()
+    items = _items(inv)
+    r = str(root)
+    assert items[f"{r}/~$budget.xlsx"] == ("skipped", "Office owner file (lock file of an open document)")
+    assert items[f"{r}/.~lock.budget.xlsx#"] == ("skipped", "LibreOffice lock file")
+    assert items[f"{r}/dangling"] == ("skipped", "broken symbolic link (its target does not exist)")
+    assert items[f"{r}/fifo"] == ("skipped", "not a regular file (fifo)")
+    assert items[f"{r}/app.sock"] == ("skipped", "not a regular file (socket)")
+    if devices:
+        assert items[f"{r}/null-dev"] == ("skipped", "not a regular file (device)")
+    assert items[f"{r}/~$real_document.txt"][0] == "scanned"
+    errors = {k: v for k, v in items.items() if v[0] == "error"}
+    # The fake workbook is the one real problem: nothing else is an error.
+    assert set(errors) <= {f"{r}/budget.xlsx"}
+    proc_ok = run_piiscout("scan", str(root), "-i", str(tmp_path / "inv2"), "-x", "budget.xlsx")
+    assert proc_ok.returncode == 0, proc_ok.stdout + proc_ok.stderr
