@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from scanner import evaluation
-from scanner.mail.html import html_to_text
+from scanner.extractors.htmltext import html_to_text
 from scanner.mail.mime import decode_header_value, parse_message
 from scanner.mail.names import attachment_part, folder_part, safe_text
 from scanner.sniff import sniff
