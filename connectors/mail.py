@@ -18,6 +18,7 @@ schemes are for mail stores as such, and write `source` = `mail`:
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from typing import Any, Iterator
 from urllib.parse import unquote, urlsplit
 
@@ -76,11 +77,10 @@ class MailConnector(LocalConnector):
                 parts = os.path.relpath(x.ref, self.root).split(os.sep)
                 if len(parts) < 2 or parts[-2] not in _MESSAGE_DIRS:
                     continue  # tmp/, dovecot indexes, maildirfolder, subscriptions...
-                yield Item(target=x.target, source=self.name, location=x.location, ref=x.ref, size=x.size,
-                           modified_at=x.modified_at, content_type=MESSAGE_RFC822)
+                # A message file (or mbox) takes the permissions of the file (Item.access).
+                yield replace(x, source=self.name, content_type=MESSAGE_RFC822)
             else:
-                yield Item(target=x.target, source=self.name, location=x.location, ref=x.ref, size=x.size,
-                           modified_at=x.modified_at)
+                yield replace(x, source=self.name)
 
     def content(self, item: Item) -> Stream:
         stream = self.open(item)

@@ -441,6 +441,9 @@ class SqlConnector(Connector):
         with self.engine.connect() as conn:
             path = self.url.database if self.family == dialects.SQLITE else None
             stats = dialects.table_stats(conn, self.backend, schema, path)
+            from connectors.sql_grants import table_access  # SQLAlchemy is imported lazily
+
+            grants = table_access(conn, self.backend, schema, names, path)  # who may SELECT each table
         qschema = None if self.family == dialects.SQLITE else schema
         columns = insp.get_multi_columns(schema=qschema, filter_names=names, kind=kinds)
         pks = insp.get_multi_pk_constraint(schema=qschema, filter_names=names, kind=kinds)
@@ -472,7 +475,7 @@ class SqlConnector(Connector):
                               "key_kind": key_kind, "plan": [plan.method, plan.rows, plan.percent],
                               "ncols": len(cols)})
             yield Item(target=self.spec.name, source=self.name, location=location, ref=ref,
-                       content_type=kind, fingerprint=fingerprint)
+                       content_type=kind, fingerprint=fingerprint, access=grants.get(name))
 
     def _record(self, location: str, ctype: str | None, status: str, reason: str | None) -> ItemRecord:
         return listing_record(self.name, location, status, reason, content_type=ctype)

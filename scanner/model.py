@@ -21,6 +21,23 @@ ERROR = "error"
 UNCHANGED = "unchanged"
 STATUSES = (SCANNED, SKIPPED, ERROR, UNCHANGED)
 
+# Exposure (`items.exposure`): the broadest kind of principal that may read
+# an object, broadest first (scanner/exposure/).
+EVERYONE = "everyone"  # Everyone, anonymous, guests, world-readable mode bits
+AUTHENTICATED = "authenticated"  # any account: Authenticated Users, Domain Users
+GROUP = "group"  # a named group
+OWNER = "owner"  # only the owner, named users, administrators/SYSTEM
+EXPOSURES = (EVERYONE, AUTHENTICATED, GROUP, OWNER)
+
+
+@dataclass(frozen=True)
+class Access:
+    """Who may read an object: its exposure and the principals with read
+    access (names where known, SIDs otherwise), broadest first."""
+
+    exposure: str
+    readers: tuple[str, ...] = ()
+
 
 @dataclass(frozen=True)
 class TargetSpec:
@@ -69,6 +86,12 @@ class Item:
     # it, for sources where size and time say nothing (table statistics).
     # None: size + modified_at are compared; neither known: always rescanned.
     fingerprint: str | None = None
+    # Who may read it, when the listing knows (local modes, SQL grants, a
+    # guest share); None: the connector finds out when it reads the object
+    # (SMB descriptors), or the source has no notion of access.
+    access: Access | None = None
+    # When its metadata last changed (POSIX ctime, SMB ChangeTime; POSIX seconds, UTC).
+    changed_at: float | None = None
 
 
 @dataclass(frozen=True)
@@ -92,12 +115,18 @@ class ItemRecord:
     # Detections dropped because their value is allow-listed (`items.suppressed`;
     # summed into the scan's summary and `scans.suppressed`).
     suppressed: int = 0
+    # `items.exposure` / `items.readers`; rows inside an object (members,
+    # attachments, SQL columns) carry the object's; `items.changed_at` too.
+    access: Access | None = None
+    changed_at: float | None = None
 
     @classmethod
     def of(cls, where: "ObjectInfo | Item", status: str, reason: str | None = None, **outcome: Any) -> "ItemRecord":
         """The one way an items row is built: where the object sits (an
         `ObjectInfo`, or the `Item` itself) and what became of it; `outcome`
         holds the counters (findings, bytes_scanned, rows_scanned...)."""
+        outcome.setdefault("access", where.access)
+        outcome.setdefault("changed_at", where.changed_at)
         return cls(source=where.source, location=where.location, part=where.part, size=where.size,
                    modified_at=where.modified_at, content_type=where.content_type, status=status,
                    reason=reason, **outcome)
@@ -116,17 +145,24 @@ class ObjectInfo:
     modified_at: float | None = None
     content_type: str | None = None
     row_key: str | None = None
+    # Who may read it: from the listing, or from the connector's content()
+    # (SMB descriptors); members and columns carry their object's.
+    access: Access | None = None
+    changed_at: float | None = None
 
     @classmethod
     def of_item(cls, item: "Item") -> "ObjectInfo":
-        return cls(item.source, item.location, item.part, item.size, item.modified_at, item.content_type)
+        return cls(item.source, item.location, item.part, item.size, item.modified_at, item.content_type,
+                   access=item.access, changed_at=item.changed_at)
 
 
 def listing_record(source: str, location: str, status: str, reason: str | None, *, size: int | None = None,
-                   modified_at: float | None = None, content_type: str | None = None) -> ItemRecord:
+                   modified_at: float | None = None, content_type: str | None = None,
+                   access: Access | None = None, changed_at: float | None = None) -> ItemRecord:
     """The items row of something a connector found broken or left out while
     listing (a denied folder, a file over --max-file-size)."""
-    return ItemRecord.of(ObjectInfo(source, location, "", size, modified_at, content_type), status, reason)
+    return ItemRecord.of(ObjectInfo(source, location, "", size, modified_at, content_type, access=access,
+                                    changed_at=changed_at), status, reason)
 
 
 # -- what a connector hands the pipeline for one item ----------------------------------
@@ -140,6 +176,9 @@ class Stream:
     stream: BinaryIO
     name: str
     content_type: str | None = None
+    # Who may read it, when the connector learns that by opening it (an SMB
+    # file's security descriptor comes with its open).
+    access: Access | None = None
 
 
 @dataclass

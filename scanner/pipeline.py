@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 from typing import BinaryIO, Iterator
 
 from detectors.engine import DetectionEngine
@@ -94,7 +95,8 @@ class ItemProcessor:
         conn = None
         try:
             conn = self.connector(item.target)
-            yield from self.scan_content(conn.content(item), info, deadline)
+            for out in self.scan_content(conn.content(item), info, deadline):
+                yield with_access(out, info) if isinstance(out, ItemRecord) else out
         except Exception as exc:  # noqa: BLE001 - an item's failure is recorded, never raised
             log.debug("item failed", exc_info=True)
             yield from self.flush()
@@ -127,6 +129,8 @@ class ItemProcessor:
             raise TypeError(f"a connector's content() returned {type(content).__name__}, not a Stream or Table")
         if content.content_type:
             info.content_type = content.content_type
+        if info.access is None:
+            info.access = content.access
         try:
             yield from self.scan_stream(content.stream, info, content.name, deadline)
         finally:
@@ -269,7 +273,8 @@ class ItemProcessor:
     # -- internals -----------------------------------------------------------
     def _scan_child(self, child: Child, parent: ObjectInfo, deadline, depth, shared=None):
         info = ObjectInfo(parent.source, parent.location, join_part(parent.part, child.name),
-                          child.size, child.modified_at, child.content_type, child.row_key or parent.row_key)
+                          child.size, child.modified_at, child.content_type, child.row_key or parent.row_key,
+                          parent.access, parent.changed_at)
         t0 = time.monotonic()
         if child.error or child.skip:
             yield self.record(info, ERROR if child.error else SKIPPED, child.error or child.skip, 0, 0, t0)
@@ -307,6 +312,15 @@ class ItemProcessor:
         return ItemRecord.of(info, status, reason, findings=findings, bytes_scanned=nbytes,
                              duration_s=round(time.monotonic() - t0, 6), rows_scanned=rows_scanned,
                              rows_matched=rows_matched, suppressed=suppressed)
+
+
+def with_access(rec: ItemRecord, info: ObjectInfo) -> ItemRecord:
+    """Every row of an object (its members, attachments, table columns)
+    carries the object's access and change time."""
+    if (rec.access is None and info.access is not None) or (rec.changed_at is None and info.changed_at is not None):
+        return replace(rec, access=rec.access or info.access,
+                       changed_at=rec.changed_at if rec.changed_at is not None else info.changed_at)
+    return rec
 
 
 def unsupported_reason(ctype: str) -> str:

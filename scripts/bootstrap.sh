@@ -33,6 +33,16 @@ if ! ldconfig -p 2>/dev/null | grep -q 'libmagic\.so\.1'; then apt_install libma
 # libarchive-c (7z and RAR members) needs libarchive.
 if ! ldconfig -p 2>/dev/null | grep -q 'libarchive\.so\.13'; then apt_install libarchive13; fi
 
+# Chromium prints the PDF report (`piiscout report --format pdf`); everything
+# else works without it. PIISCOUT_NO_CHROMIUM=1 skips it.
+if [ -z "${PIISCOUT_NO_CHROMIUM:-}" ] && ! command -v chromium >/dev/null; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        apt_install chromium || echo "bootstrap: could not install chromium; PDF reports need it" >&2
+    else
+        echo "bootstrap: PDF reports need Chromium (e.g. sudo apt-get install chromium)" >&2
+    fi
+fi
+
 if [ ! -x .venv/bin/python ]; then
     "$PY" -m venv .venv
 fi
