@@ -105,6 +105,7 @@ class PrivateKeyRecognizer(PiiRecognizer):
     )
     TRIGGERS = (Trigger(r"-----BEGIN [A-Z ]{0,16}PRIVATE KEY"),)
     MAX_LEN = 8100
+    NOTES = "PEM private keys (RSA, EC, OpenSSH, PKCS#8, also JSON-escaped as in GCP key files)"
     NORMALISE = "secret"
     MASK = "secret"
 
@@ -157,6 +158,8 @@ class CredentialRecognizer(PiiRecognizer):
         Trigger(r"(?:login|log-in|logon|credential|creds)[^\n:]{0,40}:", caseless=True),
     )
     MAX_LEN = 260
+    NOTES = ("AWS/GitHub/Slack/Stripe/Azure keys and SAS, passwords in URLs, connection strings, config keys and "
+             "prose; placeholders, variables and documented sample keys skipped")
     NORMALISE = "secret"
     MASK = "secret"
 
@@ -197,6 +200,7 @@ class PasswordColumnRecognizer(ColumnRecognizer):
     HEADER_DENY = _PASSWORD_DENY
     CONTEXT = ("password", "passwd", "pwd", "pass", "passcode", "secret", "kennwort", "passwort")
     CONTEXT_SCORE = 0.85
+    NOTES = "cells of a password column (not hash/salt/date columns)"
     NORMALISE = "secret"
     MASK = "secret"
 

@@ -110,6 +110,8 @@ class PersonColumnRecognizer(ColumnRecognizer):
     HEADER_DENY = HEADER_DENY
     CONTEXT = ("name", "employee", "patient", "customer", "client", "contact", "cardholder", "surname")
     CONTEXT_SCORE = 0.85
+    NOTES = ("cells of columns named for people (Name, Employee, Patient, First/Last Name...); value must look like a "
+             "name, not a company or placeholder; first+last cells joined; no NER")
     NORMALISE = "name"
     MASK = "initials"
 
@@ -190,6 +192,7 @@ class PersonFieldRecognizer(PiiRecognizer):
         Trigger(rf"(?:{_SINGLE_KEYS})[\"']?[ \t]*(?:[:=]|=>)", caseless=True),
     )
     MAX_LEN = 80
+    NOTES = "Name: / \"employee\": / <PatientName> fields: the key right before a name-like value; no NER"
     NORMALISE = "name"
     MASK = "initials"
 

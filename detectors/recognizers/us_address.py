@@ -98,6 +98,8 @@ class UsAddressRecognizer(PiiRecognizer):
     )
     CONTEXT_TRIGGERS = False
     MAX_LEN = 140
+    NOTES = ("number, street, USPS suffix, unit, city, state, ZIP: alone (0.85); a street line or PO box without "
+             "city/state/ZIP only with context (Address:, ship to, an address column)")
     NORMALISE = "address"
     MASK = "initials"
 
