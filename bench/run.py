@@ -610,7 +610,7 @@ def ner_compare(work: Path, large: Path, truth: dict, sample: list[str]) -> dict
                 shutil.copy(large / rel, dest)
         (sub / "truth.json").write_text(json.dumps({k: v for k, v in truth.items() if k in sample}))
         subs[copies] = sub
-    runs = {c: run_scan(subs[c], work / f"inv-ner-{c}", 1, ["--entities", "PERSON"]) for c in subs}
+    runs = {c: run_scan(subs[c], work / f"inv-ner-{c}", 1, ["--entities", "PERSON", "--ner"]) for c in subs}
     nbytes = tree_bytes(subs[1])[1]
     ner_secs = max(1e-9, runs[NER_COPIES]["seconds"] - runs[1]["seconds"]) / (NER_COPIES - 1)
     ours = piiscout_found(work / "inv-ner-1", subs[1])

@@ -77,7 +77,7 @@ class MailConnector(LocalConnector):
                 parts = os.path.relpath(x.ref, self.root).split(os.sep)
                 if len(parts) < 2 or parts[-2] not in _MESSAGE_DIRS:
                     continue  # tmp/, dovecot indexes, maildirfolder, subscriptions...
-                # A message file (or mbox) takes the permissions of the file (access, changed_at).
+                # A message file (or mbox) takes the permissions of the file (Item.access).
                 yield replace(x, source=self.name, content_type=MESSAGE_RFC822)
             else:
                 yield replace(x, source=self.name)

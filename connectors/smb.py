@@ -43,6 +43,7 @@ from connectors.smb_session import (
     SmbUnreachable,
 )
 from scanner.errors import ItemError, TargetError, UsageError
+from scanner.exposure import UNREADABLE
 from scanner.model import ERROR, SKIPPED, Access, Item, ItemRecord, Stream, TargetSpec, listing_record
 from scanner.names import escape_name
 from scanner.streams import human_size
@@ -238,16 +239,29 @@ class SmbConnector(Connector):
         anything else the worker reads the file's descriptor with its open."""
         return guest_access() if self.admits_guest(share) else None
 
-    def refresh_access(self, item: Item) -> Access | None:
-        """Permissions of an item the scan does not read (one request)."""
-        share, _, path = item.ref.partition("/")
-        listed = self._listed_access(share)
-        if listed is not None:
-            return listed
-        try:
-            return self.access.of_descriptor(self.session.query_security(share, _win(path)))
-        except (SmbError, SmbConnectionLost, SmbLoginError, SmbUnreachable):
-            return None
+    def refresh_access(self, items: list[Item]) -> list[Access | None]:
+        """Permissions of items the scan does not read (skipped ones, the
+        unchanged ones of an incremental rescan): their descriptors, many
+        per round trip. UNREADABLE where the server refuses them, None where
+        they could not be asked for."""
+        out: list = [None] * len(items)
+        by_share: dict[str, list[int]] = {}
+        for i, item in enumerate(items):
+            by_share.setdefault(item.ref.partition("/")[0], []).append(i)
+        for share, idx in by_share.items():
+            listed = self._listed_access(share)
+            if listed is not None:
+                for i in idx:
+                    out[i] = listed
+                continue
+            try:
+                sds = self.session.query_security(share, [_win(items[i].ref.partition("/")[2]) for i in idx])
+            except (SmbError, SmbConnectionLost, SmbLoginError, SmbUnreachable) as e:
+                log.info("cannot read permissions on %s: %s", share, e)
+                continue
+            for i, sd in zip(idx, sds):
+                out[i] = self.access.of_descriptor(sd) if sd is not None else UNREADABLE
+        return out
 
     def _password(self) -> str | None:
         env = self.spec.password_env
@@ -376,7 +390,8 @@ class SmbConnector(Connector):
         if skip:
             # Not read, so its descriptor is asked for on its own (reading it
             # does not recall an offline file).
-            access = access or self.refresh_access(item)
+            access = access or self.refresh_access([item])[0]
+            access = access if isinstance(access, Access) else None
             yield self._record(location, entry.size, None, SKIPPED, skip, mtime, access, entry.changed_at)
             return
         yield item

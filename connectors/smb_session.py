@@ -143,7 +143,7 @@ class Entry:
     attributes: int
     file_id: int
     reparse_tag: int
-    changed_at: float | None = None  # ChangeTime: moves with permission changes too
+    changed_at: float | None = None  # ChangeTime (Samba: the last write time)
 
     @property
     def is_reparse_point(self) -> bool:
@@ -441,11 +441,12 @@ class SmbSession:
         (`SmbFile.security`, connectors/smb_security.py)."""
         return SmbFile(self, share, path, security)
 
-    def query_security(self, share: str, path: str) -> bytes | None:
-        """The security descriptor of a file or folder, in one round trip."""
+    def query_security(self, share: str, paths: list[str]) -> list[bytes | None]:
+        """The security descriptors of files or folders (None where refused),
+        many per round trip."""
         from connectors.smb_security import query_security
 
-        return self.call(lambda: query_security(self.tree(share), path))
+        return self.call(lambda: query_security(self.tree(share), paths))
 
     def list_shares(self):
         from connectors.smb_shares import list_shares

@@ -64,9 +64,11 @@ def _entity_classes() -> list[type]:
         PrivateKeyRecognizer
     from detectors.recognizers.date_of_birth import BirthDateColumnRecognizer, DateOfBirthRecognizer
     from detectors.recognizers.national_ids import RECOGNIZERS as NATIONAL_IDS
+    from detectors.recognizers.person import PersonColumnRecognizer, PersonFieldRecognizer
     from detectors.recognizers.uk_nino import NationalInsuranceNumberRecognizer
+    from detectors.recognizers.us_address import UsAddressRecognizer
 
-    return [DateOfBirthRecognizer, BirthDateColumnRecognizer, CredentialRecognizer, PrivateKeyRecognizer,
+    return [UsAddressRecognizer, PersonColumnRecognizer, PersonFieldRecognizer, DateOfBirthRecognizer, BirthDateColumnRecognizer, CredentialRecognizer, PrivateKeyRecognizer,
             PasswordColumnRecognizer, NationalInsuranceNumberRecognizer, SocialInsuranceNumberRecognizer,
             *NATIONAL_IDS]
 
@@ -181,9 +183,15 @@ class DetectorSettings:
     # distribution names.
     prefer_plugins: tuple[str, ...] = ()
 
+    # spaCy NER (--ner). PERSON is also found without it, in columns and
+    # fields named for people (recognizers/person.py): NER runs for PERSON
+    # only when asked for, and for the other NER entities when requested.
+    ner: bool = False
+
     @property
     def ner_entities(self) -> tuple[str, ...]:
-        return tuple(e for e in self.entities if e in NER_ENTITIES)
+        structured = set(own_entities())
+        return tuple(e for e in self.entities if e in NER_ENTITIES and (self.ner or e not in structured))
 
 
 def _presidio_predefined():

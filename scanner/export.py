@@ -78,6 +78,39 @@ class Filter:
         return "; ".join(parts) or "none"
 
 
+def inventory_entities(inv: Inventory) -> set[str]:
+    """Entity types found anywhere in the inventory (custom rules' included)."""
+    seen: set[str] = set()
+    for p in inv._files("findings"):
+        pf = inv.open_file(p)
+        if pf is None:
+            continue
+        try:
+            seen.update(v for v in pf.read(columns=["entity_type"]).column(0).unique().to_pylist() if v)
+        except Exception:  # noqa: BLE001 - a damaged file: named by open_file's warning path
+            continue
+    return seen
+
+
+def check_entities(inv: Inventory, entities: tuple[str, ...]) -> tuple[str, ...]:
+    """`--entities` of export: each must be an entity type piiscout knows or
+    one the inventory holds (a custom rule's); a typo is a usage error
+    (exit 2) listing the known names, never an empty file."""
+    if not entities:
+        return entities
+    from scanner.entity_names import known_entities
+
+    known = set(known_entities())
+    unknown = [e for e in entities if e not in known]
+    if unknown:
+        known |= inventory_entities(inv)
+        unknown = [e for e in unknown if e not in known]
+    if unknown:
+        raise UsageError(f"--entities: unknown entity type {', '.join(unknown)}; known: "
+                         f"{', '.join(sorted(known))}")
+    return entities
+
+
 def finding_batches(inv: Inventory, view: View, flt: Filter) -> Iterator[pa.RecordBatch]:
     value_set = pa.array(list(flt.entities), pa.string()) if flt.entities else None
     for b in iter_batches(inv, view, "findings", COLUMNS):
@@ -129,7 +162,7 @@ def write_csv(inv: Inventory, view: View, flt: Filter, fh: TextIO) -> int:
 def export(inventory: Path | str, fmt: str, output: str, scan_id: str | None = None,
            entities: tuple[str, ...] = (), min_score: float | None = None, bom: bool = False) -> ExportResult:
     inv, view = resolve_view(inventory, scan_id)
-    flt = Filter(tuple(e.upper() for e in entities), min_score)
+    flt = Filter(check_entities(inv, tuple(e.upper() for e in entities)), min_score)
     if output == "-":
         if fmt != "csv":
             raise UsageError("only CSV can be written to standard output (-o -)")

@@ -222,6 +222,13 @@ class XlsxExport:
         try:
             self.wb.close()
         except Exception as e:  # noqa: BLE001 - xlsxwriter raises its own types for I/O errors
+            # FileCreateError wraps the OSError (a full disk): raised as such,
+            # so the atomic writer names the destination and the reason.
+            cause = next((a for a in getattr(e, "args", ()) if isinstance(a, OSError)), None)
+            if cause is None and isinstance(e.__context__, OSError):
+                cause = e.__context__
+            if cause is not None:
+                raise cause from None
             raise InventoryError(f"cannot write the workbook: {type(e).__name__}") from None
 
 

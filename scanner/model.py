@@ -90,8 +90,7 @@ class Item:
     # guest share); None: the connector finds out when it reads the object
     # (SMB descriptors), or the source has no notion of access.
     access: Access | None = None
-    # POSIX ctime / SMB ChangeTime (POSIX seconds, UTC): moves when the
-    # permissions change, so incremental rescans re-read them only then.
+    # When its metadata last changed (POSIX ctime, SMB ChangeTime; POSIX seconds, UTC).
     changed_at: float | None = None
 
 
@@ -117,7 +116,7 @@ class ItemRecord:
     # summed into the scan's summary and `scans.suppressed`).
     suppressed: int = 0
     # `items.exposure` / `items.readers`; rows inside an object (members,
-    # attachments, SQL columns) carry the object's.
+    # attachments, SQL columns) carry the object's; `items.changed_at` too.
     access: Access | None = None
     changed_at: float | None = None
 

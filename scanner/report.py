@@ -6,9 +6,13 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.compute as pc
 
-from scanner.inventory.state import read_table, resolve_view
+from scanner.inventory.state import iter_batches, read_table, resolve_view
+
+MAX_FAILED = 200  # failed items named one by one (the rest are counted; --format json has the same cap)
+EXAMPLES = 3  # skipped items named per reason
 
 
 def build_report(inventory: Path, scan_id: str | None = None, top: int = 10) -> dict:
@@ -63,7 +67,35 @@ def build_report(inventory: Path, scan_id: str | None = None, top: int = 10) -> 
         "top_locations": top_locations,
         "problems": [{"status": s, "reason": r, "items": n} for (s, r), n in reasons.most_common(top)],
         "columns": sql_columns(inv, view, top),
+        **not_examined(inv, view),
+        # Inventory files left out because they could not be read.
+        "unreadable_files": [{"file": str(p), "reason": why} for p, why in inv.unreadable.items()],
     }
+
+
+def not_examined(inv, view, limit: int = MAX_FAILED) -> dict:
+    """The items that failed, by name with their reason, and those skipped,
+    by reason with a few names: what a client must be told was not read."""
+    failed: list[dict] = []
+    failed_total = 0
+    skipped: dict[str, dict] = {}
+    wanted = pa.array(["error", "skipped"])
+    for b in iter_batches(inv, view, "items", ["location", "part", "status", "reason"]):
+        b = b.filter(pc.is_in(b.column(2), value_set=wanted))
+        for loc, part, status, reason in zip(*(b.column(i).to_pylist() for i in range(4))):
+            reason = reason or "(no reason given)"
+            if status == "error":
+                failed_total += 1
+                if len(failed) < limit:
+                    failed.append({"location": loc, "part": part, "reason": reason})
+            else:
+                g = skipped.setdefault(reason, {"reason": reason, "items": 0, "examples": []})
+                g["items"] += 1
+                if len(g["examples"]) < EXAMPLES:
+                    g["examples"].append(loc + (f" [{part}]" if part else ""))
+    failed.sort(key=lambda r: (r["location"], r["part"]))
+    return {"failed": failed, "failed_total": failed_total,
+            "skipped": sorted(skipped.values(), key=lambda g: (-g["items"], g["reason"]))}
 
 
 def sql_columns(inv, view, top: int) -> list[dict]:
@@ -95,6 +127,8 @@ def sql_columns(inv, view, top: int) -> list[dict]:
 
 
 def render_text(rep: dict) -> str:
+    from scanner.names import one_line
+
     if len(rep.get("scans", ())) > 1:
         lines = [f"Current state of {len(rep['targets'])} targets, from {len(rep['scans'])} scans:"]
         for s in rep["scans"]:
@@ -121,18 +155,39 @@ def render_text(rep: dict) -> str:
         lines += ["", "Top locations:"]
         for r in rep["top_locations"]:
             kinds = ", ".join(f"{k} {v}" for k, v in r["entities"].items())
-            lines.append(f"  {r['findings']:>6}  {r['location']}  ({kinds})")
+            lines.append(f"  {r['findings']:>6}  {one_line(r['location'])}  ({kinds})")
     if rep.get("columns"):
         lines += ["", "Database columns (share of sampled rows with findings):"]
         for r in rep["columns"]:
             kinds = ", ".join(rep_k for rep_k in r["entities"])
             lines.append(f"  {r['column']}: {r['ratio']:.0%} of {r['rows_scanned']:,} sampled rows hold "
                          f"{kinds or 'matches'}")
-    if rep["problems"]:
-        lines += ["", "Not examined or failed:"]
-        for p in rep["problems"]:
-            lines.append(f"  {p['items']:>6}  {p['status']}: {p['reason']}")
+    lines += _not_examined_lines(rep)
+    if rep.get("unreadable_files"):
+        lines += ["", "Inventory files that could not be read (their rows are left out):"]
+        lines += [f"  {u['file']}: {u['reason']}" for u in rep["unreadable_files"]]
     return "\n".join(lines)
+
+
+def _not_examined_lines(rep: dict) -> list[str]:
+    from scanner.names import one_line
+
+    lines = []
+    if rep.get("failed_total"):
+        lines += ["", f"Could not be read ({rep['failed_total']:,} items):"]
+        for r in rep["failed"]:
+            where = one_line(r["location"]) + (f" [{one_line(r['part'])}]" if r["part"] else "")
+            lines.append(f"  {where}: {r['reason']}")
+        if rep["failed_total"] > len(rep["failed"]):
+            lines.append(f"  ... and {rep['failed_total'] - len(rep['failed']):,} more "
+                         "(the inventory's items table has them all: status = 'error')")
+    if rep.get("skipped"):
+        lines += ["", "Not examined (skipped), by reason:"]
+        for g in rep["skipped"]:
+            examples = ", ".join(one_line(e) for e in g["examples"])
+            more = ", ..." if g["items"] > len(g["examples"]) else ""
+            lines.append(f"  {g['items']:>6}  {g['reason']}: {examples}{more}")
+    return lines
 
 
 def render_json(rep: dict) -> str:

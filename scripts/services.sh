@@ -4,10 +4,10 @@
 # stopped, installed with apt-get as root when missing (then opened to
 # loopback TCP like the project's machines: PostgreSQL trust, MariaDB root
 # without password); servers elsewhere: PIISCOUT_TEST_PG_URL /
-# PIISCOUT_TEST_MYSQL_URL (tests/connectors/sqlservers.py). Samba and
-# Tesseract: installed with apt-get when missing and run as root; the tests
-# start their own smbd on a private config. Chromium (report tests): installed
-# with apt-get when missing.
+# PIISCOUT_TEST_MYSQL_URL (tests/connectors/sqlservers.py). Samba,
+# Tesseract and acl (setfacl): installed with apt-get when missing and run as
+# root; the tests start their own smbd on a private config. Chromium (report
+# tests): installed with apt-get when missing.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -57,8 +57,9 @@ if [ -z "${PIISCOUT_TEST_MYSQL_URL:-}" ] && ! port_open 3306; then
         fi
     fi
 fi
-# Samba (smbd) and Tesseract OCR
+# Samba (smbd) and Tesseract OCR; setfacl (package acl) for the permission tests
 command -v smbd >/dev/null || [ -x /usr/sbin/smbd ] || apt_install samba
+command -v setfacl >/dev/null || apt_install acl
 command -v tesseract >/dev/null || apt_install tesseract-ocr tesseract-ocr-eng
 # Chromium: the report tests open the HTML report and print the PDF with it.
 [ -x /usr/bin/chromium ] || apt_install chromium

@@ -33,6 +33,7 @@ class SocialInsuranceNumberRecognizer(PiiRecognizer):
         Trigger(r"(?:^|[^0-9.])\d{9}(?:[^0-9]|$)", bare=True),
     )
     MAX_LEN = 11
+    NOTES = "9 digits, Luhn and prefix (python-stdnum ca.sin); only with context (SIN, social insurance, a SIN column)"
 
     def validate(self, value: str) -> bool:
         return is_valid_sin(value)

@@ -45,19 +45,21 @@ def cell_rules(context_score: float) -> tuple[Rule, ...]:
 
 def segment_delimiter(context: Sequence[str] | None, pos: int) -> str | None:
     """The delimiter of the cells at `pos`: the layout's (CSV/TSV, a table in
-    a document), newline for a segment whose context names one column (SQL),
-    None when the text is not a table."""
+    a document), newline for a segment whose own context names a column (a
+    SQL column's cells, one a line), "" when the text is no table, and None
+    for a layout of another kind (every split is tried)."""
     layout = getattr(context, "layout", None)
     if layout is not None:
         table = getattr(layout, "_table", None)
         if table is not None:  # a document's tables (TableLayout)
             inner = table(pos)
-            return inner.delimiter if inner is not None else None
+            return inner.delimiter if inner is not None else ""
         delimiter = getattr(layout, "delimiter", None)
         if delimiter is not None:
             return delimiter
-        return "\n"  # one SQL column's cells, one a line
-    return "\n" if context else None
+    if context:
+        return "\n"
+    return None if layout is not None else ""
 
 
 class ColumnRecognizer(PiiRecognizer):
@@ -116,9 +118,16 @@ class ColumnRecognizer(PiiRecognizer):
     def _column_cells(self, text: str, lo: int, hi: int, context: SegmentContext):
         """(start, end, rule) of the cells in matching columns."""
         layout = context.layout
-        if layout is None or not hasattr(layout, "headers") and not hasattr(layout, "_table"):
-            if self.header_matches(tuple(context)):  # one SQL column: every line is a cell
-                yield from _lines(text, lo, hi, self._rule_by_name(_DELIMITER_RULE["\n"]))
+        if self.header_matches(tuple(context)):  # one SQL column: every line is a cell
+            yield from _lines(text, lo, hi, self._rule_by_name(_DELIMITER_RULE["\n"]))
+            return
+        if layout is None:
+            return
+        if not hasattr(layout, "headers") and not hasattr(layout, "tables"):
+            # A layout of another kind (it knows a header per position, not
+            # its columns): every cell, and context scoring decides.
+            for res in super().analyze_range(text, lo, hi):
+                yield res.start, res.end, self._rule_by_name(res.recognition_metadata["piiscout_rule_name"])
             return
         tables = getattr(layout, "tables", None)
         if tables is None:
@@ -199,8 +208,10 @@ class ColumnRecognizer(PiiRecognizer):
         kept = []
         for res in raw_recognizer_results:
             rule = (res.recognition_metadata or {}).get("piiscout_rule_name")
-            if rule in _RULE_DELIMITER and segment_delimiter(context, res.start) != _RULE_DELIMITER[rule]:
-                continue
+            if rule in _RULE_DELIMITER:
+                delimiter = segment_delimiter(context, res.start)
+                if delimiter is not None and delimiter != _RULE_DELIMITER[rule]:
+                    continue
             kept.append(res)
         return super().enhance_using_context(text, kept, other_raw_recognizer_results, nlp_artifacts, context)
 

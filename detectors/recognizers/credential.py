@@ -40,6 +40,12 @@ _KV = (r"(?<![A-Za-z0-9])" + _KEY + r"""["']?[ \t]*(?:=|:|=>|:=)[ \t]*(?P<q>["']
 _XML = r"<(?:[A-Za-z]+:)?" + _KEY + r"[^<>/]*>(?P<v>[^<>\r\n]{1,200})</"
 _XML_ATTR = _KEY + r"""=(?P<q>["'])(?P<v>[^"'\r\n]{1,200})(?P=q)"""
 _ADO = r"(?i:(?:^|[;\"'\s])(?:password|pwd)[ \t]*=[ \t]*)(?P<v>[^;\"'\r\n]{1,200})(?=;|[\"']|\s*$)"
+# "The temporary password is X", "Wi-Fi password X", "password changed to X".
+_PROSE = (r"(?i:(?<![\w-])(?:password|passwort|passcode|pwd|kennwort)(?:[ \t]+(?:is|was|set to|reset to|changed to|"
+          r"will be|remains|now))?[ \t]*[:=]?[ \t]+)([^\s\"'<>()]{4,64}?)(?=[.,;:]?(?:\s|$)|[\"'<)])")
+# "Login for the vendor portal: admin / X".
+_PAIR = (r"(?i:(?<![\w-])(?:login|log-in|logon|credentials?|creds)\b[^\n:]{0,40}:[ \t]*[^\s/]{1,40}[ \t]*/[ \t]*)"
+         r"([^\s\"'<>]{4,64}?)(?=[.,;:]?(?:\s|$))")
 _URL_PW = r"\b[a-z][a-z0-9+.-]{1,20}://[^\s:/@'\"<>]{1,64}:(?P<v>[^\s@/'\"<>]{1,128})@[\w.-]+"
 
 PLACEHOLDER = re.compile(
@@ -75,6 +81,12 @@ PUBLIC_SAMPLES = frozenset({
     "sk_test_4eC39HqLyjWDarjtT1zdp7dc", "sk_live_4eC39HqLyjWDarjtT1zdp7dc",
     "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
 })
+def mixed_secret(value: str) -> bool:
+    """A password written in prose: letters with digits or symbols, 6+ long."""
+    return (len(value) >= 6 and any(c.isalpha() for c in value)
+            and any(c.isdigit() or not c.isalnum() for c in value))
+
+
 _PEM_BODY = re.compile(r"[A-Za-z0-9+/=]")
 # Keys whose value must be random-looking (tokens), not just a password.
 _TOKEN_KEY = re.compile(r"(?:api[_-]?key|apikey|token)", re.IGNORECASE)
@@ -93,6 +105,7 @@ class PrivateKeyRecognizer(PiiRecognizer):
     )
     TRIGGERS = (Trigger(r"-----BEGIN [A-Z ]{0,16}PRIVATE KEY"),)
     MAX_LEN = 8100
+    NOTES = "PEM private keys (RSA, EC, OpenSSH, PKCS#8, also JSON-escaped as in GCP key files)"
     NORMALISE = "secret"
     MASK = "secret"
 
@@ -121,6 +134,8 @@ class CredentialRecognizer(PiiRecognizer):
         Rule("azure_sas_sig", r"[?&]sig=([A-Za-z0-9%+/]{40,120}(?:%3[Dd]|=){0,2})(?=&|\s|[\"'<]|$)", 0.85, 0.95, group=1),
         Rule("url_password", _URL_PW, 0.85, 0.95, group=1),
         Rule("ado_password", _ADO, 0.85, 0.95, flags=re.MULTILINE, group=1),
+        Rule("prose_password", _PROSE, 0.8, 0.85, group=1),
+        Rule("login_pair", _PAIR, 0.8, 0.85, group=1),
         Rule("key_value", _KV, 0.8, 0.9, flags=re.IGNORECASE | re.MULTILINE, group=2),
         Rule("xml_element", _XML, 0.8, 0.9, flags=re.IGNORECASE, group=1),
         Rule("xml_attribute", _XML_ATTR, 0.8, 0.9, flags=re.IGNORECASE, group=2),
@@ -139,8 +154,12 @@ class CredentialRecognizer(PiiRecognizer):
                 r"(?:=|:)",
                 caseless=True),
         Trigger(r"(?:password|passwd|passwort|pass|pwd|secret|api[_-]?key|apikey|token)[^<>/]*>", caseless=True),
+        Trigger(r"(?:password|passwort|passcode|pwd|kennwort)[ \t]", caseless=True),
+        Trigger(r"(?:login|log-in|logon|credential|creds)[^\n:]{0,40}:", caseless=True),
     )
     MAX_LEN = 260
+    NOTES = ("AWS/GitHub/Slack/Stripe/Azure keys and SAS, passwords in URLs, connection strings, config keys and "
+             "prose; placeholders, variables and documented sample keys skipped")
     NORMALISE = "secret"
     MASK = "secret"
 
@@ -158,6 +177,8 @@ class CredentialRecognizer(PiiRecognizer):
         if not plausible_secret(value):
             return False
         key = text[max(0, start - 40) : start]
+        if not re.search(r"[:=>\"']\s*$", key):  # prose: no separator, so the value must look like a password
+            return mixed_secret(value)
         if _TOKEN_KEY.search(key) and not re.search(r"pass|pwd|secret", key, re.IGNORECASE):
             return random_looking(value)
         return True
@@ -179,6 +200,7 @@ class PasswordColumnRecognizer(ColumnRecognizer):
     HEADER_DENY = _PASSWORD_DENY
     CONTEXT = ("password", "passwd", "pwd", "pass", "passcode", "secret", "kennwort", "passwort")
     CONTEXT_SCORE = 0.85
+    NOTES = "cells of a password column (not hash/salt/date columns)"
     NORMALISE = "secret"
     MASK = "secret"
 

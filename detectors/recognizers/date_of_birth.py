@@ -139,6 +139,8 @@ class DateOfBirthRecognizer(PiiRecognizer):
         Trigger(rf"\d-(?:{_MONTH_RX})-\d", caseless=True, bare=True),
     )
     MAX_LEN = 30
+    NOTES = ("a real date (age 0-120) right after a birth word (DOB, born, geb., né le...) or in a birth column; "
+             "ISO, m/d/y, d.m.y, written months")
     NORMALISE = "date"
     MASK = "date"
 
@@ -178,6 +180,7 @@ class BirthDateColumnRecognizer(DateOfBirthRecognizer):
     TRIGGERS = (Trigger(r"(?:^|[^0-9])(?:1[89]|20)\d{6}(?:[^0-9]|$)", bare=True),)
     CONTEXT_TRIGGERS = False
     MAX_LEN = 8
+    NOTES = "YYYYMMDD only in a birth column (dob, birth_date)"
     NORMALISE = "date"
     MASK = "date"
 

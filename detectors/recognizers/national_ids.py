@@ -202,6 +202,13 @@ def is_valid_id(stdnum_module: str, value: str) -> bool:
         return False
 
 
+def _notes(spec: IdSpec) -> str:
+    alone = [r for r in spec.rules if r.score >= 0.5]
+    how = ("only with context" if not alone else "counts alone, context raises the score"
+           if len(alone) == len(spec.rules) else "the distinctive form alone, other forms only with context")
+    return f"{spec.doc}; checked by python-stdnum {spec.stdnum}; {how} ({', '.join(spec.context[:3])}…)"
+
+
 def _make(spec: IdSpec) -> type[PiiRecognizer]:
     def validate(self, value: str) -> bool:
         return is_valid_id(spec.stdnum, value)
@@ -211,7 +218,7 @@ def _make(spec: IdSpec) -> type[PiiRecognizer]:
     return type(name, (PiiRecognizer,), {
         "__doc__": spec.doc, "__module__": __name__, "ENTITY": spec.entity, "RULES": spec.rules,
         "CONTEXT": spec.context, "TRIGGERS": spec.triggers, "MAX_LEN": spec.max_len,
-        "STDNUM": spec.stdnum, "validate": validate,
+        "STDNUM": spec.stdnum, "validate": validate, "NOTES": _notes(spec),
     })
 
 

@@ -47,6 +47,8 @@ class NationalInsuranceNumberRecognizer(PiiRecognizer):
         Trigger(r"[A-Za-z]{2}[ -]?\d{2}[ -]?\d{2}[ -]?\d{2}", caseless=True, bare=True),
     )
     MAX_LEN = 13
+    NOTES = ("HMRC prefix/suffix rules; AB 12 34 56 C alone (0.7), lower case and no suffix only with context "
+             "(NI number, NINO)")
 
     def validate(self, value: str) -> bool:
         return is_valid_nino(value)

@@ -21,6 +21,10 @@ from typing import Iterable
 from scanner.model import AUTHENTICATED, EVERYONE, EXPOSURES, GROUP, OWNER, Access
 
 RANK = {e: i for i, e in enumerate(EXPOSURES)}  # 0 = broadest
+# A connector's answer for an object whose permissions exist but were refused
+# to the scanning account just now (recorded null), as opposed to None: not
+# asked (the connection dropped; what was stored is kept).
+UNREADABLE = object()
 
 
 def broadest(classes: Iterable[str]) -> str:
@@ -55,5 +59,5 @@ def widen(access: Access | None, floor: Access | None) -> Access | None:
     return Access(exposure, readers)
 
 
-__all__ = ["EVERYONE", "AUTHENTICATED", "GROUP", "OWNER", "EXPOSURES", "RANK", "Access", "broadest",
-           "access_of", "widen"]
+__all__ = ["EVERYONE", "AUTHENTICATED", "GROUP", "OWNER", "EXPOSURES", "RANK", "UNREADABLE", "Access",
+           "broadest", "access_of", "widen"]

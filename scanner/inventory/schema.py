@@ -92,8 +92,9 @@ ITEMS = pa.schema(
         # The principals with read access, broadest first: names where known
         # ("Everyone", "Unix Group\hr"), SIDs otherwise.
         pa.field("readers", pa.list_(pa.string())),
-        # POSIX ctime / SMB ChangeTime: moves when permissions change, so
-        # incremental rescans re-read permissions only where it moved.
+        # When the object's metadata last changed, as its source reports it:
+        # POSIX ctime (a chmod/chown/setfacl moves it); SMB ChangeTime (Samba
+        # reports the last write time). Null where unknown or before v2.
         pa.field("changed_at", UTC_US),
         # Keyed hash of the real location, as in findings (v2; null before).
         pa.field("location_hash", pa.string()),

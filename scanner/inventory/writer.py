@@ -10,6 +10,7 @@ Each scan only ever adds files named after its own scan id.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 from datetime import datetime, timezone
@@ -33,15 +34,57 @@ FILE_MODE = 0o600
 def write_error(root: Path, e: OSError) -> InventoryError:
     """One line for a failed inventory write: disk full, read-only, denied."""
     why = (e.strerror or type(e).__name__).lower()
-    return InventoryError(f"cannot write the inventory at {root}: {why}")
+    hint = ""
+    if e.errno in (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOENT) and _is_default_inventory(root):
+        hint = " (give --inventory DIR or set PIISCOUT_INVENTORY)"
+    return InventoryError(f"cannot write the inventory at {root}: {why}{hint}")
+
+
+def _is_default_inventory(root: Path) -> bool:
+    if os.environ.get("PIISCOUT_INVENTORY"):
+        return False
+    try:
+        from platformdirs import user_data_dir
+
+        return Path(root).is_relative_to(Path(user_data_dir("piiscout")).parent)
+    except Exception:  # noqa: BLE001
+        return False
 
 
 def ensure_dir(path: Path) -> None:
     try:
         path.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
-        os.chmod(path, DIR_MODE)
+        if (path.stat().st_mode & 0o777) != DIR_MODE:
+            os.chmod(path, DIR_MODE)
     except OSError as e:
-        raise InventoryError(f"cannot create inventory directory {path}: {e.strerror}") from None
+        raise write_error(path, e) from None
+
+
+# What an inventory directory holds; anything else means it is not one.
+INVENTORY_ENTRIES = frozenset({"findings", "items", "scans", ".lock", "lost+found"})
+
+
+def ensure_inventory(root: Path) -> None:
+    """Create the inventory directory, or check that an existing path is one.
+    A dangling symbolic link, a file, or a folder holding other things is a
+    usage error (exit 2): nothing is written there. A place that cannot be
+    written (read-only, denied, full) is an InventoryError (exit 5)."""
+    from scanner.errors import UsageError
+
+    if os.path.islink(root) and not root.exists():
+        raise UsageError(f"the inventory {root} is a symbolic link to {os.readlink(root)}, which does not exist")
+    if root.exists() and not root.is_dir():
+        raise UsageError(f"the inventory {root} is a file, not a directory")
+    if root.is_dir():
+        try:
+            other = sorted(set(os.listdir(root)) - INVENTORY_ENTRIES)
+        except OSError as e:
+            raise write_error(root, e) from None
+        if other and not (root / "scans").is_dir():
+            shown = ", ".join(other[:3]) + (", ..." if len(other) > 3 else "")
+            raise UsageError(f"{root} is not a piiscout inventory (it holds {shown}): give a new or empty "
+                             "directory")
+    ensure_dir(root)
 
 
 def prepare(root: Path) -> None:
@@ -166,6 +209,7 @@ class TableWriter:
                 self._open()
             self._writer.write_table(table, row_group_size=max(table.num_rows, 1))
         except OSError as e:
+            self.abort()  # the file cannot be completed: never leave it behind
             raise write_error(self.dir.parent, e) from None
         self._rows_in_file += table.num_rows
         self.rows_written += table.num_rows
@@ -179,7 +223,11 @@ class TableWriter:
         self._tmp = self.dir / f".{name}.tmp"
         fd = os.open(self._tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
         self._fh = os.fdopen(fd, "wb")
-        self._writer = pq.ParquetWriter(self._fh, self.schema, compression="zstd")
+        try:
+            self._writer = pq.ParquetWriter(self._fh, self.schema, compression="zstd")
+        except BaseException:
+            self.abort()  # e.g. no space for the file's header
+            raise
         self._rows_in_file = 0
 
     def _finish_file(self) -> None:
@@ -207,17 +255,18 @@ class TableWriter:
         self._finish_file()
 
     def abort(self) -> None:
-        if self._writer is not None:
-            for close in (self._writer.close, self._fh.close):
+        for handle in (self._writer, self._fh):
+            if handle is not None:
                 try:
-                    close()
+                    handle.close()
                 except Exception:  # noqa: BLE001
                     pass
+        if self._tmp is not None:
             try:
                 os.unlink(self._tmp)
             except OSError:
                 pass
-            self._writer = self._fh = self._tmp = None
+        self._writer = self._fh = self._tmp = None
 
 
 def _error_row(row: dict, why: str) -> dict:

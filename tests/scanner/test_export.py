@@ -17,7 +17,7 @@ import pytest
 
 from scanner import entity_labels, export_xlsx
 from scanner import export as export_mod
-from scanner.cli import build_request
+from scanner.request import build_request
 from scanner.export import export
 from scanner.inventory.reader import Inventory
 from scanner.inventory.state import current_view, read_table

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from scanner import privacy
-from scanner.cli import build_request
+from scanner.request import build_request
 from scanner.errors import ItemError
 from scanner.executors.base import Executor
 from scanner.executors.local import LocalExecutor

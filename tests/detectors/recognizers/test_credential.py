@@ -37,6 +37,10 @@ MUST_MATCH = [
     ("https://acme.blob.core.windows.net/c/f.pdf?sv=2021-08-06&se=2024-01-01&sp=r&sig=Xb3kLmN9oP2qRsT5uVwX8yZaB"
      "cDeFgHiJkLmNoPqRsTu%3D", "Xb3kLmN9oP2qRsT5uVwX8yZaBcDeFgHiJkLmNoPqRsTu%3D"),
     ("Ticket 4411: new VPN login for the branch. Password: Spring!2025", "Spring!2025"),
+    ("The temporary password is lNKN!4v0N2S - change it at first login.", "lNKN!4v0N2S"),
+    ("Login for the vendor portal: admin / Winter2019!", "Winter2019!"),
+    ("Wi-Fi password Guest-2024#", "Guest-2024#"),
+    ("Update: password changed to Dragon2020$ as of 3/4/2024.", "Dragon2020$"),
     (PEM, PEM),
 ]
 
@@ -61,6 +65,9 @@ MUST_NOT_MATCH = [
     "password: {{ vault_db_password }}",
     "pwd = os.getcwd()",
     "secret: !vault |",
+    "A password reset link was sent.",
+    "password is required",
+    "Your password must contain 8 characters.",
 ]
 
 
