@@ -49,8 +49,8 @@ MAX_LISTED_ERRORS = 1000
 KIND_LABEL = {"file": "File", "table": "Table", "mailbox": "Mailbox"}
 # (header, width) per sheet; the Findings and Technical sheets share their row order.
 FINDINGS_COLUMNS = [("Location", 60), ("Part", 28), ("Line", 7), ("Row key", 14), ("Type of data", 26),
-                    ("Masked value", 22), ("Confidence", 11), ("Risk", 7), ("Context (masked)", 60),
-                    ("Found at", 19)]
+                    ("Masked value", 22), ("Confidence", 11), ("Risk", 7), ("Who can read it", 18),
+                    ("Context (masked)", 60), ("Found at", 19)]
 TECHNICAL_COLUMNS = [("Location", 60), ("Part", 28), ("Line", 7), ("Entity code", 20), ("Value hash", 68),
                      ("Detector", 26), ("Source", 8), ("Scan", 26), ("Score", 7)]
 RISK_COLUMNS = [("Location", 64), ("Kind", 9), ("Risk", 7), ("Band", 9), ("Most sensitive contents", 60),
@@ -74,6 +74,7 @@ class XlsxExport:
         self.summary = self._sheet("Summary", None)  # first tab; written last, when the tallies are known
         self.assessment = risk.assess(inv, view, flt.entities, flt.min_score)
         self.score_of = {r.location: r.score for r in self.assessment.locations}
+        self.exposure_of = {r.location: r.exposure for r in self.assessment.locations}  # items.exposure
         self.sheets: list[str] = []
         self.risk_rows = 0
 
@@ -169,8 +170,9 @@ class XlsxExport:
         put(client, row, 5, v["masked_value"])
         put(client, row, 6, v["score"], self.f["score"])
         put(client, row, 7, self.score_of.get(v["location"]))
-        put(client, row, 8, v["context"])
-        put(client, row, 9, v["found_at"], self.f["when"])
+        put(client, row, 8, risk.EXPOSURE_LABEL.get(self.exposure_of.get(v["location"]), "Not recorded"))
+        put(client, row, 9, v["context"])
+        put(client, row, 10, v["found_at"], self.f["when"])
         for col, key in enumerate(("entity_type", "value_hash", "detector", "source", "scan_id"), start=3):
             put(tech, row, col, v[key])
         put(tech, row, 8, v["score"], self.f["score"])

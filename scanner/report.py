@@ -9,6 +9,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from scanner import report_exposure
 from scanner.inventory.state import iter_batches, read_table, resolve_view
 
 MAX_FAILED = 200  # failed items named one by one (the rest are counted; --format json has the same cap)
@@ -43,6 +44,9 @@ def build_report(inventory: Path, scan_id: str | None = None, top: int = 10) -> 
             kinds = Counter(f.filter(mask).column("entity_type").to_pylist())
             top_locations.append({"location": loc, "findings": row["entity_type_count"],
                                   "entities": dict(kinds.most_common())})
+        access = report_exposure.access_by_location(inv, view, {r["location"] for r in top_locations})
+        for r in top_locations:
+            r["exposure"] = access.get(r["location"], (None, None))[0]
     statuses = Counter(it.column("status").to_pylist())
     reasons = Counter(
         (s, r) for s, r in zip(it.column("status").to_pylist(), it.column("reason").to_pylist())
@@ -67,6 +71,8 @@ def build_report(inventory: Path, scan_id: str | None = None, top: int = 10) -> 
         "top_locations": top_locations,
         "problems": [{"status": s, "reason": r, "items": n} for (s, r), n in reasons.most_common(top)],
         "columns": sql_columns(inv, view, top),
+        # Who may read it: items per exposure, entity types per exposure, the headline.
+        **report_exposure.summary(inv, view, f),
         **not_examined(inv, view),
         # Inventory files left out because they could not be read.
         "unreadable_files": [{"file": str(p), "reason": why} for p, why in inv.unreadable.items()],
@@ -146,6 +152,7 @@ def render_text(rep: dict) -> str:
         "Items: " + ", ".join(f"{k} {v}" for k, v in sorted(rep["items"].items())) if rep["items"] else "Items: none",
         f"Findings: {rep['findings']}"
         + (f" (suppressed by allow list: {rep['suppressed']})" if rep.get("suppressed") else ""),
+        *report_exposure.headline_lines(rep),
     ]
     if rep["by_entity"]:
         lines += ["", f"{'Entity type':<22}{'Findings':>10}{'Distinct':>10}{'Locations':>11}"]
@@ -155,13 +162,15 @@ def render_text(rep: dict) -> str:
         lines += ["", "Top locations:"]
         for r in rep["top_locations"]:
             kinds = ", ".join(f"{k} {v}" for k, v in r["entities"].items())
-            lines.append(f"  {r['findings']:>6}  {one_line(r['location'])}  ({kinds})")
+            who = f", readable by {report_exposure.WHO[r['exposure']]}" if r.get("exposure") else ""
+            lines.append(f"  {r['findings']:>6}  {one_line(r['location'])}  ({kinds}{who})")
     if rep.get("columns"):
         lines += ["", "Database columns (share of sampled rows with findings):"]
         for r in rep["columns"]:
             kinds = ", ".join(rep_k for rep_k in r["entities"])
             lines.append(f"  {r['column']}: {r['ratio']:.0%} of {r['rows_scanned']:,} sampled rows hold "
                          f"{kinds or 'matches'}")
+    lines += report_exposure.lines(rep)
     lines += _not_examined_lines(rep)
     if rep.get("unreadable_files"):
         lines += ["", "Inventory files that could not be read (their rows are left out):"]

@@ -72,8 +72,9 @@ def test_risk_column_and_sheets_agree(workbook, client_inventory):
     assert scores == sorted(scores, reverse=True) and scores[0] >= 60
     assert {r[1] for r in risk.values()} == {"File", "Table", "Mailbox"}
     assert {r[6] for r in risk.values()} >= {"Everyone", "A group"}
-    for loc, _, _, _, _, _, _, risk_score, _, _ in wb["Findings"].iter_rows(min_row=2, values_only=True):
+    for loc, _, _, _, _, _, _, risk_score, who, _, _ in wb["Findings"].iter_rows(min_row=2, values_only=True):
         assert risk[loc][2] == risk_score
+        assert risk[loc][6] == who  # each finding says who can read its file, as the Risk sheet does
     inv = Inventory(client_inventory.inventory)
     assert wb["Findings"].max_row - 1 == read_table(inv, current_view(inv), "findings").num_rows
     names = {r[4] for r in wb["Findings"].iter_rows(min_row=2, values_only=True)}

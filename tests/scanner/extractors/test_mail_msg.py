@@ -46,7 +46,9 @@ def test_plain_message_with_recipients_and_attachment():
     head = dict(msg.headers)
     assert "@" in head["From"] and "<" in head["From"]
     assert "@" in head["To"] and head["Subject"].startswith("Re: ")
-    assert msg.message_id.startswith("<") and msg.bodies and "SSN" in "".join(msg.bodies) or msg.bodies
+    assert msg.message_id.startswith("<") and msg.message_id.endswith("@mail.example.com>")
+    body = "".join(msg.bodies)
+    assert body.startswith("Hi Natalie,") and "415-781-6591" in body and "tiffany468@mail.example.com" in body
     assert len(msg.attachments) == 1 and msg.attachments[0].filename == "payroll.csv"
     assert msg.attachments[0].data.startswith(b"name,ssn,phone")
 
