@@ -49,8 +49,8 @@ MAX_LISTED_ERRORS = 1000
 KIND_LABEL = {"file": "File", "table": "Table", "mailbox": "Mailbox"}
 # (header, width) per sheet; the Findings and Technical sheets share their row order.
 FINDINGS_COLUMNS = [("Location", 60), ("Part", 28), ("Line", 7), ("Row key", 14), ("Type of data", 26),
-                    ("Masked value", 22), ("Confidence", 11), ("Risk", 7), ("Context (masked)", 60),
-                    ("Found at", 19)]
+                    ("Masked value", 22), ("Confidence", 11), ("Risk", 7), ("Who can read it", 18),
+                    ("Context (masked)", 60), ("Found at", 19)]
 TECHNICAL_COLUMNS = [("Location", 60), ("Part", 28), ("Line", 7), ("Entity code", 20), ("Value hash", 68),
                      ("Detector", 26), ("Source", 8), ("Scan", 26), ("Score", 7)]
 RISK_COLUMNS = [("Location", 64), ("Kind", 9), ("Risk", 7), ("Band", 9), ("Most sensitive contents", 60),
@@ -75,8 +75,10 @@ class XlsxExport:
         self.summary = self._sheet("Summary", None)  # first tab; written last, when the tallies are known
         self.assessment = risk.assess(inv, view, flt.entities, flt.min_score)
         self.score_of = {r.location: r.score for r in self.assessment.locations}
+        self.exposure_of = {r.location: r.exposure for r in self.assessment.locations}  # items.exposure
         self.sheets: list[str] = []
         self.names: dict[str, str] = {}  # entity code -> plain name, looked up once
+        self.exposure_labels: dict[str | None, str] = {}
         self.risk_rows = 0
 
     def _formats(self) -> dict:
@@ -180,9 +182,14 @@ class XlsxExport:
         risk_score = self.score_of.get(loc)
         if risk_score is not None:
             client.write_number(row, 7, risk_score)
+        exposure = self.exposure_of.get(loc)
+        label = self.exposure_labels.get(exposure)
+        if label is None:
+            label = self.exposure_labels[exposure] = risk.EXPOSURE_LABEL.get(exposure, "Not recorded")
+        text(row, 8, label)
         if context:
-            text(row, 8, context)
-        client.write_number(row, 9, found, f["when"])
+            text(row, 9, context)
+        client.write_number(row, 10, found, f["when"])
         for col, value in enumerate((entity, value_hash, detector, source, scan), start=3):
             tech_text(row, col, value)
         tech.write_number(row, 8, score, f["score"])
