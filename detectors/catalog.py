@@ -61,14 +61,15 @@ def _entity_classes() -> list[type]:
     addresses, names in tables, credentials), each a module of its own."""
     from detectors.recognizers.ca_sin import SocialInsuranceNumberRecognizer
     from detectors.recognizers.credential import CredentialRecognizer, PasswordColumnRecognizer, \
-        PrivateKeyRecognizer
+        PasswordProseRecognizer, PrivateKeyRecognizer
     from detectors.recognizers.date_of_birth import BirthDateColumnRecognizer, DateOfBirthRecognizer
     from detectors.recognizers.national_ids import RECOGNIZERS as NATIONAL_IDS
     from detectors.recognizers.person import PersonColumnRecognizer, PersonFieldRecognizer
     from detectors.recognizers.uk_nino import NationalInsuranceNumberRecognizer
     from detectors.recognizers.us_address import UsAddressRecognizer
 
-    return [UsAddressRecognizer, PersonColumnRecognizer, PersonFieldRecognizer, DateOfBirthRecognizer, BirthDateColumnRecognizer, CredentialRecognizer, PrivateKeyRecognizer,
+    return [UsAddressRecognizer, PersonColumnRecognizer, PersonFieldRecognizer, DateOfBirthRecognizer,
+            BirthDateColumnRecognizer, CredentialRecognizer, PasswordProseRecognizer, PrivateKeyRecognizer,
             PasswordColumnRecognizer, NationalInsuranceNumberRecognizer, SocialInsuranceNumberRecognizer,
             *NATIONAL_IDS]
 

@@ -21,6 +21,7 @@ from scanner.errors import (
     EXIT_ITEM_ERRORS,
     EXIT_LOCKED,
     EXIT_USAGE,
+    CredentialError,
     PiiscoutError,
     one_line,
 )
@@ -158,6 +159,8 @@ def _scan_config(path, given: dict, names, allow_secrets, quiet) -> int:
     codes = []
     for t in cfg.select(names):
         try:
+            if t.failure:  # e.g. its password variable is not set: this target only
+                raise CredentialError(t.failure)
             code = _run_request(t.request)
         except PiiscoutError as e:
             click.echo(f"piiscout: error: target {t.name}: {e}", err=True)

@@ -61,7 +61,10 @@ def build_report(inventory: Path, scan_id: str | None = None, top: int = 10) -> 
         "targets": view.targets,
         "view": "current" if view.current else "scan",
         "scans": [{"scan_id": s["scan_id"], "status": s["status"], "finished_at": s["finished_at"].isoformat(),
-                   "targets": list(p.only or p.targets)} for s, p in zip(view.scans, view.parts)],
+                   "targets": list(p.only or p.targets), "target": s.get("target")}
+                  for s, p in zip(view.scans, view.parts)],
+        # The target's name (a config file's table name, or as given); null for older scans.
+        "target": scan.get("target"),
         "newer_interrupted": [s["scan_id"] for s in view.superseded],
         "findings": f.num_rows,
         # Detections not reported because their value is allow-listed.
@@ -138,13 +141,17 @@ def render_text(rep: dict) -> str:
     if len(rep.get("scans", ())) > 1:
         lines = [f"Current state of {len(rep['targets'])} targets, from {len(rep['scans'])} scans:"]
         for s in rep["scans"]:
-            lines.append(f"  {s['scan_id']} ({s['status']}, finished {s['finished_at']}): {', '.join(s['targets'])}")
+            name = f"target {s['target']}: " if s.get("target") else ""
+            lines.append(f"  {s['scan_id']} ({s['status']}, finished {s['finished_at']}): {name}"
+                         f"{', '.join(s['targets'])}")
     else:
         lines = [
             f"Scan {rep['scan_id']} ({rep['status']}), {rep['started_at']} – {rep['finished_at']}"
             f" ({rep['duration_s']:.1f}s)",
             "Targets: " + ", ".join(rep["targets"]),
         ]
+        if rep.get("target"):
+            lines.insert(1, f"Target: {rep['target']}")
     for sid in rep.get("newer_interrupted", ()):
         lines.append(f"Not shown: the newer scan {sid} was interrupted (see it with --scan {sid}).")
     lines += [

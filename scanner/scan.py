@@ -134,7 +134,10 @@ def plan_scan(req: ScanRequest, executor=None) -> ScanPlan:
     # Resolve the key first: a broken config dir is a usage problem, and the
     # workers must not race to create it.
     privacy.hash_key()
-    connectors = [_checked_connector(spec, req) for spec in req.targets]
+    from scanner.overlap import covered_by
+
+    covered = covered_by(req.targets)  # overlapping targets are listed once
+    connectors = [_checked_connector(spec, req) for i, spec in enumerate(req.targets) if i not in covered]
     job = Job(targets=tuple(req.targets), settings=req.settings, detectors=req.detectors)
     if executor is None:
         from scanner.executors.factory import create_executor
@@ -379,6 +382,7 @@ def record_scan(plan: ScanPlan, writer: InventoryWriter, outcome: ScanOutcome) -
             "bytes_scanned": counts.bytes,
             "duration_s": round(time.monotonic() - outcome.t0, 3),
             "exit_code": code,
+            "target": ", ".join(dict.fromkeys(t.name for t in plan.req.targets)),
         }
     )
     return code
