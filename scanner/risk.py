@@ -319,7 +319,8 @@ def _entity_totals(locations: list[LocationRisk], distinct: _Distinct) -> list[E
             kinds.setdefault(e, Counter())[r.kind] += 1
             exposed.setdefault(e, Counter())[r.exposure or "unknown"] += 1
     out = [EntityTotal(e, n, distinct.count(e), dict(kinds[e]), dict(exposed[e])) for e, n in findings.items()]
-    out.sort(key=lambda t: (-SENSITIVITY_WEIGHT[entity_labels.sensitivity(t.entity)] * sum(t.locations.values()),
+    # Most sensitive first, then the most widespread.
+    out.sort(key=lambda t: (-SENSITIVITY_WEIGHT[entity_labels.sensitivity(t.entity)], -sum(t.locations.values()),
                             -t.findings, t.entity))
     return out
 
