@@ -19,6 +19,7 @@ that admits a guest makes everything on it readable by everyone.
 from __future__ import annotations
 
 import logging
+import struct
 from typing import Callable, Iterable
 
 from smbprotocol.exceptions import SMBResponseException
@@ -28,7 +29,6 @@ from smbprotocol.open import (
     Open,
     SMB2CloseRequest,
     SMB2QueryInfoRequest,
-    SMB2QueryInfoResponse,
 )
 from smbprotocol.file_info import InfoType
 
@@ -66,9 +66,15 @@ def _descriptor(conn, request) -> bytes | None:
     except SMBResponseException as e:
         log.debug("security descriptor refused: 0x%08x", e.status)
         return None
-    reply = SMB2QueryInfoResponse()
-    reply.unpack(response["data"].get_value())
-    return reply["buffer"].get_value()
+    # SMB2 QUERY_INFO response: StructureSize, OutputBufferOffset (from the
+    # start of the SMB2 header), OutputBufferLength, then the buffer. Sliced
+    # directly: smbprotocol's Structure unpacking costs more than the rest.
+    data = response["data"].get_value()
+    if len(data) < 8:
+        return None
+    offset, length = struct.unpack_from("<HI", data, 2)
+    start = max(offset - 64, 8)
+    return data[start:start + length]
 
 
 def _send(tree, messages) -> list:

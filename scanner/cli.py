@@ -21,6 +21,7 @@ from scanner.errors import (
     EXIT_ITEM_ERRORS,
     EXIT_LOCKED,
     EXIT_USAGE,
+    CredentialError,
     PiiscoutError,
     one_line,
 )
@@ -158,6 +159,8 @@ def _scan_config(path, given: dict, names, allow_secrets, quiet) -> int:
     codes = []
     for t in cfg.select(names):
         try:
+            if t.failure:  # e.g. its password variable is not set: this target only
+                raise CredentialError(t.failure)
             code = _run_request(t.request)
         except PiiscoutError as e:
             click.echo(f"piiscout: error: target {t.name}: {e}", err=True)
@@ -389,7 +392,9 @@ def plugins(fmt, rules_files, config):
 
     logging.getLogger("piiscout.plugins").setLevel(logging.ERROR)  # listed below instead
     logging.getLogger("piiscout.rules").setLevel(logging.ERROR)
-    rows = [p.as_dict() for p in plug.all_plugins()]
+    from scanner.installed import all_plugins
+
+    rows = [p.as_dict() for p in all_plugins()]
     custom = _custom_from(tuple(rules_files), config) if (rules_files or config) else None
     rule_rows = [{"entity_type": r.entity, "patterns": len(r.patterns), "score": r.score,
                   "context_score": r.context_score, "validator": r.validator, "mask": r.mask,
@@ -449,16 +454,17 @@ def hash_value(entity, kind, value_arg):
         raise click.UsageError("give --entity or --kind, not both")
     if entity:
         entity = entity.strip().upper()
-        if entity not in privacy._KINDS:
+        style = None
+        if entity not in privacy.BUILTIN_KINDS:
             from scanner.entity_names import known_entities
 
             if entity not in known_entities():
                 raise click.BadParameter(f"unknown entity type {entity} (for a custom rule's entity give "
                                          "--kind, its `normalise`)", param_hint="--entity")
-            from detectors.catalog import plugin_recognizers, recognizer_classes
+            from detectors.catalog import style_of
 
-            recognizer_classes(), plugin_recognizers()  # they register their normalisation
-        kind = privacy.kind_of(entity)
+            style = style_of(entity)  # a plugin's entity: its recognizer says how
+        kind = privacy.kind_of(entity, style)
     kind = kind or privacy.IDENTIFIER
     if value_arg is not None:
         click.echo("piiscout: warning: a value given with --value is kept in your shell history", err=True)
@@ -473,6 +479,36 @@ def hash_value(entity, kind, value_arg):
             continue
         h = privacy.hash_as(kind, v, key)
         click.echo(f"hmac:{h}")
+    return 0
+
+
+@cli.command("warm-cache")
+@click.option("-e", "--entities", multiple=True, metavar="LIST",
+              help="Also warm for scans of these entity types (comma-separated; repeatable) [default: the default set].")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
+def warm_cache(entities, quiet):
+    """Compile the detection databases and vocabularies a first scan would
+    compile (seconds), into the machine-wide cache (/var/cache/piiscout)
+    when run as root, else into your own. Run at install time: every user,
+    cron job and Dask worker on the machine then starts warm.
+
+    \b
+    Example:
+        sudo piiscout warm-cache
+        piiscout warm-cache -e US_SSN,CREDIT_CARD
+    """
+    from scanner.request import parse_entities
+    from scanner.warmcache import warm
+
+    try:
+        sets = [parse_entities(entities, False)] if entities else []
+    except OptionError as e:
+        raise _bad_parameter(e) from None
+    res = warm(sets)
+    if not quiet:
+        where = "machine-wide cache" if res.shared else "user cache"
+        click.echo(f"warm-cache: detectors for {res.entities} entity types ready in the {where} "
+                   f"{res.directory} ({len(res.entries)} entries, {res.seconds:.1f}s)")
     return 0
 
 

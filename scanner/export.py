@@ -40,6 +40,10 @@ from scanner.inventory.state import View, iter_batches, resolve_view
 # Column order of both formats: where, what, how sure, then bookkeeping.
 COLUMNS = ["location", "part", "line", "row_key", "entity_type", "masked_value", "score", "context",
            "value_hash", "detector", "source", "scan_id", "found_at"]
+# CSV also says who may read each finding's object (items.exposure and
+# items.readers, readers joined with "; "); added last so column positions
+# of older exports still hold.
+ACCESS_COLUMNS = ["exposure", "readers"]
 WIDTHS = {"location": 60, "part": 28, "line": 7, "row_key": 14, "entity_type": 18, "masked_value": 22,
           "score": 7, "context": 60, "value_hash": 20, "detector": 22, "source": 8, "scan_id": 24,
           "found_at": 20}
@@ -146,13 +150,32 @@ def _rows(b: pa.RecordBatch, iso_times: bool) -> Iterator[list]:
 
 # -- CSV ----------------------------------------------------------------------------------
 
+def finding_locations(inv: Inventory, view: View, flt: Filter) -> set[str]:
+    """The objects the (filtered) findings sit in: a light first pass."""
+    out: set[str] = set()
+    value_set = pa.array(list(flt.entities), pa.string()) if flt.entities else None
+    for b in iter_batches(inv, view, "findings", ["location", "entity_type", "score"]):
+        if value_set is not None:
+            b = b.filter(pc.is_in(b.column(1), value_set=value_set))
+        if flt.min_score is not None:
+            b = b.filter(pc.greater_equal(b.column(2), flt.min_score))
+        out.update(b.column(0).unique().to_pylist())
+    return out
+
+
 def write_csv(inv: Inventory, view: View, flt: Filter, fh: TextIO) -> int:
+    from scanner.report_exposure import access_by_location
+
     w = csv.writer(fh, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    w.writerow(COLUMNS)
+    w.writerow(COLUMNS + ACCESS_COLUMNS)
+    access = access_by_location(inv, view, finding_locations(inv, view, flt))
     n = 0
     for b in finding_batches(inv, view, flt):
-        for row in _rows(b, iso_times=True):
-            w.writerow(["" if v is None else v for v in row])
+        locations = b.column(COLUMNS.index("location")).to_pylist()
+        for loc, row in zip(locations, _rows(b, iso_times=True)):
+            exposure, readers = access.get(loc, (None, None))
+            w.writerow(["" if v is None else v for v in row]
+                       + [exposure or "", neutralise("; ".join(readers)) if readers else ""])
         n += b.num_rows
     return n
 

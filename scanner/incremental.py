@@ -376,13 +376,15 @@ def _with_scan_id(b: pa.RecordBatch, schema: pa.Schema, scan_id: str) -> pa.Reco
 
 
 def _as_carried_items(b: pa.RecordBatch, scan_id: str) -> pa.RecordBatch:
-    """Rows copied from an earlier scan: the top-level row of an item that was
-    scanned becomes `unchanged`; nothing was read or timed in this scan."""
+    """Rows copied from an earlier scan: every row that was `scanned` (the
+    item's own, and its archive members, messages and attachments) becomes
+    `unchanged`, so the scan's counts say what this scan read; skipped and
+    failed rows keep their status. Nothing was read or timed in this scan."""
     b = _with_scan_id(b, ITEMS, scan_id)
     cols = list(b.columns)
     f = ITEMS.get_field_index
-    top = pc.and_(pc.equal(cols[f("part")], ""), pc.equal(cols[f("status")], SCANNED))
-    cols[f("status")] = pc.if_else(top, UNCHANGED, cols[f("status")])
+    was_read = pc.equal(cols[f("status")], SCANNED)
+    cols[f("status")] = pc.if_else(was_read, UNCHANGED, cols[f("status")])
     cols[f("bytes_scanned")] = pa.array(np.zeros(b.num_rows, dtype=np.int64))
     cols[f("duration_s")] = pa.array(np.zeros(b.num_rows, dtype=np.float64))
     return pa.RecordBatch.from_arrays(cols, schema=b.schema)

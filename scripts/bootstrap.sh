@@ -62,3 +62,8 @@ if [ "$(cat "$stamp" 2>/dev/null || true)" != "$want" ]; then
         || { echo "bootstrap: installation is incomplete (see .venv/install.log)" >&2; exit 1; }
     echo "$want" > "$stamp"
 fi
+# Compile the detection databases now (seconds), not in the first scan: as
+# root into the machine-wide cache (/var/cache/piiscout) every user, cron job
+# and worker of this machine reads, else into this user's cache.
+.venv/bin/piiscout warm-cache -q \
+    || echo "bootstrap: warm-cache failed; the first scan will compile its databases" >&2

@@ -47,17 +47,5 @@ def access_of(readers: Iterable[tuple[str, str]]) -> Access:
     return Access(broadest(seen.values()), tuple(n for n, _ in ordered))
 
 
-def widen(access: Access | None, floor: Access | None) -> Access | None:
-    """`access` at least as broad as `floor` (a guest share makes everything on
-    it readable by everyone, whatever the file's own permissions say)."""
-    if floor is None:
-        return access
-    if access is None:
-        return floor
-    exposure = floor.exposure if RANK[floor.exposure] < RANK[access.exposure] else access.exposure
-    readers = tuple(dict.fromkeys(floor.readers + access.readers))
-    return Access(exposure, readers)
-
-
 __all__ = ["EVERYONE", "AUTHENTICATED", "GROUP", "OWNER", "EXPOSURES", "RANK", "UNREADABLE", "Access",
-           "broadest", "access_of", "widen"]
+           "broadest", "access_of"]

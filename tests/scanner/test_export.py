@@ -90,7 +90,10 @@ def test_csv_reads_back_streams_the_current_state(scanned):
     inv = Inventory(scanned["inv"])
     expected = read_table(inv, current_view(inv), "findings").num_rows
     assert len(rows) == res.findings == expected > 40
-    assert list(rows[0]) == export_mod.COLUMNS
+    assert list(rows[0]) == export_mod.COLUMNS + export_mod.ACCESS_COLUMNS
+    # Who may read each finding's file: the scanned tree's own permissions.
+    assert {r["exposure"] for r in rows} <= {"everyone", "authenticated", "group", "owner"}
+    assert all(r["readers"] for r in rows)
     # The current state: the new SSN is there (masked), the deleted file is not.
     from scanner.privacy import value_hash
 
@@ -144,7 +147,7 @@ def test_xlsx_sheets_and_summary(scanned):
     assert wb.sheetnames == ["Summary", "Risk", "Folders", "Findings", "Technical"]
     ws = wb["Findings"]
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == f"A1:J{res.findings + 1}"
+    assert ws.auto_filter.ref == f"A1:K{res.findings + 1}"
     assert ws.column_dimensions["A"].width > 50 and ws.column_dimensions["F"].width > 15
     rows = list(ws.iter_rows(values_only=True))
     assert [h for h, _ in export_xlsx.FINDINGS_COLUMNS] == list(rows[0])
@@ -154,6 +157,8 @@ def test_xlsx_sheets_and_summary(scanned):
     # The two sheets line up row by row; codes and hashes only on Technical.
     for r, t in zip(rows[1:], tech[1:]):
         assert r[:3] == t[:3] and r[4] == entity_labels.name(t[3]) and len(t[4]) == 64
+    # Who can read each finding's file, in words.
+    assert {r[8] for r in rows[1:]} <= {"Everyone", "All signed-in users", "A group", "Owner only"}
     export(scanned["inv"], "csv", str(scanned["base"] / "count.csv"))
     with (scanned["base"] / "count.csv").open(encoding="utf-8", newline="") as fh:
         assert len(list(csv.reader(fh))) - 1 == res.findings  # as many rows as the CSV
