@@ -202,7 +202,7 @@ class PasswordProseRecognizer(CredentialRecognizer):
         # A value in prose must hold a digit or a symbol (mixed_secret): the
         # word "password" alone in a note wakes nothing.
         Trigger(r"(?:password|passwort|passcode|pwd|kennwort)(?:[ \t]+(?:is|was|set to|reset to|changed to|will be|"
-                r"remains|now))?[ \t]*[:=]?[ \t]+[^\s\"'<>()]{0,63}[0-9!#$%&*+?@^~]", caseless=True),
+                r"remains|now))?[ \t]*[:=]?[ \t]+[^\s\"'<>()]{0,63}[^\sA-Za-z\"'<>()]", caseless=True),
         Trigger(r"(?:login|log-in|logon|credential|creds)[^\n:]{0,40}:", caseless=True),
     )
     MAX_LEN = 140
