@@ -44,12 +44,8 @@ class DetectionEngine:
     def __init__(self, settings: DetectorSettings, recognizers: Sequence | None = None):
         self.settings = settings
         self.entities = list(settings.entities)
-        from scanner import plugins
-
-        if settings.prefer_plugins:
-            plugins.set_preferred(settings.prefer_plugins)
         recs = (list(recognizers) if recognizers is not None
-                else build_recognizers(self.entities, settings.custom))
+                else build_recognizers(self.entities, settings.custom, settings.prefer_plugins))
         self._failures: list[str] = []
         self._plugin_ctx: dict[int, tuple] = {}
         for rec in recs:

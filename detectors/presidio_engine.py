@@ -36,7 +36,8 @@ def full_analyzer(settings: DetectorSettings, recognizers=None) -> AnalyzerEngin
     _quiet()
     nlp = nlp_engine(settings.model)
     registry = RecognizerRegistry(supported_languages=["en"])
-    for rec in recognizers if recognizers is not None else build_recognizers(settings.entities, settings.custom):
+    for rec in (recognizers if recognizers is not None
+                else build_recognizers(settings.entities, settings.custom, settings.prefer_plugins)):
         registry.add_recognizer(rec)
     if settings.ner_entities:
         from presidio_analyzer.predefined_recognizers import SpacyRecognizer

@@ -417,7 +417,9 @@ def plugins(fmt, rules_files, config):
 
     logging.getLogger("piiscout.plugins").setLevel(logging.ERROR)  # listed below instead
     logging.getLogger("piiscout.rules").setLevel(logging.ERROR)
-    rows = [p.as_dict() for p in plug.all_plugins()]
+    from scanner.installed import all_plugins
+
+    rows = [p.as_dict() for p in all_plugins()]
     custom = _custom_from(tuple(rules_files), config) if (rules_files or config) else None
     rule_rows = [{"entity_type": r.entity, "patterns": len(r.patterns), "score": r.score,
                   "context_score": r.context_score, "validator": r.validator, "mask": r.mask,
@@ -477,16 +479,17 @@ def hash_value(entity, kind, value_arg):
         raise click.UsageError("give --entity or --kind, not both")
     if entity:
         entity = entity.strip().upper()
-        if entity not in privacy._KINDS:
+        style = None
+        if entity not in privacy.BUILTIN_KINDS:
             from scanner.entity_names import known_entities
 
             if entity not in known_entities():
                 raise click.BadParameter(f"unknown entity type {entity} (for a custom rule's entity give "
                                          "--kind, its `normalise`)", param_hint="--entity")
-            from detectors.catalog import plugin_recognizers, recognizer_classes
+            from detectors.catalog import style_of
 
-            recognizer_classes(), plugin_recognizers()  # they register their normalisation
-        kind = privacy.kind_of(entity)
+            style = style_of(entity)  # a plugin's entity: its recognizer says how
+        kind = privacy.kind_of(entity, style)
     kind = kind or privacy.IDENTIFIER
     if value_arg is not None:
         click.echo("piiscout: warning: a value given with --value is kept in your shell history", err=True)

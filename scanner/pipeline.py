@@ -44,12 +44,14 @@ class ItemProcessor:
     def __init__(self, job: Job, engine: DetectionEngine | None = None):
         self.job = job
         self.settings = job.settings
-        from scanner import plugins
-
-        if job.detectors.prefer_plugins:
-            plugins.set_preferred(job.detectors.prefer_plugins)
+        self.prefer = job.detectors.prefer_plugins  # --prefer-plugin: every registry lookup is told
         self.engine = engine or DetectionEngine(job.detectors)
         self.key = privacy.hash_key()
+        # How values of entity types that are not built in (plugins, custom
+        # rules) are hashed and masked, from the recognizers that report them.
+        from detectors.catalog import entity_styles
+
+        self.styles = entity_styles(getattr(self.engine, "recognizers", ()))
         custom = job.detectors.custom
         if custom and custom.allow:
             from detectors.custom import matcher
@@ -73,7 +75,7 @@ class ItemProcessor:
             from connectors.registry import connector_for
 
             spec = self.job.target(target_name)
-            conn = connector_for(spec)(spec, self.settings)
+            conn = connector_for(spec, self.prefer)(spec, self.settings)
             self._connectors[target_name] = conn
         return conn
 
@@ -111,7 +113,8 @@ class ItemProcessor:
         from connectors.registry import connector_for, plugin_of
 
         try:
-            info_p = plugin_of(type(conn) if conn is not None else connector_for(self.job.target(item.target)))
+            info_p = plugin_of(type(conn) if conn is not None
+                               else connector_for(self.job.target(item.target), self.prefer))
         except Exception:  # noqa: BLE001
             info_p = None
         if info_p is None:
@@ -163,7 +166,7 @@ class ItemProcessor:
             blob = Blob(counter, head, name, info.size, ctype)
             # Containers (ZIP, OLE) are told apart by their members.
             ctype = info.content_type = blob.content_type = refine(blob, ctype)
-            extractor_cls = registry.for_type(ctype)
+            extractor_cls = registry.for_type(ctype, self.prefer)
             if extractor_cls is None:
                 raise ItemSkipped(unsupported_reason(ctype))
             plugin = registry.plugin_of(extractor_cls)
@@ -232,7 +235,9 @@ class ItemProcessor:
             base = span[0]
             text = text[span[0]:span[1]]
         part = join_part(info.part, seg.section) if seg.section else info.part
-        masks = [(r.start - base, r.end - base, privacy.mask(r.entity_type, text[r.start - base : r.end - base]))
+        styles = self.styles
+        masks = [(r.start - base, r.end - base,
+                  privacy.mask(r.entity_type, text[r.start - base : r.end - base], styles.get(r.entity_type)))
                  for r in results]
         out = []
         line, pos = seg.line, 0
@@ -240,8 +245,9 @@ class ItemProcessor:
         offset = seg.offset if span is None else 0
         for r, (s, e, masked) in zip(results, masks):
             value = text[s:e]
-            vhash = privacy.value_hash(r.entity_type, value, self.key)
-            if allow is not None and allow.allowed(r.entity_type, value, vhash):
+            style = styles.get(r.entity_type)
+            vhash = privacy.value_hash(r.entity_type, value, self.key, style)
+            if allow is not None and allow.allowed(r.entity_type, value, vhash, style):
                 self._suppressed += 1
                 continue
             if line is not None:

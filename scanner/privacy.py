@@ -15,6 +15,8 @@ import secrets
 import unicodedata
 from bisect import bisect_left
 from functools import lru_cache
+from types import MappingProxyType
+from typing import Mapping
 from pathlib import Path
 
 from scanner.errors import UsageError
@@ -45,6 +47,10 @@ _KINDS: dict[str, str] = {
     "ICD10_CODE": IDENTIFIER,
     "PHONE_NUMBER": PHONE,
     "EMAIL_ADDRESS": EMAIL,
+    "IP_ADDRESS": TEXT,
+    "MEDICAL_CONDITION": TEXT,
+    "MEDICATION": TEXT,
+    "MEDICAL_PROCEDURE": TEXT,
 }
 
 # Masking style per entity type: "tail" keeps at most the last 4 characters
@@ -61,6 +67,7 @@ _MASKS: dict[str, str] = {
     "PHONE_NUMBER": "tail",
     "IP_ADDRESS": "tail",
     "EMAIL_ADDRESS": "email",
+    "ICD10_CODE": "full",
 }
 
 
@@ -76,22 +83,33 @@ _MASKS.update({e: "tail" for e in _NATIONAL_IDS})
 _MASKS.update({"PERSON": "initials", "US_ADDRESS": "initials", "DATE_OF_BIRTH": "date", "CREDENTIAL": "secret"})
 
 
-def register_entity(entity_type: str, kind: str = TEXT, mask: str = "initials") -> None:
-    """Let a recognizer (built-in, plugin or custom rule) declare how its values
-    are normalised and masked."""
+KINDS = (IDENTIFIER, PHONE, EMAIL, TEXT, SECRET, DATE, NAME, ADDRESS)
+MASK_STYLES = ("tail", "email", "initials", "full", "secret", "date")
+
+# The built-in entity types' normalisation and masking, fixed here: nothing
+# registers into them (tests/scanner/test_privacy.py checks every built-in
+# recognizer's NORMALISE/MASK agrees). Entity types that are not built in (plugins, custom
+# rules) carry a style (kind, mask) that callers pass explicitly
+# (detectors.catalog.entity_styles; the pipeline does).
+BUILTIN_KINDS: Mapping[str, str] = MappingProxyType(_KINDS)
+BUILTIN_MASKS: Mapping[str, str] = MappingProxyType(_MASKS)
+Style = tuple  # (kind, mask style)
+
+
+def check_style(kind: str, mask: str) -> None:
+    """Raise ValueError unless `kind` and `mask` are ones this module knows."""
     if kind not in KINDS:
         raise ValueError(f"unknown normalisation kind {kind!r}")
-    if mask not in ("tail", "email", "initials", "full", "secret", "date"):
+    if mask not in MASK_STYLES:
         raise ValueError(f"unknown masking style {mask!r}")
-    _KINDS[entity_type] = kind
-    _MASKS[entity_type] = mask
 
 
-KINDS = (IDENTIFIER, PHONE, EMAIL, TEXT, SECRET, DATE, NAME, ADDRESS)
+def kind_of(entity_type: str, style: "Style | None" = None) -> str:
+    return style[0] if style else BUILTIN_KINDS.get(entity_type, TEXT)
 
 
-def kind_of(entity_type: str) -> str:
-    return _KINDS.get(entity_type, TEXT)
+def mask_of(entity_type: str, style: "Style | None" = None) -> str:
+    return style[1] if style else BUILTIN_MASKS.get(entity_type, "initials")
 
 
 _NON_ALNUM = re.compile(r"[^0-9A-Za-z]+")
@@ -111,8 +129,8 @@ _SECRET_NOISE = re.compile(r"\s+|\\n")
 _SPACES = re.compile(r"\s+")
 
 
-def normalise(entity_type: str, value: str) -> str:
-    return normalise_as(kind_of(entity_type), value)
+def normalise(entity_type: str, value: str, style: "Style | None" = None) -> str:
+    return normalise_as(kind_of(entity_type, style), value)
 
 
 def normalise_as(kind: str, value: str) -> str:
@@ -238,15 +256,17 @@ def hash_key() -> bytes:
     return text.encode("utf-8")
 
 
-def value_hash(entity_type: str, value: str, key: bytes | None = None) -> str:
-    return _hash(entity_type, value, key or hash_key())
+def value_hash(entity_type: str, value: str, key: bytes | None = None, style: "Style | None" = None) -> str:
+    """The keyed hash of a value as its entity type normalises it; `style`:
+    (kind, mask) of an entity type that is not built in."""
+    return _hash(kind_of(entity_type, style), value, key or hash_key())
 
 
 @lru_cache(maxsize=65536)
-def _hash(entity_type: str, value: str, key: bytes) -> str:
+def _hash(kind: str, value: str, key: bytes) -> str:
     # Cached: the same address or number recurs across a share (and phone
     # normalisation parses the number).
-    norm = normalise(entity_type, value)
+    norm = normalise_as(kind, value)
     h = _keyed(key).copy()  # the key's HMAC state, set up once
     h.update(norm.encode("utf-8"))
     return h.hexdigest()
@@ -264,8 +284,8 @@ def hash_as(kind: str, value: str, key: bytes | None = None) -> str:
     return hmac.new(key or hash_key(), norm.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def mask(entity_type: str, value: str) -> str:
-    style = _MASKS.get(entity_type, "initials")
+def mask(entity_type: str, value: str, entity_style: "Style | None" = None) -> str:
+    style = mask_of(entity_type, entity_style)
     if style == "tail":
         return _mask_tail(value)
     if style == "email":

@@ -114,11 +114,25 @@ def customisation(rules_files, sections: dict | None, base: Path | None = None):
         raw.merge(more)
     if file_problems:
         raise OptionError("rules_file", "\n".join(file_problems))
-    custom = rules.build(raw)
+    custom = rules.build(raw, styles=_plugin_styles(raw))
     return custom if custom else None
 
 
-def _target_specs(targets: list[tuple[str, str]], inv: Path, options: dict[str, Any]) -> list[TargetSpec]:
+def _plugin_styles(raw) -> dict:
+    """(kind, mask) of plugin entity types an allow-list entry names, so the
+    entry is hashed the way the plugin's findings are."""
+    from scanner import privacy
+
+    named = {e for e, _ in raw.allow_values if e} - set(privacy.BUILTIN_KINDS) - {r.entity for r in raw.rules}
+    if not named:
+        return {}
+    from detectors.catalog import entity_styles, plugin_recognizers
+
+    return entity_styles(plugin_recognizers())
+
+
+def _target_specs(targets: list[tuple[str, str]], inv: Path, options: dict[str, Any],
+                  prefer: tuple[str, ...] = ()) -> list[TargetSpec]:
     from connectors.registry import resolve
 
     specs = []
@@ -126,7 +140,7 @@ def _target_specs(targets: list[tuple[str, str]], inv: Path, options: dict[str, 
     for name, raw in targets:
         name = name if name not in names else f"{name}#{len(names)}"
         names.add(name)
-        specs.append(resolve(raw, name=name, options={"skip_paths": (str(inv),), **options}))
+        specs.append(resolve(raw, name=name, options={"skip_paths": (str(inv),), **options}, prefer=prefer))
     return specs
 
 
@@ -141,9 +155,6 @@ def build_request(targets: list[tuple[str, str]], inv: Path, values: Mapping[str
     settings = from_values(ScanSettings, values)
     source = from_values(SourceOptions, values)
     prefer = tuple(split_csv(det.prefer_plugin))
-    from scanner import plugins
-
-    plugins.set_preferred(prefer)  # a preferred plugin connector serves its scheme
     custom = customisation(det.rules_file, sections, base)
     target_opts = source.target_options()
     if password_env:
@@ -156,7 +167,7 @@ def build_request(targets: list[tuple[str, str]], inv: Path, values: Mapping[str
         ner=det.ner,
     )
     resolved = {f.name: getattr(g, f.name) for g in (run, det, settings, source) for f in fields(g)}
-    return ScanRequest(targets=_target_specs(targets, inv, target_opts), inventory=inv, settings=settings,
+    return ScanRequest(targets=_target_specs(targets, inv, target_opts, prefer), inventory=inv, settings=settings,
                        detectors=detectors, workers=run.workers, progress=progress,
                        incremental=bool(run.incremental), options=resolved)
 

@@ -144,9 +144,6 @@ def plan_scan(req: ScanRequest, executor=None) -> ScanPlan:
     # Resolve the key first: a broken config dir is a usage problem, and the
     # workers must not race to create it.
     privacy.hash_key()
-    from scanner import plugins
-
-    plugins.set_preferred(req.detectors.prefer_plugins)
     from scanner.overlap import covered_by
 
     covered = covered_by(req.targets)  # overlapping targets are listed once
@@ -165,7 +162,7 @@ def _checked_connector(spec, req: ScanRequest):
     from scanner import plugins
     from scanner.errors import TargetError
 
-    cls = connector_for(spec)
+    cls = connector_for(spec, req.detectors.prefer_plugins)
     try:
         conn = cls(spec, req.settings)
         conn.check()
@@ -243,7 +240,7 @@ class ScanRun:
         return out
 
     def _execute(self) -> bool:
-        from scanner import plugins
+        from scanner.installed import report_failures
 
         # Workers start only when there is something to read: an
         # unchanged rescan never pays for them.
@@ -255,7 +252,7 @@ class ScanRun:
         importlib.import_module("scanner.pipeline")
         # Load every plugin here too (forked workers inherit them) and
         # say once which failed: the scan goes on without them.
-        plugins.report_failures()
+        report_failures(self.plan.req.detectors.prefer_plugins)
         return self.plan.executor.run(self.plan.job, itertools.chain((first,), listing), self.sink, self.stop)
 
     def sink(self, kind: str, payload) -> None:
@@ -363,7 +360,8 @@ def options_record(plan: ScanPlan, outcome: ScanOutcome) -> dict:
         options["context_words"] = {e: {"extra": len(x), "deny": len(d)} for e, x, d in custom.context}
     if req.detectors.prefer_plugins:
         options["prefer_plugins"] = list(req.detectors.prefer_plugins)
-    loaded = [f"{p.group.split('.', 1)[1]}:{p.name}:{p.status}" for p in plugins.loaded_plugins()]
+    prefer = req.detectors.prefer_plugins
+    loaded = [f"{p.group.split('.', 1)[1]}:{p.name}:{plugins.status_of(p, prefer)}" for p in plugins.loaded_plugins()]
     if loaded:
         options["plugins"] = loaded
     return options

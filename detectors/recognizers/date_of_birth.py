@@ -25,6 +25,8 @@ from __future__ import annotations
 import datetime as _dt
 import re
 
+from detectors.recognizers.columns import INSERT_TRIGGER
+from detectors.recognizers.sql_insert import column_at
 from detectors.base import PiiRecognizer, Rule, SegmentContext, Trigger, context_tokens, context_window
 
 _MONTHS = {
@@ -162,12 +164,21 @@ class DateOfBirthRecognizer(PiiRecognizer):
         m = self._context_re.search(tail)
         if m is not None and not _DIGIT.search(tail[: m.start()]):
             return True
-        return self._external(start, context)
+        return self._external(start, context, text)
 
-    def _external(self, start: int, context) -> bool:
-        if not context and getattr(context, "layout", None) is None:
-            return False
-        words = context.words_at(start) if isinstance(context, SegmentContext) else tuple(context)
+    def triggers(self) -> list[Trigger]:
+        return super().triggers() + [Trigger(INSERT_TRIGGER.regex, caseless=True, context=True)]
+
+    def trigger_radius(self, trigger: Trigger) -> int:
+        # Context words and INSERT statements: the values may lie anywhere
+        # on the statement's lines.
+        return 1 << 40 if trigger.context else self.MAX_LEN + 8
+
+    def _external(self, start: int, context, text: str = "") -> bool:
+        words = context.words_at(start) if isinstance(context, SegmentContext) else tuple(context or ())
+        column = column_at(text, start) if text else None  # a value of a SQL INSERT statement
+        if column is not None:
+            words = words + (column,)
         return bool(words) and bool(self._context_re.search(context_tokens(words)))
 
 
@@ -185,4 +196,4 @@ class BirthDateColumnRecognizer(DateOfBirthRecognizer):
     MASK = "date"
 
     def has_context(self, text: str, start: int, end: int, context) -> bool:
-        return self._external(start, context)
+        return self._external(start, context, text)

@@ -82,3 +82,18 @@ def test_scrub():
 ])
 def test_scrub_keeps_digits_that_are_not_values(message, expected):
     assert privacy.scrub(message) == expected
+
+
+def test_builtin_entity_table_agrees_with_every_builtin_recognizer():
+    """The built-in normalisation and masking table is the one declaration
+    for built-in entity types (nothing registers into it at run time): each
+    built-in recognizer must say the same, or its hashes would depend on
+    which process computed them."""
+    from detectors.catalog import recognizer_classes
+    from scanner import privacy
+
+    for cls in recognizer_classes():
+        assert cls.ENTITY in privacy.BUILTIN_KINDS, cls.ENTITY
+        assert (privacy.kind_of(cls.ENTITY), privacy.mask_of(cls.ENTITY)) == (cls.NORMALISE, cls.MASK), cls
+    with pytest.raises(TypeError):
+        privacy.BUILTIN_KINDS["NEW_THING"] = privacy.TEXT  # read-only
