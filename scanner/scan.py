@@ -20,6 +20,7 @@ import itertools
 import json
 import logging
 import os
+import re
 import secrets
 import signal
 import threading
@@ -430,8 +431,13 @@ def record_failure(plan: ScanPlan, run: "ScanRun", exc: PiiscoutError) -> None:
 
 # -- summarise ---------------------------------------------------------------------------------
 
+_CONFIG_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
 def target_name(req: ScanRequest) -> str:
-    return ", ".join(dict.fromkeys(t.name for t in req.targets))
+    """The config file's table name; for a target given on the command line,
+    its URL as stored (no user name, no password), not as typed."""
+    return ", ".join(dict.fromkeys(t.name if _CONFIG_NAME.match(t.name) else t.url for t in req.targets))
 
 
 def summarise(plan: ScanPlan, outcome: ScanOutcome, code: int) -> ScanSummary:
