@@ -204,6 +204,7 @@ class ItemProcessor:
         failure is kept for the record of the object being read."""
         results = self.engine.detect(seg)
         failed = self.engine.take_failures() if hasattr(self.engine, "take_failures") else ()
+        self._suppressed += self.engine.take_suppressed() if hasattr(self.engine, "take_suppressed") else 0
         for f in failed:
             if f not in self._failures:
                 self._failures.append(f)

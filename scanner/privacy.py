@@ -141,7 +141,7 @@ def normalise_as(kind: str, value: str) -> str:
     if kind == PHONE:
         return _e164(value)
     if kind == EMAIL:
-        return value.strip().lower()
+        return _URL_AT.sub("@", value.strip().lower())
     if kind == SECRET:
         return _SECRET_NOISE.sub("", value)
     if kind == NAME:
@@ -339,7 +339,11 @@ def _mask_tail(value: str) -> str:
     return "".join(out)
 
 
+_URL_AT = re.compile("%40", re.IGNORECASE)
+
+
 def _mask_email(value: str) -> str:
+    value = _URL_AT.sub("@", value)  # jane%40example.com, as in query strings
     if "@" not in value:
         return _mask_initials(value)
     return mask_email(value)
