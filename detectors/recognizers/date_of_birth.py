@@ -44,7 +44,8 @@ _ABBREV = rf"(\d(?<![\w.-]\d)\d?-(?:{_MONTH_RX})-(?:{_Y4}|\d\d))(?!\w)"
 _COMPACT = rf"({_Y4}(?<![\w.-]\d\d\d\d)(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))(?!\w)"
 
 CONTEXT = (
-    "dob", "d.o.b", "d.o.b.", "date of birth", "birth date", "birthdate", "date birth", "birthday",
+    # Headers are matched as words ("D.O.B." is " d o b "), hence "d o b".
+    "dob", "d.o.b", "d.o.b.", "d o b", "date of birth", "birth date", "birthdate", "date birth", "birthday",
     "born", "born on", "birth", "b. date", "geb.", "geboren", "geburtsdatum", "geburtstag", "né le", "née le",
     "né", "née", "date de naissance", "naissance", "fecha de nacimiento", "nacimiento", "nacido", "nacida",
     "data di nascita", "nato il", "nata il", "geboortedatum", "fødselsdato", "födelsedatum", "syntymäaika",
@@ -126,7 +127,7 @@ class BirthDateColumnRecognizer(DateOfBirthRecognizer):
 
     ENTITY = "DATE_OF_BIRTH"
     RULES = (Rule("dob_compact", _COMPACT, 0.0, 0.85),)
-    CONTEXT = ("dob", "birth date", "birthdate", "date of birth", "geburtsdatum", "date de naissance")
+    CONTEXT = ("dob", "d o b", "birth date", "birthdate", "date of birth", "geburtsdatum", "date de naissance")
     TRIGGERS = (Trigger(r"(?:^|[^0-9])(?:1[89]|20)\d{6}(?:[^0-9]|$)", bare=True),)
     CONTEXT_TRIGGERS = False
     MAX_LEN = 8
