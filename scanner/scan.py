@@ -40,7 +40,7 @@ from scanner.inventory.writer import InventoryWriter, prepare
 from scanner.model import (ERROR, SCANNED, SKIPPED, STATUSES, UNCHANGED, Item, ItemRecord, ScanSummary,
                            listing_record)
 from scanner.request import ScanRequest
-from scanner.settings import Job
+from scanner.job import Job
 from scanner.ui import Progress
 
 log = logging.getLogger("piiscout.scan")

@@ -26,7 +26,8 @@ from connectors.sql import SqlConnector
 from scanner.errors import TargetError
 from scanner.evaluation import CORE_ENTITIES, evaluate, totals, worst_files
 from scanner.inventory.reader import Inventory
-from scanner.settings import Job, ScanSettings
+from scanner.job import Job
+from scanner.settings import ScanSettings
 from tests.conftest import ROOT, all_strings, run_piiscout
 from tests.connectors import sqlservers as srv
 
