@@ -104,6 +104,7 @@ class ScanOutcome:
     counts: _Counts = field(default_factory=_Counts)
     finished: bool = False
     unreached: int = 0  # containers (or objects) not listed or read: the scan is partial
+    row: dict | None = None  # the scans row as written (record_scan)
 
 
 def run_scan(req: ScanRequest, executor=None) -> ScanSummary:
@@ -125,6 +126,10 @@ def run_scan(req: ScanRequest, executor=None) -> ScanSummary:
         run = ScanRun(plan, root, stop)
         outcome = run.run()
         code = record_scan(plan, run.writer, outcome)
+        if req.notify is not None:  # --fail-on, --webhook: the scan is recorded first (scanner/followup.py)
+            from scanner.followup import follow_up
+
+            code = follow_up(req.notify, root, run.writer, outcome.row, code, stop)
         return summarise(plan, outcome, code)
     except PiiscoutError as e:
         if run is not None:
@@ -410,9 +415,10 @@ def scan_row(plan: ScanPlan, outcome: ScanOutcome, code: int) -> dict:
 
 
 def record_scan(plan: ScanPlan, writer: InventoryWriter, outcome: ScanOutcome) -> int:
-    """Write the scans row; returns the scan's exit code."""
+    """Write the scans row (kept in `outcome.row`); returns the scan's exit code."""
     code = exit_code(outcome)
-    writer.write_scan(scan_row(plan, outcome, code))
+    outcome.row = scan_row(plan, outcome, code)
+    writer.write_scan(outcome.row)
     return code
 
 
