@@ -26,7 +26,7 @@ class SocialInsuranceNumberRecognizer(PiiRecognizer):
     CONTEXT = (
         "sin", "sin#", "sin no", "sin number", "s.i.n.", "s i n", "social insurance", "social ins",
         "social insurance number", "assurance sociale", "numéro d'assurance sociale",
-        "numero d'assurance sociale", "n.a.s.", "nas#",
+        "numero d'assurance sociale", "n.a.s.", "nas",
     )
     TRIGGERS = (
         Trigger(r"\d{3}[ -]\d{3}[ -]\d{3}"),
