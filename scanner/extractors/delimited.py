@@ -19,6 +19,7 @@ from scanner.model import Layout, Segment
 from scanner.textdecode import detect_encoding
 
 DELIMITERS = (",", "\t", ";", "|")
+HEADER_WITHIN = 12  # lines searched for a header below a title
 
 
 class DelimitedLayout(Layout):
@@ -68,14 +69,17 @@ def sniff_dialect(sample: str, preferred: str | None = None) -> tuple[str, tuple
         score = consistent * 10 + min(counts[0], 50) / 50 + (5 if d == preferred else 0)
         if score > best_score:
             best, best_score = d, score
-    try:
-        first = next(csv.reader(io.StringIO(lines[0]), delimiter=best))
-    except (csv.Error, StopIteration):
-        return best, ()
-    cells = [c.strip() for c in first]
-    if len(cells) < 2 or not _looks_like_header(cells):
-        return best, ()
-    return best, tuple(cells)
+    # Exports from spreadsheets keep their title and "report date" lines
+    # above the header: the header is the first row that looks like one.
+    for line in lines[:HEADER_WITHIN]:
+        try:
+            cells = [c.strip() for c in next(csv.reader(io.StringIO(line), delimiter=best))]
+        except (csv.Error, StopIteration):
+            continue
+        filled = [c for c in cells if c]
+        if len(filled) >= 2 and _looks_like_header(filled):
+            return best, tuple(cells)
+    return best, ()
 
 
 def _looks_like_header(cells: list[str]) -> bool:

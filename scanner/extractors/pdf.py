@@ -1,5 +1,9 @@
 """PDF text layer, page by page (section `page=N`), through pypdfium2.
 
+Lines that wrapped inside a table cell or a paragraph are joined again
+(pdflayout.py), so a card number or an address split over two lines of a
+cell is one value.
+
 pypdfium2 (Apache-2.0/BSD-3, PDFium itself BSD) reads ~28 MB/s here,
 4x pypdf; PyMuPDF would be faster still but is AGPL. Pages without a text
 layer but with images are scanned pages: with `--ocr` they are rendered
@@ -15,6 +19,7 @@ from typing import Iterator
 from scanner.errors import ItemError, ItemSkipped, one_line
 from scanner.extractors.base import Blob, ExtractContext, Extractor
 from scanner.extractors.ocr import OCR_DISABLED, ocr_image, require_ocr
+from scanner.extractors.pdflayout import page_text
 from scanner.extractors.registry import register
 from scanner.extractors.textbuilder import SegmentWriter
 from scanner.model import Child, Segment
@@ -48,7 +53,7 @@ class PdfExtractor(Extractor):
                 page = doc[i]
                 try:
                     textpage = page.get_textpage()
-                    text = textpage.get_text_range() if textpage.count_chars() > 0 else ""
+                    text = _page_text(textpage) if textpage.count_chars() > 0 else ""
                     textpage.close()
                     if text.strip():
                         text_pages += 1
@@ -81,6 +86,16 @@ class PdfExtractor(Extractor):
             yield from _attachments(doc, ctx)
         finally:
             doc.close()
+
+
+def _page_text(textpage) -> str:
+    """Text with lines wrapped in table cells and paragraphs joined
+    (pdflayout); PDFium's plain text if the layout cannot be read."""
+    try:
+        text = page_text(textpage)
+    except Exception:  # noqa: BLE001 - odd geometry (rotated, degenerate boxes): plain text still holds
+        text = None
+    return text if text is not None else textpage.get_text_range()
 
 
 def _has_images(page, raw) -> bool:
