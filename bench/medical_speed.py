@@ -89,14 +89,15 @@ def main(argv=None) -> int:
     ap.add_argument("--cold", action="store_true", help="start without the cached prefilter database")
     args = ap.parse_args(argv)
 
-    from detectors import prefilter
     from detectors.catalog import DetectorSettings, default_entities
     from detectors.engine import DetectionEngine
     from detectors.recognizers.medical_vocabulary import vocabulary
 
-    if args.cold:
-        for f in Path(prefilter._cache_dir()).glob("prefilter-*.hsdb"):
-            f.unlink()
+    if args.cold:  # an empty user cache, and no machine-wide one
+        import tempfile
+
+        os.environ["PIISCOUT_CACHE_DIR"] = tempfile.mkdtemp(prefix="piiscout-cold-")
+        os.environ["PIISCOUT_SHARED_CACHE_DIR"] = ""
     t = time.perf_counter()
     vocab = vocabulary()
     t_vocab = time.perf_counter() - t

@@ -388,6 +388,8 @@ def parse_args(argv):
     ap.add_argument("--big-log-kind", choices=("share", "logs"), default="share",
                     help="share: sparse-PII logs (bench/corpus.py); logs: number-dense logs without PII")
     ap.add_argument("--many-files", type=int, default=0, help="also scan this many small files (peak RSS)")
+    ap.add_argument("--cold-start", action="store_true",
+                    help="also time a one-file scan without any cache, right after `piiscout warm-cache`, and warm")
     ap.add_argument("--workdir", type=Path, default=None, help="where to generate (default: a temp dir); "
                     "trees already there are reused")
     ap.add_argument("--json", type=Path, default=None, help="write the results here too")
@@ -492,6 +494,52 @@ def bench_workload(a, work: Path, name: str, rg: str | None) -> dict:
     return {"trees": [str(small), str(large)], **out}
 
 
+def cold_start(work: Path, repeat: int) -> dict:
+    """A one-file tree scanned (a) with no cache at all, (b) on a fresh
+    install: `piiscout warm-cache` has filled the machine-wide cache (here a
+    directory of the workdir standing in for /var/cache/piiscout) and the
+    user's cache is empty, (c) warm. Each the fastest of `repeat` (at least 2)."""
+    tree = work / "one-file"
+    tree.mkdir(exist_ok=True)
+    (tree / "note.txt").write_text("Call Jane at (415) 555-2671 or jane.roe@example.org; SSN 234-56-7890.\n")
+    shared = work / "cold-shared-cache"
+    shutil.rmtree(shared, ignore_errors=True)
+    shared.mkdir(mode=0o755)
+
+    def scan(label: str, env: dict) -> float:
+        inv = work / f"inv-cold-{label}"
+        shutil.rmtree(inv, ignore_errors=True)
+        t0 = time.perf_counter()
+        proc = subprocess.run(piiscout_cmd() + ["scan", str(tree), "-i", str(inv), "-q", "-j", "1"],
+                              capture_output=True, text=True, env=dict(os.environ, PIISCOUT_HASH_KEY=KEY, **env))
+        if proc.returncode != 0:
+            raise SystemExit(f"piiscout failed ({proc.returncode}): {proc.stderr.strip()}")
+        return time.perf_counter() - t0
+
+    def fresh_user_cache() -> str:
+        return tempfile.mkdtemp(prefix="user-cache-", dir=work)
+
+    runs = max(2, repeat)
+    nothing = min(scan("nothing", {"PIISCOUT_CACHE_DIR": fresh_user_cache(), "PIISCOUT_SHARED_CACHE_DIR": ""})
+                  for _ in range(runs))
+    env = {k: v for k, v in os.environ.items() if k != "PIISCOUT_CACHE_DIR"}
+    t0 = time.perf_counter()
+    subprocess.run(piiscout_cmd() + ["warm-cache", "-q"], check=True,
+                   env=dict(env, PIISCOUT_SHARED_CACHE_DIR=str(shared), XDG_CACHE_HOME=str(work / "xdg-unused")))
+    warm_cache_s = time.perf_counter() - t0
+    firsts, warms = [], []
+    for _ in range(runs):
+        user = {"PIISCOUT_CACHE_DIR": fresh_user_cache(), "PIISCOUT_SHARED_CACHE_DIR": str(shared)}
+        firsts.append(scan("first", user))
+        warms.append(scan("warm", user))
+    first, warm = min(firsts), min(warms)
+    out = {"no_cache_s": round(nothing, 2), "warm_cache_command_s": round(warm_cache_s, 2),
+           "first_scan_after_install_s": round(first, 2), "warm_s": round(warm, 2),
+           "first_over_warm": round(first / warm, 2), "no_cache_over_warm": round(nothing / warm, 2)}
+    print(f"cold start: {out}", file=sys.stderr)
+    return out
+
+
 def quality_cell(w: dict) -> str:
     """P/R of piiscout over the planted values, and findings rows per planted
     value; on a tree without planted values, the number of (false) findings."""
@@ -583,6 +631,8 @@ def main(argv=None) -> int:
                                  "files_per_s": round(a.many_files / r["seconds"], 1),
                                  "peak_rss_mb": round(r["peak_rss_mb"], 1)}
         print(f"many files: {results['many_files']}", file=sys.stderr)
+    if a.cold_start:
+        results["cold_start"] = cold_start(work, a.repeat)
     if results["workloads"]:
         results["table"] = table(results)
     text = json.dumps(results, indent=2)
@@ -610,7 +660,7 @@ def ner_compare(work: Path, large: Path, truth: dict, sample: list[str]) -> dict
                 shutil.copy(large / rel, dest)
         (sub / "truth.json").write_text(json.dumps({k: v for k, v in truth.items() if k in sample}))
         subs[copies] = sub
-    runs = {c: run_scan(subs[c], work / f"inv-ner-{c}", 1, ["--entities", "PERSON"]) for c in subs}
+    runs = {c: run_scan(subs[c], work / f"inv-ner-{c}", 1, ["--entities", "PERSON", "--ner"]) for c in subs}
     nbytes = tree_bytes(subs[1])[1]
     ner_secs = max(1e-9, runs[NER_COPIES]["seconds"] - runs[1]["seconds"]) / (NER_COPIES - 1)
     ours = piiscout_found(work / "inv-ner-1", subs[1])

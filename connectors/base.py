@@ -1,8 +1,13 @@
 """The connector interface.
 
-A connector lists a target's objects as `Item`s (lazily: a share of a
-million files is never listed into memory) and opens them again by
-`Item.ref` in whichever process scans them. Problems with one object found
+A connector's only job is to list items and hand over their content. It
+lists a target's objects as `Item`s (lazily: a share of a million files is
+never listed into memory) and, in whichever process scans them, hands over
+an item's content by `Item.ref`: a byte `Stream` for files and messages, a
+`Table` of typed rows for databases and other structured sources
+(scanner/model.py). It knows nothing of detection: the pipeline
+(scanner/pipeline.py) extracts, detects, applies allow lists and builds
+findings and items rows. Problems with one object found
 while listing (a folder that cannot be read) are yielded as `ItemRecord`s
 and the listing goes on; problems with the target itself (it does not exist,
 the login fails) raise `TargetError` from `check()` before any work starts.
@@ -13,7 +18,7 @@ from __future__ import annotations
 import os
 from typing import Any, BinaryIO, ClassVar, Iterator
 
-from scanner.model import Item, ItemRecord, TargetSpec
+from scanner.model import Content, Item, ItemRecord, Stream, TargetSpec
 from scanner.settings import ScanSettings
 
 
@@ -40,17 +45,14 @@ class Connector:
         raise NotImplementedError
 
     def open(self, item: Item) -> BinaryIO:
+        """An item's bytes (sources of byte objects implement this)."""
         raise NotImplementedError
 
-    def scan(self, item: Item, proc, info, deadline):
-        """Scan one item. Default: open its bytes and hand them to the
-        pipeline. Connectors whose items are not byte streams (SQL tables)
-        override this and feed `proc.scan_segments`."""
-        stream = self.open(item)
-        try:
-            yield from proc.scan_stream(stream, info, os.path.basename(item.ref) or item.ref, deadline)
-        finally:
-            stream.close()
+    def content(self, item: Item) -> Content:
+        """What the pipeline reads for one item. Default: its bytes from
+        `open`; structured sources return a `Table` instead. Raise ItemError
+        / ItemSkipped (or anything) to record the item as error / skipped."""
+        return Stream(self.open(item), os.path.basename(item.ref) or item.ref)
 
     def relative(self, item_location: str) -> str:
         """An item's location relative to the target root (for comparisons

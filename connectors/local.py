@@ -21,8 +21,9 @@ from urllib.parse import unquote, urlsplit
 from connectors.base import Connector
 from connectors.registry import register
 from connectors.skips import lock_file_reason
+from scanner.exposure.posix import file_access
 from scanner.errors import ItemError, TargetError, UsageError
-from scanner.model import ERROR, SKIPPED, Item, ItemRecord, TargetSpec
+from scanner.model import ERROR, SKIPPED, Item, ItemRecord, TargetSpec, listing_record
 from scanner.names import escape_name, unescape_name
 from scanner.streams import human_size
 
@@ -151,21 +152,23 @@ class LocalConnector(Connector):
             kind = _special_kind(st.st_mode)
             yield self._record(path, None, None, SKIPPED, f"not a regular file ({kind})")
             return
+        # Mode bits and ACL of what the path leads to (the target of a followed link).
+        access = file_access(path, st)
         limit = self.settings.max_file_size
         if limit is not None and st.st_size > limit:
             yield self._record(path, st.st_size, None, SKIPPED, f"larger than --max-file-size ({human_size(limit)})",
-                               st.st_mtime)
+                               st.st_mtime, access, st.st_ctime)
             return
         lock = lock_file_reason(os.path.basename(path), st.st_size)
         if lock:
-            yield self._record(path, st.st_size, None, SKIPPED, lock, st.st_mtime)
+            yield self._record(path, st.st_size, None, SKIPPED, lock, st.st_mtime, access, st.st_ctime)
             return
         yield Item(target=self.spec.name, source=self.name, location=escape_name(path), ref=path,
-                   size=st.st_size, modified_at=st.st_mtime)
+                   size=st.st_size, modified_at=st.st_mtime, access=access, changed_at=st.st_ctime)
 
-    def _record(self, path, size, ctype, status, reason, mtime=None) -> ItemRecord:
-        return ItemRecord(source=self.name, location=escape_name(path), part="", size=size, modified_at=mtime,
-                          content_type=ctype, status=status, reason=reason)
+    def _record(self, path, size, ctype, status, reason, mtime=None, access=None, ctime=None) -> ItemRecord:
+        return listing_record(self.name, escape_name(path), status, reason, size=size, modified_at=mtime,
+                              content_type=ctype, access=access, changed_at=ctime)
 
     # -- reading -----------------------------------------------------------------
     def open(self, item: Item) -> BinaryIO:

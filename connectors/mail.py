@@ -18,6 +18,7 @@ schemes are for mail stores as such, and write `source` = `mail`:
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from typing import Any, Iterator
 from urllib.parse import unquote, urlsplit
 
@@ -25,7 +26,7 @@ from connectors.local import LocalConnector
 from connectors.registry import register
 from scanner.errors import ItemSkipped, TargetError, UsageError
 from scanner.mail.message import MESSAGE_RFC822
-from scanner.model import Item, ItemRecord, TargetSpec
+from scanner.model import Item, ItemRecord, Stream, TargetSpec
 from scanner.sniff import HEAD
 
 MBOX = "application/mbox"
@@ -76,24 +77,24 @@ class MailConnector(LocalConnector):
                 parts = os.path.relpath(x.ref, self.root).split(os.sep)
                 if len(parts) < 2 or parts[-2] not in _MESSAGE_DIRS:
                     continue  # tmp/, dovecot indexes, maildirfolder, subscriptions...
-                yield Item(target=x.target, source=self.name, location=x.location, ref=x.ref, size=x.size,
-                           modified_at=x.modified_at, content_type=MESSAGE_RFC822)
+                # A message file (or mbox) takes the permissions of the file (Item.access).
+                yield replace(x, source=self.name, content_type=MESSAGE_RFC822)
             else:
-                yield Item(target=x.target, source=self.name, location=x.location, ref=x.ref, size=x.size,
-                           modified_at=x.modified_at)
+                yield replace(x, source=self.name)
 
-    def scan(self, item: Item, proc, info, deadline):
+    def content(self, item: Item) -> Stream:
         stream = self.open(item)
+        if self.kind != "mbox":
+            return Stream(stream, os.path.basename(item.ref))
         try:
-            if self.kind == "mbox":
-                head = stream.read(HEAD)
-                if head.strip() and not head.lstrip(b"\xef\xbb\xbf\r\n").startswith(b"From "):
-                    raise ItemSkipped("not an mbox file")
-                stream.seek(0)
-                info.content_type = MBOX
-            yield from proc.scan_stream(stream, info, os.path.basename(item.ref), deadline)
-        finally:
+            head = stream.read(HEAD)
+            if head.strip() and not head.lstrip(b"\xef\xbb\xbf\r\n").startswith(b"From "):
+                raise ItemSkipped("not an mbox file")
+            stream.seek(0)
+        except BaseException:
             stream.close()
+            raise
+        return Stream(stream, os.path.basename(item.ref), MBOX)
 
 
 def _has_maildir(root: str, depth: int = 3) -> bool:

@@ -19,8 +19,10 @@ from __future__ import annotations
 import getpass
 import hashlib
 import io
+import logging
 import os
 import sys
+from dataclasses import replace
 from typing import Any, BinaryIO, Iterator
 from urllib.parse import unquote, urlsplit
 
@@ -28,6 +30,8 @@ from connectors.base import Connector
 from connectors.local import DIRECTORY, matches_any
 from connectors.registry import register
 from connectors.skips import lock_file_reason
+from connectors.smb_lsa import LsaLookup
+from connectors.smb_security import SmbAccess, guest_access
 from connectors.smb_session import (
     NOT_FOUND,
     Endpoint,
@@ -38,10 +42,13 @@ from connectors.smb_session import (
     SmbSession,
     SmbUnreachable,
 )
-from scanner.errors import ItemError, TargetError, UsageError
-from scanner.model import ERROR, SKIPPED, Item, ItemRecord, TargetSpec
+from scanner.errors import CredentialError, ItemError, TargetError, UsageError
+from scanner.exposure import UNREADABLE
+from scanner.model import ERROR, SKIPPED, Access, Item, ItemRecord, Stream, TargetSpec, listing_record
 from scanner.names import escape_name
 from scanner.streams import human_size
+
+log = logging.getLogger(__name__)
 
 DEFAULT_PASSWORD_ENV = "PIISCOUT_SMB_PASSWORD"
 # A password typed at the prompt is put in the environment under this prefix
@@ -126,8 +133,8 @@ def _password_env(principal: str, address: str, options: dict[str, Any]) -> str:
             raise UsageError("no password given") from None
         os.environ[private] = password
         return private
-    raise UsageError(f"no password for {principal} on {address}: set ${env} "
-                     "(or use --guest, or --kerberos with a ticket)")
+    raise CredentialError(f"no password for {principal} on {address}: set ${env} "
+                          "(or use --guest, or --kerberos with a ticket)")
 
 
 @register
@@ -181,12 +188,80 @@ class SmbConnector(Connector):
         self._session: SmbSession | None = None
         self._shares: list[str] | None = None
         self._root_entry: Entry | None = None
+        self._access: SmbAccess | None = None
+        self._lsa: LsaLookup | None = None
+        self._lsa_generation = -1
+        self._guest_session: SmbSession | None = None
+        self._guest_shares: dict[str, bool] = {}
 
     @property
     def session(self) -> SmbSession:
         if self._session is None:
             self._session = SmbSession(self.endpoint, self._password)
         return self._session
+
+    @property
+    def access(self) -> SmbAccess:
+        if self._access is None:
+            self._access = SmbAccess(self._lookup_sids)
+        return self._access
+
+    def _lookup_sids(self, sids: list[str]) -> dict:
+        s = self.session
+        if self._lsa is None or self._lsa_generation != s.generation:
+            self._lsa = s.call(lambda: LsaLookup(s.tree("IPC$")))
+            self._lsa_generation = s.generation
+        return s.call(lambda: self._lsa.lookup(sids))
+
+    def admits_guest(self, share: str) -> bool:
+        """Whether a guest may connect to `share` (then all it holds is
+        readable by anyone): one guest login per scan, one tree connect per share."""
+        if self.endpoint.guest:
+            return True
+        known = self._guest_shares.get(share.lower())
+        if known is not None:
+            return known
+        ok = False
+        try:
+            if self._guest_session is None:
+                self._guest_session = SmbSession(replace(self.endpoint, guest=True, user=None, domain=None,
+                                                         password_env=None, kerberos=False), lambda: None)
+                self._guest_session.connect()
+            self._guest_session.tree(share)
+            ok = True
+        except Exception as e:  # noqa: BLE001 - a refused guest is the answer, not a problem
+            log.debug("guest access to %s refused: %s", share, e)
+        self._guest_shares[share.lower()] = ok
+        return ok
+
+    def _listed_access(self, share: str) -> Access | None:
+        """What the listing knows: a guest share is open to everyone; for
+        anything else the worker reads the file's descriptor with its open."""
+        return guest_access() if self.admits_guest(share) else None
+
+    def refresh_access(self, items: list[Item]) -> list[Access | None]:
+        """Permissions of items the scan does not read (skipped ones, the
+        unchanged ones of an incremental rescan): their descriptors, many
+        per round trip. UNREADABLE where the server refuses them, None where
+        they could not be asked for."""
+        out: list = [None] * len(items)
+        by_share: dict[str, list[int]] = {}
+        for i, item in enumerate(items):
+            by_share.setdefault(item.ref.partition("/")[0], []).append(i)
+        for share, idx in by_share.items():
+            listed = self._listed_access(share)
+            if listed is not None:
+                for i in idx:
+                    out[i] = listed
+                continue
+            try:
+                sds = self.session.query_security(share, [_win(items[i].ref.partition("/")[2]) for i in idx])
+            except (SmbError, SmbConnectionLost, SmbLoginError, SmbUnreachable) as e:
+                log.info("cannot read permissions on %s: %s", share, e)
+                continue
+            for i, sd in zip(idx, sds):
+                out[i] = self.access.of_descriptor(sd) if sd is not None else UNREADABLE
+        return out
 
     def _password(self) -> str | None:
         env = self.spec.password_env
@@ -301,43 +376,57 @@ class SmbConnector(Connector):
     def _file(self, share: str, path: str, entry: Entry, rel: str) -> Iterator[Item | ItemRecord]:
         location = self._location(share, path)
         mtime = entry.modified_at
+        ref = f"{share}/{path}"
+        access = self._listed_access(share)
+        item = Item(target=self.spec.name, source=self.name, location=location, ref=ref, size=entry.size,
+                    modified_at=mtime, access=access, changed_at=entry.changed_at)
+        skip = None
         if entry.is_offline:
-            yield self._record(location, entry.size, None, SKIPPED,
-                               "offline file (reading it would recall it from archive storage)", mtime)
+            skip = "offline file (reading it would recall it from archive storage)"
+        elif self.settings.max_file_size is not None and entry.size > self.settings.max_file_size:
+            skip = f"larger than --max-file-size ({human_size(self.settings.max_file_size)})"
+        else:
+            skip = lock_file_reason(entry.name, entry.size)
+        if skip:
+            # Not read, so its descriptor is asked for on its own (reading it
+            # does not recall an offline file).
+            access = access or self.refresh_access([item])[0]
+            access = access if isinstance(access, Access) else None
+            yield self._record(location, entry.size, None, SKIPPED, skip, mtime, access, entry.changed_at)
             return
-        limit = self.settings.max_file_size
-        if limit is not None and entry.size > limit:
-            yield self._record(location, entry.size, None, SKIPPED,
-                               f"larger than --max-file-size ({human_size(limit)})", mtime)
-            return
-        lock = lock_file_reason(entry.name, entry.size)
-        if lock:
-            yield self._record(location, entry.size, None, SKIPPED, lock, mtime)
-            return
-        yield Item(target=self.spec.name, source=self.name, location=location, ref=f"{share}/{path}",
-                   size=entry.size, modified_at=mtime)
+        yield item
 
     def _location(self, share: str, path: str) -> str:
         # A name Windows allows but UTF-8 cannot hold (a lone UTF-16
         # surrogate) is escaped like a non-UTF-8 local name.
         return escape_name(self.base + share + ("/" + path if path else ""))
 
-    def _record(self, location, size, ctype, status, reason, mtime=None) -> ItemRecord:
-        return ItemRecord(source=self.name, location=location, part="", size=size, modified_at=mtime,
-                          content_type=ctype, status=status, reason=reason)
+    def _record(self, location, size, ctype, status, reason, mtime=None, access=None, ctime=None) -> ItemRecord:
+        return listing_record(self.name, location, status, reason, size=size, modified_at=mtime,
+                              content_type=ctype, access=access, changed_at=ctime)
 
     # -- reading ---------------------------------------------------------------------
+    def content(self, item: Item) -> Stream:
+        """The file's bytes, and (unless the listing knew: a guest share) who
+        may read it, from the descriptor its open brought along."""
+        raw = self._open_raw(item, security=item.access is None)
+        access = self.access.of_descriptor(raw.security) if item.access is None else None
+        return Stream(io.BufferedReader(raw, READ_BUFFER), os.path.basename(item.ref) or item.ref, access=access)
+
     def open(self, item: Item) -> BinaryIO:
+        return io.BufferedReader(self._open_raw(item), READ_BUFFER)
+
+    def _open_raw(self, item: Item, security: bool = False):
         share, _, path = item.ref.partition("/")
         try:
-            raw = self.session.open_file(share, _win(path))
+            raw = self.session.open_file(share, _win(path), security)
         except SmbError as e:
             reason = str(e)
             raise ItemError("file vanished before it was read" if reason == "vanished during the scan"
                             else reason) from None
         except (SmbLoginError, SmbUnreachable) as e:
             raise ItemError(str(e)) from None
-        return io.BufferedReader(raw, READ_BUFFER)
+        return raw
 
     def relative(self, item_location: str) -> str:
         root = self.spec.url
@@ -349,9 +438,18 @@ class SmbConnector(Connector):
         return item_location
 
     def close(self) -> None:
-        if self._session is not None:
-            self._session.close()
-            self._session = None
+        if self._lsa is not None:
+            if self._session is not None and self._lsa_generation == self._session.generation:
+                self._lsa.close()
+            self._lsa = None
+        for attr in ("_guest_session", "_session"):
+            sess = getattr(self, attr)
+            if sess is not None:
+                try:
+                    sess.close()
+                except Exception:  # noqa: BLE001
+                    pass
+                setattr(self, attr, None)
 
 
 def _win(path: str) -> str:

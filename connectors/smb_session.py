@@ -143,6 +143,7 @@ class Entry:
     attributes: int
     file_id: int
     reparse_tag: int
+    changed_at: float | None = None  # ChangeTime (Samba: the last write time)
 
     @property
     def is_reparse_point(self) -> bool:
@@ -423,18 +424,29 @@ class SmbSession:
             try:
                 attrs = fd.file_attributes
                 mtime = fd.last_write_time
+                ctime = fd.change_time
                 return Entry(name=path.rsplit("\\", 1)[-1],
                              is_dir=bool(attrs & FileAttributes.FILE_ATTRIBUTE_DIRECTORY),
                              size=fd.end_of_file,
                              modified_at=mtime.timestamp() if isinstance(mtime, datetime) else None,
-                             attributes=attrs, file_id=0, reparse_tag=0)
+                             attributes=attrs, file_id=0, reparse_tag=0,
+                             changed_at=ctime.timestamp() if isinstance(ctime, datetime) else None)
             finally:
                 _quiet_close(fd)
 
         return self.call(op)
 
-    def open_file(self, share: str, path: str) -> "SmbFile":
-        return SmbFile(self, share, path)
+    def open_file(self, share: str, path: str, security: bool = False) -> "SmbFile":
+        """A file as a stream; `security`: read its descriptor with the open
+        (`SmbFile.security`, connectors/smb_security.py)."""
+        return SmbFile(self, share, path, security)
+
+    def query_security(self, share: str, paths: list[str]) -> list[bytes | None]:
+        """The security descriptors of files or folders (None where refused),
+        many per round trip."""
+        from connectors.smb_security import query_security
+
+        return self.call(lambda: query_security(self.tree(share), paths))
 
     def list_shares(self):
         from connectors.smb_shares import list_shares
@@ -472,7 +484,7 @@ class SmbFile(io.RawIOBase):
     again and read on from the same offset, if it has not changed meanwhile.
     """
 
-    def __init__(self, session: SmbSession, share: str, path: str):
+    def __init__(self, session: SmbSession, share: str, path: str, security: bool = False):
         super().__init__()
         self._s = session
         self._share = share
@@ -482,15 +494,29 @@ class SmbFile(io.RawIOBase):
         self._gen = -1
         self.size = 0
         self._mtime = None
+        # The file's security descriptor (raw bytes), when asked for and granted.
+        self.security: bytes | None = None
+        self._want_security = security
         self._s.call(self._open)
         self._first = (self.size, self._mtime)
 
     def _open(self) -> None:
-        fd = Open(self._s.tree(self._share), self._path)
-        fd.create(ImpersonationLevel.Impersonation,
-                  FilePipePrinterAccessMask.FILE_READ_DATA | FilePipePrinterAccessMask.FILE_READ_ATTRIBUTES,
-                  FileAttributes.FILE_ATTRIBUTE_NORMAL, SHARE_ALL, CreateDisposition.FILE_OPEN,
-                  CreateOptions.FILE_NON_DIRECTORY_FILE)
+        tree = self._s.tree(self._share)
+        access = FilePipePrinterAccessMask.FILE_READ_DATA | FilePipePrinterAccessMask.FILE_READ_ATTRIBUTES
+        fd = None
+        if self._want_security:
+            from connectors.smb_security import open_with_security
+
+            self._want_security = False  # once: a reopen after a reconnect reads data only
+            try:
+                fd, self.security = open_with_security(tree, self._path, access, FileAttributes.FILE_ATTRIBUTE_NORMAL,
+                                                       CreateOptions.FILE_NON_DIRECTORY_FILE)
+            except AccessDenied:
+                fd = None  # READ_CONTROL refused but reading may be allowed: open as before
+        if fd is None:
+            fd = Open(tree, self._path)
+            fd.create(ImpersonationLevel.Impersonation, access, FileAttributes.FILE_ATTRIBUTE_NORMAL, SHARE_ALL,
+                      CreateDisposition.FILE_OPEN, CreateOptions.FILE_NON_DIRECTORY_FILE)
         self._fd, self._gen = fd, self._s.generation
         self.size = fd.end_of_file
         self._mtime = fd.last_write_time
@@ -562,6 +588,7 @@ def _entry(raw) -> Entry | None:
         return None
     attrs = raw["file_attributes"].get_value()
     mtime = raw["last_write_time"].get_value()
+    ctime = raw["change_time"].get_value()
     return Entry(
         name=name,
         is_dir=bool(attrs & FileAttributes.FILE_ATTRIBUTE_DIRECTORY),
@@ -571,6 +598,7 @@ def _entry(raw) -> Entry | None:
         file_id=raw["file_id"].get_value(),
         # For reparse points this listing puts the reparse tag in the EA size field.
         reparse_tag=raw["ea_size"].get_value() if attrs & FileAttributes.FILE_ATTRIBUTE_REPARSE_POINT else 0,
+        changed_at=ctime.timestamp() if isinstance(ctime, datetime) else None,
     )
 
 

@@ -70,16 +70,7 @@ def list_shares(session, server: str) -> list[Share]:
     tree = TreeConnect(session, rf"\\{server}\IPC$")
     tree.connect(require_secure_negotiate=False)
     try:
-        pipe = Open(tree, "srvsvc")
-        pipe.create(
-            ImpersonationLevel.Impersonation,
-            FilePipePrinterAccessMask.FILE_READ_DATA | FilePipePrinterAccessMask.FILE_WRITE_DATA
-            | FilePipePrinterAccessMask.FILE_READ_ATTRIBUTES,
-            0,
-            ShareAccess.FILE_SHARE_READ | ShareAccess.FILE_SHARE_WRITE,
-            CreateDisposition.FILE_OPEN,
-            CreateOptions.FILE_NON_DIRECTORY_FILE,
-        )
+        pipe = open_pipe(tree, "srvsvc")
         try:
             rpc = _Pipe(pipe)
             rpc.bind()
@@ -91,9 +82,30 @@ def list_shares(session, server: str) -> list[Share]:
     return _parse_share_enum(stub)
 
 
+def open_pipe(tree: TreeConnect, name: str) -> Open:
+    """Open the named pipe `name` (srvsvc, lsarpc) on an IPC$ tree."""
+    pipe = Open(tree, name)
+    pipe.create(
+        ImpersonationLevel.Impersonation,
+        FilePipePrinterAccessMask.FILE_READ_DATA | FilePipePrinterAccessMask.FILE_WRITE_DATA
+        | FilePipePrinterAccessMask.FILE_READ_ATTRIBUTES,
+        0,
+        ShareAccess.FILE_SHARE_READ | ShareAccess.FILE_SHARE_WRITE,
+        CreateDisposition.FILE_OPEN,
+        CreateOptions.FILE_NON_DIRECTORY_FILE,
+    )
+    return pipe
+
+
 class _Pipe:
-    def __init__(self, pipe: Open):
+    """DCE/RPC over an open named pipe: bind to one interface, then calls."""
+
+    def __init__(self, pipe: Open, interface: uuid.UUID = SRVSVC, version: tuple[int, int] = (3, 0),
+                 name: str = "srvsvc"):
         self.pipe = pipe
+        self.interface = interface
+        self.version = version
+        self.name = name
         self.call_id = 0
         self.buf = b""
 
@@ -109,7 +121,7 @@ class _Pipe:
         while len(self.buf) < 16 or len(self.buf) < struct.unpack_from("<H", self.buf, 8)[0]:
             data = self.pipe.read(0, FRAG)
             if not data:
-                raise ShareListError("the srvsvc pipe closed")
+                raise ShareListError(f"the {self.name} pipe closed")
             self.buf += data
         ptype, flags = self.buf[2], self.buf[3]
         if self.buf[4] & 0xF0 != 0x10:
@@ -119,18 +131,18 @@ class _Pipe:
         return ptype, flags, pdu[16:]
 
     def bind(self) -> None:
-        ctx = struct.pack("<HBB", 0, 1, 0) + SRVSVC.bytes_le + struct.pack("<HH", 3, 0) \
+        ctx = struct.pack("<HBB", 0, 1, 0) + self.interface.bytes_le + struct.pack("<HH", *self.version) \
             + NDR.bytes_le + struct.pack("<I", 2)
         self._send(PTYPE_BIND, struct.pack("<HHIB3x", FRAG, FRAG, 0, 1) + ctx)
         ptype, _, body = self._recv_pdu()
         if ptype != PTYPE_BIND_ACK:
-            raise ShareListError("the server refused the srvsvc interface")
+            raise ShareListError(f"the server refused the {self.name} interface")
         # Skip the secondary address (a counted string) and alignment to the result list.
         sec_len = struct.unpack_from("<H", body, 8)[0]
         pos = 10 + sec_len
         pos += -pos % 4
         if body[pos] < 1 or struct.unpack_from("<H", body, pos + 4)[0] != 0:
-            raise ShareListError("the server refused the srvsvc interface")
+            raise ShareListError(f"the server refused the {self.name} interface")
 
     def call(self, opnum: int, stub: bytes) -> bytes:
         self._send(PTYPE_REQUEST, struct.pack("<IHH", len(stub), 0, opnum) + stub)

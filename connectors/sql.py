@@ -14,15 +14,15 @@ schema of the URL's database (or --schema), keeps the text columns and the
 integer/decimal columns wide enough for an SSN or a card number, plans a
 cheap sample per dialect (sql_dialects.plan_sample) and takes a fingerprint
 from table statistics for incremental rescans. Each worker holds one
-connection: read-only, statement time limited. A table is read as a stream
-(server-side cursor) and each column is detected in chunks of many cells
-joined by newlines, with the column name as context, so a bare 123456789
-counts as an SSN in `tax_id` but not in `order_no`; `SqlColumnLayout` maps a
-finding back to its row's primary key.
+connection: read-only, statement time limited. A table is handed to the
+pipeline as a `scanner.model.Table`: its column names, its key (primary
+key, ctid, rowid, or none) and its rows streamed from a server-side cursor,
+a batch per round trip. Detection (column by column, the column name as
+context) and the items rows of the table and its columns are the
+pipeline's (scanner/tables.py).
 
 Locations are the URL without password plus `/schema.table`; `part` is the
-column. Besides the table's own `items` row, every scanned column gets one
-with rows_scanned and rows_matched.
+column.
 """
 
 from __future__ import annotations
@@ -34,10 +34,7 @@ import logging
 import os
 import re
 import threading
-import time
 import weakref
-from bisect import bisect_right
-from decimal import Decimal
 from typing import Any, Iterator
 from urllib.parse import quote
 
@@ -46,8 +43,8 @@ import importlib
 from connectors.base import Connector
 from connectors.registry import register
 from scanner import privacy
-from scanner.errors import ItemError, ItemTimeout, TargetError, UsageError
-from scanner.model import ERROR, SCANNED, SKIPPED, Finding, Item, ItemRecord, Layout, Segment, TargetSpec
+from scanner.errors import CredentialError, ItemError, TargetError, UsageError
+from scanner.model import ERROR, SKIPPED, Item, ItemRecord, Table, TargetSpec, listing_record
 
 log = logging.getLogger(__name__)
 
@@ -81,23 +78,9 @@ URL_PASSWORD_PREFIX = "_PIISCOUT_DB_URL_PASSWORD_"
 DEFAULT_SAMPLE_ROWS = 10_000
 DEFAULT_STATEMENT_TIMEOUT = 300.0  # seconds per statement (PostgreSQL: per fetch of a cursor)
 FETCH_ROWS = 2_000  # rows per round trip of a streamed result
-CHUNK_CHARS = 64 << 10  # text per detection call: one column, many cells
-MAX_CELL = 256 << 10  # characters of one cell that are examined
 TABLE, VIEW = "sql/table", "sql/view"
 COLUMN = "sql/column"
 SECRET_QUERY_KEYS = ("password", "passwd", "pwd", "sslpassword")
-
-# Column names that say what a column holds but that recognizers' context
-# words do not spell out (abbreviations glued together): name -> word(s).
-COLUMN_ALIASES = (
-    (re.compile(r"ssn|socsec|socialsec|ssno|ssnum"), "ssn"),
-    (re.compile(r"taxid|taxpayer|tin$|^tin"), "tax id"),
-    (re.compile(r"ccnum|ccno|cardnum|cardno|creditcard|ccn$|^pan$|^pan[^a-z]|cardnumber"), "card number"),
-    (re.compile(r"phone|mobile|cellno|telno|^tel$|fax"), "phone"),
-    (re.compile(r"email|e_mail|mailaddr"), "email"),
-    (re.compile(r"^dx|diag"), "diagnosis"),
-)
-
 
 # -- URL handling -----------------------------------------------------------------------------
 
@@ -157,16 +140,6 @@ def table_matches(schema: str, table: str, patterns: tuple[str, ...]) -> bool:
     return any(fnmatch.fnmatchcase(n, p.lower()) for p in patterns for n in names)
 
 
-def column_context(name: str) -> tuple[str, ...]:
-    """Context words of a column: its name, plus what its abbreviations mean."""
-    compact = re.sub(r"[^a-z]", "", name.lower())
-    words = [name]
-    for rx, word in COLUMN_ALIASES:
-        if rx.search(compact) or rx.search(name.lower()):
-            words.append(word)
-    return tuple(dict.fromkeys(words))
-
-
 # -- columns ----------------------------------------------------------------------------------
 
 def scannable(coltype: Any) -> bool:
@@ -191,142 +164,6 @@ def scannable(coltype: Any) -> bool:
         p, s = t.precision, t.scale or 0
         return p is None or p - s >= 9
     return False
-
-
-def cell_text(v: Any) -> str | None:
-    """A cell as text (detectors read text; Decimal and bytes are not)."""
-    if v is None:
-        return None
-    if isinstance(v, str):
-        return v
-    if isinstance(v, bool):
-        return None
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, Decimal):
-        if not v.is_finite():
-            return None
-        return format(v, "f")
-    if isinstance(v, (bytes, bytearray, memoryview)):
-        return bytes(v).decode("utf-8", "replace")
-    if isinstance(v, (dict, list)):
-        return json.dumps(v, ensure_ascii=False)
-    return str(v)
-
-
-def key_text(value: Any, hash_key: bytes) -> str:
-    """A row key value as stored in the inventory. Small integers (ids),
-    UUIDs and row addresses are kept; anything else is hashed, since a key
-    can be the PII itself (an e-mail or SSN as primary key)."""
-    if isinstance(value, int) and not isinstance(value, bool) and -10**8 < value < 10**8:
-        return str(value)
-    s = cell_text(value) or ""
-    if re.fullmatch(r"\(\d+,\d+\)", s):  # PostgreSQL ctid
-        return s
-    if re.fullmatch(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}", s):
-        return s.lower()
-    return "#" + privacy.value_hash("ROW_KEY", s, hash_key)[-12:]
-
-
-class SqlColumnLayout(Layout):
-    """Cells of one column joined by newlines: the row of a position."""
-
-    __slots__ = ("starts", "keys", "key_names", "ordinals", "hash_key")
-
-    def __init__(self, starts: list[int], keys: list, key_names: tuple[str, ...], ordinals: list[int],
-                 hash_key: bytes):
-        self.starts = starts
-        self.keys = keys
-        self.key_names = key_names
-        self.ordinals = ordinals
-        self.hash_key = hash_key
-
-    def cell_at(self, pos: int) -> int:
-        return bisect_right(self.starts, pos) - 1
-
-    def row_key_at(self, text: str, pos: int) -> str | None:
-        i = self.cell_at(pos)
-        if i < 0:
-            return None
-        if not self.key_names:
-            return f"row={self.ordinals[i] + 1}"
-        return ",".join(f"{n}={key_text(v, self.hash_key)}" for n, v in zip(self.key_names, self.keys[i]))
-
-
-class _ColumnBuffer:
-    __slots__ = ("name", "context", "cells", "keys", "ordinals", "chars", "findings", "matched",
-                 "last_row", "truncated", "card_shaped", "card_cells", "cards_dropped")
-
-    def __init__(self, name: str):
-        self.name = name
-        self.context = column_context(name)
-        self.cells: list[str] = []
-        self.keys: list = []
-        self.ordinals: list[int] = []
-        self.chars = 0
-        self.findings = 0
-        self.matched = 0
-        self.last_row = -1
-        self.truncated = 0
-        self.card_shaped = 0  # cells that are one 13-19 digit number
-        self.card_cells = 0  # ... and were found to be a card number
-        self.cards_dropped = 0
-
-
-# A cell that is nothing but a number of card length.
-CARD_SHAPED = re.compile(r"\s*\d(?:[ -]?\d){12,18}\s*")
-# Below this share of card-shaped cells passing as cards (Luhn, issuer
-# prefix), a column is a column of identifiers (barcodes, account or order
-# numbers), not of cards: the few that pass by chance (1 in 10 passes Luhn)
-# are dropped, unless the column's name speaks of cards.
-CARD_COLUMN_MIN_SHARE = 0.3
-CARD_COLUMN_MIN_CELLS = 20
-
-
-def card_column_filter(results, buf: "_ColumnBuffer", starts: list[int], layout: "SqlColumnLayout",
-                       named_for_cards: bool) -> list:
-    cards = [r for r in results if r.entity_type == "CREDIT_CARD"]
-    if not cards:
-        return results
-    # Counted in chunks with a card only (cheaper; a chunk of a few thousand
-    # identifiers without one chance pass is rare, and leaving it out only
-    # makes dropping less likely).
-    buf.card_shaped += sum(1 for c in buf.cells if len(c) >= 13 and CARD_SHAPED.fullmatch(c))
-    cells = {layout.cell_at(r.start) for r in cards}
-    buf.card_cells += sum(1 for i in cells if CARD_SHAPED.fullmatch(buf.cells[i]))
-    if named_for_cards or buf.card_shaped < CARD_COLUMN_MIN_CELLS:
-        return results
-    if buf.card_cells >= CARD_COLUMN_MIN_SHARE * buf.card_shaped:
-        return results
-    buf.cards_dropped += len(cards)
-    return [r for r in results if r.entity_type != "CREDIT_CARD"]
-
-
-def cell_findings(seg: Segment, results, layout: SqlColumnLayout, buf: "_ColumnBuffer", info,
-                  hash_key: bytes) -> list[tuple[Finding, int]]:
-    """Findings of one column chunk, each placed in its own cell: start/end
-    within the cell, a masked snippet of that cell only (other rows are not
-    this value's context), the row's key. Returns (finding, row ordinal)."""
-    text = seg.text
-    by_cell: dict[int, list] = {}
-    for r in results:
-        by_cell.setdefault(layout.cell_at(r.start), []).append(r)
-    out = []
-    for i, rs in by_cell.items():
-        cell = buf.cells[i]
-        base = layout.starts[i]
-        masks = [(r.start - base, r.end - base, privacy.mask(r.entity_type, text[r.start:r.end])) for r in rs]
-        row_key = layout.row_key_at(text, base)
-        for r, (s, e, masked) in zip(rs, masks):
-            meta = r.recognition_metadata or {}
-            f = Finding(source=info.source, location=info.location, part=buf.name, row_key=row_key,
-                        entity_type=r.entity_type, score=float(r.score),
-                        detector=str(meta.get("recognizer_name") or meta.get("recognizer_identifier") or "unknown"),
-                        start=s, end=e, line=None, masked_value=masked,
-                        value_hash=privacy.value_hash(r.entity_type, cell[s:e], hash_key),
-                        context=privacy.snippet(cell, s, e, masked, masks))
-            out.append((f, buf.ordinals[i]))
-    return out
 
 
 # -- engines ----------------------------------------------------------------------------------
@@ -384,7 +221,7 @@ class SqlConnector(Connector):
             elif options.get("password_env"):
                 password_env = _env_name(options["password_env"])
                 if password_env not in os.environ:
-                    raise UsageError(f"no password for {safe_url(url)}: ${password_env} is not set")
+                    raise CredentialError(f"no password for {safe_url(url)}: ${password_env} is not set")
             elif DEFAULT_PASSWORD_ENV in os.environ:
                 password_env = DEFAULT_PASSWORD_ENV
         clean = safe_url(url)
@@ -604,6 +441,9 @@ class SqlConnector(Connector):
         with self.engine.connect() as conn:
             path = self.url.database if self.family == dialects.SQLITE else None
             stats = dialects.table_stats(conn, self.backend, schema, path)
+            from connectors.sql_grants import table_access  # SQLAlchemy is imported lazily
+
+            grants = table_access(conn, self.backend, schema, names, path)  # who may SELECT each table
         qschema = None if self.family == dialects.SQLITE else schema
         columns = insp.get_multi_columns(schema=qschema, filter_names=names, kind=kinds)
         pks = insp.get_multi_pk_constraint(schema=qschema, filter_names=names, kind=kinds)
@@ -635,148 +475,57 @@ class SqlConnector(Connector):
                               "key_kind": key_kind, "plan": [plan.method, plan.rows, plan.percent],
                               "ncols": len(cols)})
             yield Item(target=self.spec.name, source=self.name, location=location, ref=ref,
-                       content_type=kind, fingerprint=fingerprint)
+                       content_type=kind, fingerprint=fingerprint, access=grants.get(name))
 
     def _record(self, location: str, ctype: str | None, status: str, reason: str | None) -> ItemRecord:
-        return ItemRecord(source=self.name, location=location, part="", size=None, modified_at=None,
-                          content_type=ctype, status=status, reason=reason)
+        return listing_record(self.name, location, status, reason, content_type=ctype)
 
-    # -- scanning ----------------------------------------------------------------------
-    def scan(self, item: Item, proc, info, deadline):
+    # -- reading -----------------------------------------------------------------------
+    def content(self, item: Item) -> Table:
         ref = json.loads(item.ref)
-        t0 = time.monotonic()
-        state = {"rows": 0, "findings": 0}
+        columns: list[str] = ref["columns"]
+        key: list[str] = ref["key"]
+        key_kind: str = ref["key_kind"]
+        plan = dialects.SamplePlan(*ref["plan"])
+        schema = None if self.family == dialects.SQLITE and ref["schema"] == "main" else ref["schema"]
+        stmt = dialects.sample_select(self.backend, schema, ref["table"], columns, key, key_kind, plan)
+        key_names = tuple(key) if key_kind == "pk" else ((key_kind,) if key_kind in ("ctid", "rowid") else ())
+        note = f"sampled {plan.describe()}; {len(columns)} of {ref.get('ncols', len(columns))} columns"
+        return Table(columns=tuple(columns), key_names=key_names, rows=self._rows(stmt, plan), note=note,
+                     column_type=COLUMN)
+
+    def _rows(self, stmt, plan) -> Iterator[list]:
+        """The rows of one sampling statement, a batch per round trip; a
+        driver error becomes the item's one-line reason."""
+        rows = 0
         try:
-            yield from self._scan_table(ref, proc, info, deadline, t0, state)
-        except (ItemError, ItemTimeout):
-            raise
+            with engine_connect(self.engine) as conn:
+                lift_timeout = self.family == dialects.MYSQL and plan.method == "full" and self.timeout
+                if lift_timeout:
+                    conn.exec_driver_sql(dialects.full_scan_timeout(self.backend, 0, self._mariadb))
+                try:
+                    result = conn.execution_options(stream_results=True, yield_per=FETCH_ROWS).execute(stmt)
+                    for part in result.partitions():
+                        yield part
+                        rows += len(part)
+                finally:
+                    if lift_timeout:
+                        self._restore_timeout(conn)
         except sa.exc.DBAPIError as e:
             lost = bool(getattr(e, "connection_invalidated", False))
             if lost and self._engine is not None:
                 self._engine.dispose()
-            where = f" after {state['rows']:,} rows" if state["rows"] else ""
+            where = f" after {rows:,} rows" if rows else ""
             prefix = "connection lost" if lost else "cannot read table"
             raise ItemError(f"{prefix}{where}: {self._reason(e, scrub=True)}") from None
         except sa.exc.SQLAlchemyError as e:
             raise ItemError(f"cannot read table: {self._reason(e, scrub=True)}") from None
 
-    def _scan_table(self, ref: dict, proc, info, deadline, t0: float, state: dict):
-        from scanner.pipeline import FINDINGS_BATCH
-
-        columns: list[str] = ref["columns"]
-        key: list[str] = ref["key"]
-        key_kind: str = ref["key_kind"]
-        plan = dialects.SamplePlan(*ref["plan"])
-        stmt = dialects.sample_select(self.backend, None if self.family == dialects.SQLITE and ref["schema"] == "main"
-                                      else ref["schema"], ref["table"], columns, key, key_kind, plan)
-        key_names = tuple(key) if key_kind == "pk" else ((key_kind,) if key_kind in ("ctid", "rowid") else ())
-        nk = len(key) if key_kind == "pk" else (1 if key_kind in ("ctid", "rowid") else 0)
-        bufs = [_ColumnBuffer(c) for c in columns]
-        engine = proc.engine
-        card_rec = [r for r in getattr(engine, "recognizers", ()) if getattr(r, "ENTITY", None) == "CREDIT_CARD"]
-        card_named = {b.name for b in bufs if any(r.context_matches(b.context) for r in card_rec)}
-        rows_matched = bytearray()
-        batch: list = []
-        nbytes = 0
-        rows = 0
-        lift_timeout = self.family == dialects.MYSQL and plan.method == "full" and self.timeout
-
-        def flush(buf: _ColumnBuffer):
-            nonlocal nbytes
-            if not buf.cells:
-                return []
-            text = "\n".join(buf.cells)
-            starts, pos = [], 0
-            for c in buf.cells:
-                starts.append(pos)
-                pos += len(c) + 1
-            layout = SqlColumnLayout(starts, buf.keys, key_names, buf.ordinals, proc.key)
-            seg = Segment(text=text, line=None, context=buf.context, layout=layout)
-            nbytes += len(text)
-            results = engine.detect(seg)
-            # A match may not run from one cell into the next ("212" above
-            # "555-0134" is not a phone number).
-            results = [r for r in results
-                       if r.end <= starts[layout.cell_at(r.start)] + len(buf.cells[layout.cell_at(r.start)])]
-            if results:
-                results = card_column_filter(results, buf, starts, layout, buf.name in card_named)
-            out = []
-            if results:
-                out = cell_findings(seg, results, layout, buf, info, proc.key)
-                for f in out:
-                    row = f[1]
-                    if row != buf.last_row:
-                        buf.matched += 1
-                        buf.last_row = row
-                    if row >= len(rows_matched):
-                        rows_matched.extend(b"\0" * (row + 1 - len(rows_matched) + 4096))
-                    rows_matched[row] = 1
-                out = [f[0] for f in out]
-                buf.findings += len(results)
-            buf.cells, buf.keys, buf.ordinals, buf.chars = [], [], [], 0
-            return out
-
-        with engine_connect(self.engine) as conn:
-            if lift_timeout:
-                conn.exec_driver_sql(dialects.full_scan_timeout(self.backend, 0, self._mariadb))
-            try:
-                result = conn.execution_options(stream_results=True, yield_per=FETCH_ROWS).execute(stmt)
-                for part in result.partitions():
-                    if deadline is not None and time.monotonic() > deadline:
-                        raise ItemTimeout(f"time limit exceeded after {rows:,} rows")
-                    for row in part:
-                        k = row[:nk] if nk else None
-                        for j in range(len(bufs)):
-                            v = row[nk + j]
-                            if v is None:
-                                continue
-                            s = v if isinstance(v, str) else cell_text(v)
-                            if not s:
-                                continue
-                            buf = bufs[j]
-                            if len(s) > MAX_CELL:
-                                s = s[:MAX_CELL]
-                                buf.truncated += 1
-                            buf.cells.append(s)
-                            buf.keys.append(k)
-                            buf.ordinals.append(rows)
-                            buf.chars += len(s) + 1
-                            if buf.chars >= CHUNK_CHARS:
-                                batch.extend(flush(buf))
-                        rows += 1
-                    state["rows"] = rows
-                    if len(batch) >= FINDINGS_BATCH:
-                        state["findings"] += len(batch)
-                        yield batch
-                        batch = []
-                for buf in bufs:
-                    batch.extend(flush(buf))
-            finally:
-                if lift_timeout:
-                    try:
-                        conn.exec_driver_sql(dialects.full_scan_timeout(self.backend, self.timeout, self._mariadb))
-                    except Exception:  # noqa: BLE001
-                        pass
-        if batch:
-            yield batch
-        for buf in bufs:
-            notes = []
-            if buf.truncated:
-                notes.append(f"{buf.truncated} cells cut at {MAX_CELL // 1024} KiB")
-            if buf.cards_dropped:
-                notes.append(f"{buf.cards_dropped} card-like numbers not reported: only {buf.card_cells} of "
-                             f"{buf.card_shaped} card-length numbers in this column are valid cards")
-            note = "; ".join(notes) or None
-            yield ItemRecord(source=info.source, location=info.location, part=buf.name, size=None,
-                             modified_at=None, content_type=COLUMN, status=SCANNED, reason=note,
-                             findings=buf.findings, bytes_scanned=0, duration_s=0.0,
-                             rows_scanned=rows, rows_matched=buf.matched)
-        matched = rows_matched.count(1)
-        reason = f"sampled {plan.describe()}; {len(columns)} of {ref.get('ncols', len(columns))} columns"
-        yield ItemRecord(source=info.source, location=info.location, part="", size=None, modified_at=None,
-                         content_type=info.content_type, status=SCANNED, reason=reason,
-                         findings=sum(b.findings for b in bufs), bytes_scanned=nbytes,
-                         duration_s=round(time.monotonic() - t0, 6), rows_scanned=rows, rows_matched=matched)
+    def _restore_timeout(self, conn) -> None:
+        try:
+            conn.exec_driver_sql(dialects.full_scan_timeout(self.backend, self.timeout, self._mariadb))
+        except Exception:  # noqa: BLE001
+            pass
 
     def relative(self, item_location: str) -> str:
         prefix = self.spec.url + "/"

@@ -54,7 +54,9 @@ def describe(custom=None) -> list[dict]:
     for entity in NER_ENTITIES:
         rows.append({"entity_type": entity, "recognizer": "SpacyRecognizer (NER)", "source": "presidio",
                      "default": False, "needs_context": "no",
-                     "notes": f"spaCy en_core_web_sm NER, score {NER_SCORE}; with --ner or --entities"})
+                     "notes": f"spaCy en_core_web_sm NER, score {NER_SCORE}; " + (
+                         "with --ner (PERSON in columns and fields is found without it)" if entity == "PERSON"
+                         else "with --ner or --entities")})
     own = {r["entity_type"] for r in rows}
     for rec in _presidio_predefined():
         for entity in rec.supported_entities:

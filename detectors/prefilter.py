@@ -17,6 +17,8 @@ import os
 from contextlib import contextmanager
 from typing import Sequence
 
+from scanner import cachedir
+
 log = logging.getLogger(__name__)
 
 
@@ -108,12 +110,6 @@ class HyperscanPrefilter:
         return _bytes_to_chars(data, ends)
 
 
-def _cache_dir():
-    from scanner.cachedir import cache_dir
-
-    return str(cache_dir())
-
-
 def _cpu_flags() -> str:
     """The CPU feature flags (a database built for AVX-512 must not be loaded
     where there is none)."""
@@ -128,13 +124,14 @@ def _cpu_flags() -> str:
 
 
 def _compiled(hyperscan, exprs: list[bytes], ids: list[int], flags: list[int]):
-    """Compile a block-mode database, or load it from the user cache.
+    """Compile a block-mode database, or load it from the cache.
 
-    Compiling the large alternations (context words, vocabularies) takes a
-    second or more per worker; a serialized database loads in milliseconds.
-    The cache key covers the patterns, flags, Hyperscan version and CPU
+    Compiling the large alternations (context words, vocabularies) takes
+    seconds per database; a serialized database loads in milliseconds. The
+    cache key covers the patterns, flags, Hyperscan version and CPU
     architecture; a database that does not load (another CPU) is rebuilt.
-    The cache holds patterns only, never scanned content.
+    The cache (scanner/cachedir.py: the user's, then the machine's, filled
+    by `piiscout warm-cache`) holds patterns only, never scanned content.
     """
     import hashlib
     import platform
@@ -144,39 +141,31 @@ def _compiled(hyperscan, exprs: list[bytes], ids: list[int], flags: list[int]):
         h.update(str(part).encode() + b"\0")
     for e, i, f in zip(exprs, ids, flags):
         h.update(e + b"\0" + str(i).encode() + b"\0" + str(f).encode() + b"\0")
-    path = None
-    try:
-        path = os.path.join(_cache_dir(), f"prefilter-{h.hexdigest()[:32]}.hsdb")
-    except Exception:  # noqa: BLE001 - no cache directory: compile
-        pass
-    db = _load(hyperscan, path)
+    name = f"prefilter-{h.hexdigest()[:32]}.hsdb"
+    db = _load(hyperscan, name)
     if db is not None:
         return db
     # Workers start together: one compiles (the medical vocabulary's tens of
     # thousands of triggers take seconds) while the others wait for its
     # result instead of compiling the same database on every core.
-    with _compile_lock(path):
-        db = _load(hyperscan, path)
+    with _compile_lock(name):
+        db = _load(hyperscan, name)
         if db is not None:
             return db
         db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
         db.compile(expressions=exprs, ids=ids, flags=flags)
-        if path:
-            try:
-                os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-                tmp = f"{path}.{os.getpid()}.tmp"
-                with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fh:
-                    fh.write(hyperscan.dumpb(db))
-                os.replace(tmp, path)
-            except Exception:  # noqa: BLE001 - a read-only home is fine
-                pass
+        try:
+            cachedir.store(name, hyperscan.dumpb(db))
+        except Exception:  # noqa: BLE001 - an unwritable cache only costs time
+            pass
     return db
 
 
-def _load(hyperscan, path: str | None):
-    if not path:
-        return None
+def _load(hyperscan, name: str):
     try:
+        path = cachedir.find(name)
+        if path is None:
+            return None
         with open(path, "rb") as fh:
             return hyperscan.loadb(fh.read(), mode=hyperscan.HS_MODE_BLOCK)
     except Exception:  # noqa: BLE001 - missing, stale or foreign: compile
@@ -184,17 +173,15 @@ def _load(hyperscan, path: str | None):
 
 
 @contextmanager
-def _compile_lock(path: str | None):
+def _compile_lock(name: str):
     fd = None
-    if path:
-        try:
-            import fcntl
+    try:
+        import fcntl
 
-            os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-            fd = os.open(path + ".lock", os.O_RDWR | os.O_CREAT, 0o600)
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        except (ImportError, OSError):  # no locking here: compile anyway
-            pass
+        fd = os.open(cachedir.lock_path(name), os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+    except (ImportError, OSError):  # no locking here: compile anyway
+        pass
     try:
         yield
     finally:

@@ -7,12 +7,12 @@ into one-line messages and the documented exit codes (README: Exit codes).
 from __future__ import annotations
 
 import logging
-import os
 import sys
 import time
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from scanner import __version__
 from scanner.errors import (
@@ -21,83 +21,19 @@ from scanner.errors import (
     EXIT_ITEM_ERRORS,
     EXIT_LOCKED,
     EXIT_USAGE,
+    CredentialError,
     PiiscoutError,
     one_line,
 )
+from scanner.inventory import default_inventory
+from scanner.options import click_options
+from scanner.request import OPTION_GROUPS, OptionError, build_request, customisation, split_csv
 
 log = logging.getLogger("piiscout")
 
 
-def default_inventory() -> str:
-    env = os.environ.get("PIISCOUT_INVENTORY")
-    if env:
-        return env
-    from platformdirs import user_data_dir
-
-    return str(Path(user_data_dir("piiscout")) / "inventory")
-
-
-def _split_csv(values: tuple[str, ...]) -> list[str]:
-    out = []
-    for v in values:
-        out += [x.strip() for x in v.split(",") if x.strip()]
-    return out
-
-
-def parse_entities(values: tuple[str, ...], ner: bool, extra: tuple[str, ...] = ()) -> tuple[str, ...]:
-    """--entities as entity types; `extra`: those of custom rules, looked for
-    by default like piiscout's own."""
-    # Cached names: importing the recognizers costs seconds (scanner/entity_names.py).
-    from detectors.catalog import NER_ENTITIES
-    from scanner.entity_names import default_entities, known_entities, own_entities
-
-    requested = [e.upper() for e in _split_csv(values)]
-    if not requested:
-        requested = list(default_entities()) + list(extra)
-    elif "ALL" in requested:
-        requested = [e for e in known_entities()] + list(extra)
-    if ner and "PERSON" not in requested:
-        requested.append("PERSON")
-    # Checking against Presidio's own entity list imports spaCy (seconds):
-    # only do it when something is not one of ours.
-    cheap = set(own_entities()) | set(NER_ENTITIES) | set(extra)
-    unknown = [e for e in requested if e not in cheap]
-    if unknown:
-        known = set(known_entities())
-        unknown = [e for e in unknown if e not in known]
-    if unknown:
-        raise click.BadParameter(
-            f"unknown entity type {', '.join(unknown)} (see `piiscout detectors`)", param_hint="--entities"
-        )
-    return tuple(dict.fromkeys(requested))
-
-
-def _size(ctx, param, value):
-    if value is None:
-        return None
-    from scanner.streams import parse_size
-
-    try:
-        return parse_size(value)
-    except ValueError as e:
-        raise click.BadParameter(str(e)) from None
-
-
-def split_options(extra: dict) -> tuple[dict, dict]:
-    """Source- and format-specific options: those naming a ScanSettings field
-    are scan settings, the rest go to connectors as target options. Unset
-    options (None, empty, False) are left out, so defaults stay in one place."""
-    from dataclasses import fields
-
-    from scanner.settings import ScanSettings
-
-    names = {f.name for f in fields(ScanSettings)}
-    setting, target = {}, {}
-    for key, value in extra.items():
-        if value is None or value == () or value is False:
-            continue
-        (setting if key in names else target)[key] = value
-    return setting, target
+def _bad_parameter(e: OptionError) -> click.BadParameter:
+    return click.BadParameter(e.message, param_hint=e.option)
 
 
 def logging_options(f):
@@ -147,80 +83,19 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("targets", nargs=-1, metavar="TARGET...")
-@click.option("-i", "--inventory", type=click.Path(file_okay=False), default=None,
-              help="Inventory directory [default: $PIISCOUT_INVENTORY or the user data dir].")
-@click.option("-e", "--entities", multiple=True, metavar="LIST",
-              help="Entity types to look for, comma-separated or repeated (ALL for every one) "
-                   "[default: all but the NER entities].")
-@click.option("--min-score", type=click.FloatRange(0, 1), default=None,
-              help="Report findings scoring at least this [default: 0.5].")
-@click.option("--ner", is_flag=True, help="Also find names (PERSON) with spaCy NER; much slower.")
-@click.option("-j", "--workers", type=click.IntRange(1, 256), default=None,
-              help="Worker processes [default: CPU count].")
-@click.option("-x", "--exclude", "excludes", multiple=True, metavar="GLOB",
-              help="Skip paths matching GLOB (relative path or base name); repeatable.")
-@click.option("--max-file-size", callback=_size, metavar="SIZE",
-              help="Skip files larger than SIZE (e.g. 500MB) [default: no limit].")
-@click.option("--item-timeout", type=click.FloatRange(1), default=None, metavar="SECONDS",
-              help="Give up on one item after this long [default: 3600].")
-@click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links to directories.")
-@click.option("--incremental/--no-incremental", default=None,
-              help="Do not read again what is unchanged (same size and time) since the last scan of the "
-                   "same target; carry its findings over [default: off, or the config's `incremental`].")
+# Every scan option is declared once, as a field of an option group
+# (scanner/options.py, scanner/settings.py): the command line, config files,
+# the request and the scans table's options record all read it there.
+@click_options(*OPTION_GROUPS)
+# About this invocation only (not config keys):
 @click.option("-c", "--config", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="Scan every target of a TOML config file (see README: Config file).")
 @click.option("-t", "--target", "target_names", multiple=True, metavar="NAME",
               help="With --config: scan only this target; repeatable.")
 @click.option("--allow-inline-secrets", is_flag=True,
               help="With --config: accept literal passwords in the file (refused by default).")
-# Options of one kind of source or format go below, one decorator each; their
-# values reach ScanSettings (when it has a field of that name) or else every
-# connector's parse() as target options (see split_options).
-@click.option("--ocr", is_flag=True, default=None,
-              help="Read images and scanned PDF pages with Tesseract OCR (slow; needs tesseract-ocr).")
-@click.option("--max-depth", type=click.IntRange(0, 100), default=None, metavar="N",
-              help="Open archives and attachments nested at most N deep [default: 5].")
-@click.option("--max-archive-size", callback=_size, metavar="SIZE",
-              help="Stop reading an archive after SIZE uncompressed, nested ones included [default: 4GB].")
-@click.option("--max-archive-ratio", type=click.FloatRange(1), default=None, metavar="X",
-              help="Stop a member that inflates more than X times its compressed size [default: 250].")
-@click.option("--max-archive-members", type=click.IntRange(1), default=None, metavar="N",
-              help="Stop after N archive members, nested ones included [default: 100000].")
-@click.option("--max-message-size", callback=_size, metavar="SIZE",
-              help="Skip mail messages larger than SIZE (mbox, EML, Maildir) [default: 128MB].")
-@click.option("--max-attachment-size", callback=_size, metavar="SIZE",
-              help="Skip PST/MSG attachments larger than SIZE [default: 128MB].")
-@click.option("--guest", is_flag=True, help="SMB: log in as guest (no user, no password).")
-@click.option("--require-encryption", is_flag=True,
-              help="SMB: encrypt the whole session; refuse servers that cannot (SMB 2) [default: as the server asks].")
-@click.option("--kerberos", is_flag=True, help="SMB: log in with a Kerberos ticket (kinit) instead of a password.")
-@click.option("--schema", "schema", multiple=True, metavar="NAME",
-              help="SQL: scan only this schema (MySQL: database); repeatable [default: every non-system "
-                   "schema of the URL's database].")
-@click.option("--views", is_flag=True, help="SQL: also scan views.")
-@click.option("--include", "include", multiple=True, metavar="GLOB",
-              help="SQL: scan only tables matching GLOB (table or schema.table); repeatable. "
-                   "--exclude skips tables too.")
-@click.option("--sample-rows", type=click.IntRange(1), default=None, metavar="N",
-              help="SQL: read about N rows of each table, sampled cheaply per database [default: 10000].")
-@click.option("--full", is_flag=True, help="SQL: read every row of every table instead of a sample.")
-@click.option("--statement-timeout", type=click.FloatRange(0), default=None, metavar="SECONDS",
-              help="SQL: cancel any one statement after this long (0: no limit) [default: 300].")
-@click.option("--executor", type=click.Choice(["local", "dask"], case_sensitive=False), default=None,
-              help="Where items are scanned: local (a process pool on this machine) or dask (a Dask "
-                   "cluster) [default: local].")
-@click.option("--scheduler", metavar="ADDRESS", default=None,
-              help="Dask scheduler to run on, e.g. tcp://10.0.0.5:8786 (implies --executor dask; --workers N "
-                   "then waits for N workers). --executor dask without it starts a local cluster.")
-@click.option("--rules", "rules_file", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
-              help="Custom rules, allow list and context words from a TOML file (README: Custom rules); "
-                   "repeatable.")
-@click.option("--prefer-plugin", "prefer_plugin", multiple=True, metavar="NAME",
-              help="Use this plugin (entry point or package name) where it and a built-in serve the same "
-                   "scheme, content type or entity [default: the built-in]; repeatable.")
 @logging_options
-def scan(targets, inventory, entities, min_score, ner, workers, excludes, max_file_size, item_timeout,
-         follow_symlinks, verbose, quiet, log_file, log_format, **extra):
+def scan(targets, config, target_names, allow_inline_secrets, verbose, quiet, log_file, log_format, **values):
     """Scan TARGETs (or the targets of a --config file) and add the findings
     to the inventory.
 
@@ -238,100 +113,27 @@ def scan(targets, inventory, entities, min_score, ner, workers, excludes, max_fi
 
     setup_logging(verbose, quiet, log_file, log_format)
     ctx = click.get_current_context()
-    config, names, allow_secrets = extra.pop("config"), extra.pop("target_names"), extra.pop("allow_inline_secrets")
     if config:
         if targets:
             raise click.UsageError("give TARGETs or --config, not both")
-        return _scan_config(ctx, config, names, allow_secrets, quiet)
-    if names:
+        return _scan_config(config, given_options(ctx, values), target_names, allow_inline_secrets, quiet)
+    if target_names:
         raise click.UsageError("--target NAME selects a target of a --config file")
     if not targets:
         raise click.UsageError("give at least one TARGET to scan (or --config FILE)")
-    inv = Path(inventory or default_inventory()).expanduser().absolute()
-    req = build_request([(raw, raw) for raw in targets], inv, dict(ctx.params), progress=not quiet)
+    inv = Path(values.get("inventory") or default_inventory()).expanduser().absolute()
+    try:
+        req = build_request([(raw, raw) for raw in targets], inv, values, progress=not quiet)
+    except OptionError as e:
+        raise _bad_parameter(e) from None
     return _run_request(req)
 
 
-# Parameters of `scan` that are not scan options (the rest go through split_options).
-_SCAN_BASE = ("targets", "inventory", "entities", "min_score", "ner", "workers", "excludes", "max_file_size",
-              "item_timeout", "follow_symlinks", "verbose", "quiet", "log_file", "log_format", "incremental",
-              "config", "target_names", "allow_inline_secrets")
-
-
-# Options of `scan` about detection (custom rules, plugins): not ScanSettings or target options.
-_DETECTION_OPTS = ("rules_file", "prefer_plugin")
-
-
-def _customisation(values: dict, sections: dict | None, base: Path | None = None):
-    """Custom rules, allow list and context words from the config file's
-    tables and --rules files, checked (exit 2 naming the rule) and with
-    plain allow-list values hashed."""
-    from detectors import rules
-
-    if sections:
-        raw, problems = rules.check_sections(sections)
-        if problems:  # the config loader reports these itself
-            raw = rules.RawCustomisation()
-    else:
-        raw = rules.RawCustomisation()
-    file_problems: list[str] = []
-    for f in values.get("rules_file") or ():
-        path = Path(f).expanduser()
-        if base is not None and not path.is_absolute() and not path.exists():
-            path = base / path  # relative to the config file
-        more, p = rules.load_rules_file(path)
-        file_problems += p
-        have = {r.entity for r in raw.rules}
-        file_problems += [f"{path}: [rules.{r.entity}]: defined twice" for r in more.rules if r.entity in have]
-        raw.merge(more)
-    if file_problems:
-        raise click.BadParameter("\n".join(file_problems), param_hint="--rules")
-    custom = rules.build(raw)
-    return custom if custom else None
-
-
-def build_request(targets: list[tuple[str, str]], inv: Path, values: dict, progress: bool = True,
-                  password_env: str | None = None, sections: dict | None = None, base: Path | None = None):
-    """A ScanRequest from the scan command's parameter values: (name, raw
-    target) pairs, the inventory, and every option by parameter name;
-    `sections`: a config file's [rules]/[allow]/[context] tables."""
-    from connectors.registry import resolve
-    from detectors.catalog import DEFAULT_MIN_SCORE, DetectorSettings
-    from scanner import plugins
-    from scanner.scan import ScanRequest
-    from scanner.settings import DEFAULT_ITEM_TIMEOUT, ScanSettings
-
-    prefer = tuple(_split_csv(tuple(values.get("prefer_plugin") or ())))
-    plugins.set_preferred(prefer)
-    custom = _customisation(values, sections, base)
-    setting_opts, target_opts = split_options({k: v for k, v in values.items()
-                                               if k not in _SCAN_BASE and k not in _DETECTION_OPTS})
-    if password_env:
-        target_opts["password_env"] = password_env
-    specs = []
-    names = set()
-    for name, raw in targets:
-        name = name if name not in names else f"{name}#{len(names)}"
-        names.add(name)
-        specs.append(resolve(raw, name=name, options={"skip_paths": (str(inv),), **target_opts}))
-    min_score = values.get("min_score")
-    detector_settings = DetectorSettings(
-        entities=parse_entities(tuple(values.get("entities") or ()), bool(values.get("ner")),
-                                custom.entities if custom else ()),
-        min_score=DEFAULT_MIN_SCORE if min_score is None else min_score,
-        custom=custom,
-        prefer_plugins=prefer,
-    )
-    settings = ScanSettings(
-        max_file_size=values.get("max_file_size"),
-        item_timeout=values.get("item_timeout") or DEFAULT_ITEM_TIMEOUT,
-        excludes=tuple(values.get("excludes") or ()),
-        follow_symlinks=bool(values.get("follow_symlinks")),
-        **setting_opts,
-    )
-    return ScanRequest(targets=specs, inventory=inv, settings=settings, detectors=detector_settings,
-                       workers=values.get("workers"), progress=progress,
-                       incremental=bool(values.get("incremental")))
+def given_options(ctx: click.Context, values: dict) -> dict:
+    """The scan options typed on the command line (they win over a config
+    file's values), by field name."""
+    return {n: v for n, v in values.items()
+            if ctx.get_parameter_source(n) in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)}
 
 
 def _run_request(req) -> int:
@@ -347,21 +149,18 @@ def _run_request(req) -> int:
 _SEVERITY = (EXIT_INTERRUPTED, EXIT_FAILED, EXIT_LOCKED, EXIT_USAGE, EXIT_ITEM_ERRORS, 0)
 
 
-def _scan_config(ctx, path, names, allow_secrets, quiet) -> int:
+def _scan_config(path, given: dict, names, allow_secrets, quiet) -> int:
     """Every selected target of a config file, one scan each, in file order.
     A target that cannot be scanned (unreachable, locked) is reported and the
     others still run; an interruption stops the run."""
     from scanner.config import load_config
 
-    def build(t):
-        return build_request([(t.name, t.url)], t.inventory, t.values, progress=not quiet,
-                             password_env=t.password_env, sections=t.sections,
-                             base=Path(path).resolve().parent)
-
-    cfg = load_config(path, ctx, build, allow_inline_secrets=allow_secrets, selected=tuple(names))
+    cfg = load_config(path, given, allow_inline_secrets=allow_secrets, selected=tuple(names), progress=not quiet)
     codes = []
     for t in cfg.select(names):
         try:
+            if t.failure:  # e.g. its password variable is not set: this target only
+                raise CredentialError(t.failure)
             code = _run_request(t.request)
         except PiiscoutError as e:
             click.echo(f"piiscout: error: target {t.name}: {e}", err=True)
@@ -376,21 +175,35 @@ def _scan_config(ctx, path, names, allow_secrets, quiet) -> int:
 @click.argument("inventory", required=False, type=click.Path(file_okay=False))
 @click.option("--scan", "scan_id", metavar="ID",
               help="Report on this scan [default: the current state: each target's latest complete scan].")
-@click.option("--top", type=click.IntRange(1), default=10, help="How many locations to list.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-def report(inventory, scan_id, top, fmt):
-    """Summarise the current state (or one scan): findings by entity type,
-    top locations, and items that were skipped or failed.
+@click.option("--top", type=click.IntRange(1), default=10, help="Text and JSON: how many locations to list.")
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "html", "pdf"], case_sensitive=False),
+              default=None, help="text or json (terminal), html or pdf (the client report) "
+                                 "[default: from the -o file name, else text].")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default=None, metavar="FILE",
+              help="Write here [default: standard output; html and pdf need a file].")
+@click.option("--client", metavar="NAME", help="Client name on the cover [default: the targets' names].")
+@click.option("--title", default="Personal data discovery report", show_default=True, help="Title on the cover.")
+@click.option("--paper", type=click.Choice(["letter", "a4"], case_sensitive=False), default="letter",
+              show_default=True, help="PDF paper size.")
+def report(inventory, scan_id, top, fmt, output, client, title, paper):
+    """Summarise the current state (or one scan). Text and JSON: findings by
+    entity type, top locations, items skipped or failed. HTML and PDF: the
+    client report, with an executive summary, charts, the risk ranking,
+    recommendations and what was not examined (no raw value, ever).
 
     \b
     Example:
         piiscout report /var/lib/piiscout/acme
         piiscout report inv --format json
+        piiscout report inv -o acme-report.html --client "Acme Dental"
+        piiscout report inv -o acme-report.pdf --paper a4
     """
-    from scanner.report import build_report, render_json, render_text
+    from scanner.reporting.output import write_report
 
-    rep = build_report(Path(inventory or default_inventory()), scan_id, top)
-    click.echo(render_json(rep) if fmt == "json" else render_text(rep))
+    path = write_report(Path(inventory or default_inventory()), fmt, output, scan_id=scan_id, top=top,
+                        client=client, title=title, paper=paper.lower())
+    if path:
+        click.echo(f"wrote {path}", err=True)
     return 0
 
 
@@ -425,7 +238,7 @@ def export(inventory, output, fmt, scan_id, entities, min_score, bom):
                                      param_hint="--format")
         fmt = suffix
     res = run_export(Path(inventory or default_inventory()), fmt.lower(), output, scan_id,
-                     tuple(_split_csv(entities)), min_score, bom)
+                     tuple(split_csv(entities)), min_score, bom)
     if res.path != "-":
         sheets = f" on {len(res.sheets)} sheets" if len(res.sheets) > 1 else ""
         click.echo(f"exported {res.findings} findings{sheets} to {res.path}")
@@ -488,10 +301,9 @@ def prune(inventory, keep, dry_run):
     from scanner.inventory.prune import prune as run_prune
 
     p = run_prune(Path(inventory or default_inventory()), keep, dry_run)
-    verb = "would remove" if dry_run else "removed"
-    killed = f" and {len(p.orphans)} killed scan(s)" if p.orphans else ""
-    click.echo(f"{verb} {len(p.remove)} scan(s){killed}: {len(p.files)} files, {p.bytes / 1e6:.1f} MB; "
-               f"kept {len(p.keep)} scan(s)")
+    lines = p.describe(dry_run)
+    for line in lines if dry_run else lines[-1:]:  # --dry-run lists every scan and file
+        click.echo(line)
     return 0
 
 
@@ -527,18 +339,6 @@ def detectors(fmt, rules_files, config):
 
 # -- plugins, custom rules, allow lists (README: Plugins, Custom rules) -------------------
 
-def _register_config_sections() -> None:
-    """[rules.NAME], [allow] and [context.ENTITY] tables of scan config files."""
-    from detectors.rules import SECTIONS, section_validator
-    from scanner.config import register_section
-
-    for name in SECTIONS:
-        register_section(name, section_validator(name))
-
-
-_register_config_sections()
-
-
 def _custom_from(rules_files: tuple[str, ...], config: str | None):
     """Custom rules of --rules files and of a config file's tables (for the
     listing commands)."""
@@ -564,7 +364,10 @@ def _custom_from(rules_files: tuple[str, ...], config: str | None):
         top = data.get("rules_file")
         if top:
             rules_files = tuple(rules_files) + ((top,) if isinstance(top, str) else tuple(top))
-    return _customisation({"rules_file": rules_files}, sections, base)
+    try:
+        return customisation(rules_files, sections, base)
+    except OptionError as e:
+        raise click.BadParameter(e.message, param_hint="--rules") from None
 
 
 @cli.command()
@@ -589,7 +392,9 @@ def plugins(fmt, rules_files, config):
 
     logging.getLogger("piiscout.plugins").setLevel(logging.ERROR)  # listed below instead
     logging.getLogger("piiscout.rules").setLevel(logging.ERROR)
-    rows = [p.as_dict() for p in plug.all_plugins()]
+    from scanner.installed import all_plugins
+
+    rows = [p.as_dict() for p in all_plugins()]
     custom = _custom_from(tuple(rules_files), config) if (rules_files or config) else None
     rule_rows = [{"entity_type": r.entity, "patterns": len(r.patterns), "score": r.score,
                   "context_score": r.context_score, "validator": r.validator, "mask": r.mask,
@@ -649,16 +454,17 @@ def hash_value(entity, kind, value_arg):
         raise click.UsageError("give --entity or --kind, not both")
     if entity:
         entity = entity.strip().upper()
-        if entity not in privacy._KINDS:
+        style = None
+        if entity not in privacy.BUILTIN_KINDS:
             from scanner.entity_names import known_entities
 
             if entity not in known_entities():
                 raise click.BadParameter(f"unknown entity type {entity} (for a custom rule's entity give "
                                          "--kind, its `normalise`)", param_hint="--entity")
-            from detectors.catalog import plugin_recognizers, recognizer_classes
+            from detectors.catalog import style_of
 
-            recognizer_classes(), plugin_recognizers()  # they register their normalisation
-        kind = privacy.kind_of(entity)
+            style = style_of(entity)  # a plugin's entity: its recognizer says how
+        kind = privacy.kind_of(entity, style)
     kind = kind or privacy.IDENTIFIER
     if value_arg is not None:
         click.echo("piiscout: warning: a value given with --value is kept in your shell history", err=True)
@@ -676,7 +482,47 @@ def hash_value(entity, kind, value_arg):
     return 0
 
 
+@cli.command("warm-cache")
+@click.option("-e", "--entities", multiple=True, metavar="LIST",
+              help="Also warm for scans of these entity types (comma-separated; repeatable) [default: the default set].")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
+def warm_cache(entities, quiet):
+    """Compile the detection databases and vocabularies a first scan would
+    compile (seconds), into the machine-wide cache (/var/cache/piiscout)
+    when run as root, else into your own. Run at install time: every user,
+    cron job and Dask worker on the machine then starts warm.
+
+    \b
+    Example:
+        sudo piiscout warm-cache
+        piiscout warm-cache -e US_SSN,CREDIT_CARD
+    """
+    from scanner.request import parse_entities
+    from scanner.warmcache import warm
+
+    try:
+        sets = [parse_entities(entities, False)] if entities else []
+    except OptionError as e:
+        raise _bad_parameter(e) from None
+    res = warm(sets)
+    if not quiet:
+        where = "machine-wide cache" if res.shared else "user cache"
+        click.echo(f"warm-cache: detectors for {res.entities} entity types ready in the {where} "
+                   f"{res.directory} ({len(res.entries)} entries, {res.seconds:.1f}s)")
+    return 0
+
+
+def _quiet_unraisable(args) -> None:
+    """Exceptions raised in finalizers (a library's ZipFile or cursor closed
+    by the garbage collector after a full disk or a dropped connection) are
+    not the user's to read: the real error has its one line. Details go to
+    the debug log, scrubbed like every exception."""
+    log.debug("ignored in a finalizer (%s): %s", getattr(args.object, "__qualname__", type(args.object).__name__),
+              one_line(args.exc_value) if args.exc_value is not None else args.exc_type)
+
+
 def main(argv: list[str] | None = None) -> None:
+    sys.unraisablehook = _quiet_unraisable
     try:
         rv = cli.main(args=argv, prog_name="piiscout", standalone_mode=False)
     except click.exceptions.Exit as e:

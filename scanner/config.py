@@ -12,14 +12,14 @@ inventory = "/var/lib/piiscout/acme"
 min_score = 0.6
 ```
 
-The keys a target (or the top level) accepts are the options of `piiscout
-scan`, spelled like the long option without dashes (`--min-score` ->
-`min_score`, `--exclude` -> `exclude`), plus `url`, `password_env` and
-`inventory`. They are read from the scan command itself, so an option a
-connector module adds to the command is valid in the file with no change
-here; values are converted and checked by the option's own type. Modules
-can also register keys that have no command-line option (`register_key`)
-and whole top-level tables (`register_section`, e.g. custom rules).
+The keys a target (or the top level) accepts are the scan options declared
+in scanner/options.py (the same declarations `piiscout scan` is built
+from), spelled like the long option without dashes (`--min-score` ->
+`min_score`, `--exclude` -> `exclude`) or like the field (`excludes`),
+plus `url`, `password_env` and `inventory`; values are converted and checked
+by the option's own click type. The top-level tables other than [targets]
+are the custom rules' ([rules.NAME], [allow], [context.ENTITY];
+detectors/rules.py).
 
 The whole file is checked before anything is scanned; every problem is one
 line naming the file, the table and the key. Credentials are referenced by
@@ -39,33 +39,22 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
-import click
-from click.core import ParameterSource
+from scanner.errors import CredentialError, UsageError
+from scanner.inventory import default_inventory
+from scanner.options import config_keys, convert
+from scanner.request import OPTION_GROUPS, OptionError, build_request, parse_entities
 
-from scanner.errors import UsageError
-
-# Options of the scan command that are about this invocation, not a target.
-NOT_IN_CONFIG = frozenset({"targets", "config", "target_names", "allow_inline_secrets",
-                           "verbose", "quiet", "log_file", "log_format"})
 TARGET_ONLY = frozenset({"url", "password_env", "password"})
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-# Keys without a command-line option: name -> converter (value -> value, raise
-# ValueError with a short reason). Values reach the connectors as target options.
-_EXTRA_KEYS: dict[str, Callable[[Any], Any]] = {}
-# Top-level tables other than [targets]: name -> validator(table) returning
-# a list of "key: problem" strings.
-_SECTIONS: dict[str, Callable[[dict], list[str]]] = {}
+TARGET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
-def register_key(name: str, convert: Callable[[Any], Any] = lambda v: v) -> None:
-    """Accept `name` in targets (and as a top-level default) with no CLI option."""
-    _EXTRA_KEYS[name] = convert
+def _sections() -> dict[str, Callable[[dict], list[str]]]:
+    """Top-level tables other than [targets]: name -> validator(table)
+    returning "key: problem" strings (or ones naming their own table)."""
+    from detectors.rules import SECTIONS, section_validator
 
-
-def register_section(name: str, validate: Callable[[dict], list[str]]) -> None:
-    """Accept a top-level table `[name]`, checked by `validate`."""
-    _SECTIONS[name] = validate
+    return {name: section_validator(name) for name in SECTIONS}
 
 
 class ConfigError(UsageError):
@@ -81,10 +70,13 @@ class TargetConfig:
     name: str
     url: str
     inventory: Path
-    values: dict[str, Any]  # scan command parameter name -> value, defaults included
+    values: dict[str, Any]  # option field name -> value (None: unset, the default applies)
     password_env: str | None = None
     request: Any = None  # what `build` made of it (a ScanRequest)
-    sections: dict[str, Any] = field(default_factory=dict)  # the file's registered top-level tables
+    # Why this target cannot run though the file is fine (its password
+    # variable is not set): it fails alone, the others are scanned.
+    failure: str | None = None
+    sections: dict[str, Any] = field(default_factory=dict)  # the file's custom-rule tables
 
 
 @dataclass
@@ -104,65 +96,38 @@ class ScanConfig:
         return [by_name[n] for n in dict.fromkeys(names)]
 
 
-# -- the keys -------------------------------------------------------------------------
+# -- loading: read, check every table, build every target's request ------------------------
 
-@dataclass(frozen=True)
-class _Key:
-    name: str  # the key in the file
-    param: click.Parameter | None  # the scan command's option, if any
-
-
-def config_keys(command: click.Command) -> dict[str, _Key]:
-    """Every key a target accepts, from the scan command's own options."""
-    keys: dict[str, _Key] = {}
-    for p in command.params:
-        if not isinstance(p, click.Option) or p.name in NOT_IN_CONFIG or p.count:
-            continue
-        longs = [o for o in p.opts if o.startswith("--")]
-        spelled = {o[2:].replace("-", "_") for o in longs} | {p.name}
-        for s in spelled:
-            keys[s] = _Key(s, p)
-    for name in _EXTRA_KEYS:
-        keys.setdefault(name, _Key(name, None))
-    return keys
-
-
-def _convert(ctx: click.Context, key: _Key, value: Any) -> Any:
-    """A TOML value to what the option would have produced on the command line."""
-    if isinstance(value, dict):
-        raise ValueError("expected a value, not a table")
-    p = key.param
-    if p is None:
-        return _EXTRA_KEYS[key.name](value)
-    if p.multiple:
-        items = value if isinstance(value, list) else [value]
-        for v in items:
-            if isinstance(v, (list, dict)):
-                raise ValueError("expected a list of plain values")
-        value = tuple(items)
-    elif isinstance(value, list):
-        raise ValueError("expected a single value, not a list")
-    if isinstance(p, click.Option) and p.is_flag and not p.multiple:
-        if not isinstance(value, bool):
-            raise ValueError("expected true or false")
-        return value
-    try:
-        out = p.type_cast_value(ctx, value)
-        if p.callback is not None:
-            out = p.callback(ctx, p, out)
-    except click.BadParameter as e:
-        raise ValueError(e.message) from None
-    return out
-
-
-# -- loading ----------------------------------------------------------------------------
-
-def load_config(path: str | os.PathLike, ctx: click.Context, build: Callable[[TargetConfig], Any],
-                allow_inline_secrets: bool = False, selected: tuple[str, ...] = ()) -> ScanConfig:
-    """Read and check the whole file, and `build` each target's scan request
+def load_config(path: str | os.PathLike, given: dict[str, Any] | None = None, *,
+                build: Callable[[TargetConfig], Any] | None = None, allow_inline_secrets: bool = False,
+                selected: tuple[str, ...] = (), progress: bool = True) -> ScanConfig:
+    """Read and check the whole file and build each target's scan request
     (exactly as the command line would: entity names, URL syntax, options).
-    Raise ConfigError listing every problem; nothing has been scanned."""
+    `given`: options given on the command line (field name -> value), which
+    win over the file. Raise ConfigError listing every problem; nothing has
+    been scanned."""
     path = Path(path)
+    if build is None:
+        def build(t: TargetConfig):
+            return build_request([(t.name, t.url)], t.inventory, t.values, progress=progress,
+                                 password_env=t.password_env, sections=t.sections, base=path.resolve().parent)
+
+    reader = _Reader(path, _read_toml(path), given or {}, allow_inline_secrets)
+    sections = reader.check_sections()
+    defaults = reader.top_level()
+    targets = [t for name, entries in reader.target_tables().items()
+               if (t := reader.target(name, entries, defaults, sections, build)) is not None]
+    cfg = ScanConfig(path=path, targets=targets, sections=sections)
+    if not reader.problems:
+        reader.check_selected(cfg, selected)
+    if reader.problems:
+        raise ConfigError(reader.problems)
+    if reader.inline_secrets:
+        _warn_if_readable(path)
+    return cfg
+
+
+def _read_toml(path: Path) -> dict:
     where = str(path)
     try:
         raw = path.read_bytes()
@@ -171,189 +136,203 @@ def load_config(path: str | os.PathLike, ctx: click.Context, build: Callable[[Ta
     except OSError as e:
         raise UsageError(f"{where}: cannot read: {e.strerror}") from None
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        return tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise UsageError(f"{where}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as e:
         raise UsageError(f"{where}: invalid TOML: {e}") from None
 
-    base = path.resolve().parent
-    keys = config_keys(ctx.command)
-    problems: list[str] = []
-    inline_secrets = False
 
-    def problem(table: str, key: str | None, msg: str) -> None:
-        problems.append(f"{where}: {table}{' ' + key if key else ''}: {msg}")
+class _Reader:
+    """One config file being checked: every problem is collected, one line each."""
 
-    def unknown(table: str, key: str, choices) -> None:
+    def __init__(self, path: Path, data: dict, given: dict[str, Any], allow_inline_secrets: bool):
+        self.path = path
+        self.where = str(path)
+        self.data = data
+        self.given = given
+        self.allow_inline_secrets = allow_inline_secrets
+        self.base = path.resolve().parent
+        self.keys = config_keys(*OPTION_GROUPS)
+        self.section_checks = _sections()
+        self.problems: list[str] = []
+        self.inline_secrets = False
+
+    def problem(self, table: str, key: str | None, msg: str) -> None:
+        self.problems.append(f"{self.where}: {table}{' ' + key if key else ''}: {msg}")
+
+    def unknown(self, table: str, key: str, choices) -> None:
         if key in ("path", "uri", "target", "share", "dsn"):
-            problem(table, key, "unknown key (a target's path or URL goes in `url`)")
+            self.problem(table, key, "unknown key (a target's path or URL goes in `url`)")
             return
         close = difflib.get_close_matches(key, list(choices), n=1, cutoff=0.75)
-        problem(table, key, "unknown key" + (f" (did you mean {close[0]}?)" if close else ""))
+        self.problem(table, key, "unknown key" + (f" (did you mean {close[0]}?)" if close else ""))
 
-    def read_options(table: str, entries: dict, allowed_extra: frozenset) -> dict[str, Any]:
-        nonlocal inline_secrets
+    # -- options ------------------------------------------------------------------------
+    def read_options(self, table: str, entries: dict, allowed_extra: frozenset) -> dict[str, Any]:
+        """Option values of one table, converted, by field name."""
         out: dict[str, Any] = {}
         for k, v in entries.items():
             if k in allowed_extra:
                 continue
             if k == "password":
-                if not allow_inline_secrets:
-                    problem(table, k, "literal passwords are refused: name an environment variable with "
-                                      "password_env instead (or pass --allow-inline-secrets)")
-                inline_secrets = True
+                if not self.allow_inline_secrets:
+                    self.problem(table, k, "literal passwords are refused: name an environment variable with "
+                                           "password_env instead (or pass --allow-inline-secrets)")
+                self.inline_secrets = True
                 continue
-            key = keys.get(k)
+            key = self.keys.get(k)
             if key is None:
-                unknown(table, k, list(keys) + sorted(allowed_extra))
+                self.unknown(table, k, list(self.keys) + sorted(allowed_extra))
                 continue
             try:
-                value = _convert(ctx, key, v)
+                value = convert(key, v)
             except ValueError as e:
-                problem(table, k, str(e))
+                self.problem(table, k, str(e))
                 continue
-            name = key.param.name if key.param is not None else key.name
-            if name in out:
-                problem(table, k, f"given twice (also as another spelling of {name})")
-            out[name] = value
+            if key.name in out:
+                self.problem(table, k, f"given twice (also as another spelling of {key.name})")
+            out[key.name] = value
         return out
 
-    targets_raw = data.get("targets")
-    top = {k: v for k, v in data.items() if k != "targets" and k not in _SECTIONS}
-    sections = {k: data[k] for k in _SECTIONS if k in data}
-    for name, table in sections.items():
-        if not isinstance(table, dict):
-            hint = " (a rules file is named with rules_file = \"FILE\")" if name == "rules" else ""
-            problem(f"[{name}]", None, "expected a table" + hint)
-            continue
-        for msg in _SECTIONS[name](table):
-            if msg.startswith(f"[{name}"):  # the validator names the (sub)table itself
-                problems.append(f"{where}: {msg}")
-            else:
-                problem(f"[{name}]", None, msg)
-    for k in list(top):
-        if k in ("url", "password_env"):
-            problem("(top level)", k, "belongs in a [targets.NAME] table")
-            del top[k]
-        elif isinstance(top[k], dict):
-            close = difflib.get_close_matches(k, ["targets", *_SECTIONS], n=1, cutoff=0.75)
-            problem(f"[{k}]", None, "unknown table" + (f" (did you mean [{close[0]}]?)" if close else
-                                                       " (targets go in [targets.NAME] tables)"))
-            del top[k]
-    defaults = read_options("(top level)", top, frozenset())
-    if defaults.get("entities"):  # checked once here, not again for every target
-        from scanner.cli import parse_entities
+    # -- the file's tables ---------------------------------------------------------------
+    def check_sections(self) -> dict[str, dict]:
+        """The custom-rule tables, each checked."""
+        sections = {k: self.data[k] for k in self.section_checks if k in self.data}
+        for name, table in sections.items():
+            if not isinstance(table, dict):
+                hint = " (a rules file is named with rules_file = \"FILE\")" if name == "rules" else ""
+                self.problem(f"[{name}]", None, "expected a table" + hint)
+                continue
+            for msg in self.section_checks[name](table):
+                if msg.startswith(f"[{name}"):  # the validator names the (sub)table itself
+                    self.problems.append(f"{self.where}: {msg}")
+                else:
+                    self.problem(f"[{name}]", None, msg)
+        return {k: v for k, v in sections.items() if isinstance(v, dict)}
 
+    def top_level(self) -> dict[str, Any]:
+        """Top-level keys: defaults for every target."""
+        top = {k: v for k, v in self.data.items() if k != "targets" and k not in self.section_checks}
+        for k in list(top):
+            if k in ("url", "password_env"):
+                self.problem("(top level)", k, "belongs in a [targets.NAME] table")
+                del top[k]
+            elif isinstance(top[k], dict):
+                close = difflib.get_close_matches(k, ["targets", *self.section_checks], n=1, cutoff=0.75)
+                self.problem(f"[{k}]", None, "unknown table" + (f" (did you mean [{close[0]}]?)" if close else
+                                                                " (targets go in [targets.NAME] tables)"))
+                del top[k]
+        defaults = self.read_options("(top level)", top, frozenset())
+        if defaults.get("entities"):  # checked once here, not again for every target
+            self._check_entities(defaults)
+        return defaults
+
+    def _check_entities(self, defaults: dict[str, Any]) -> None:
+        from detectors.rules import rule_names
+
+        custom = self.data.get("rules") if isinstance(self.data.get("rules"), dict) else {}
+        names = tuple(str(k).upper() for k in custom) + rule_names(defaults.get("rules_file") or (), self.base)
         try:
-            from detectors.rules import rule_names
-
-            custom = data.get("rules") if isinstance(data.get("rules"), dict) else {}
-            names = tuple(str(k).upper() for k in custom) + rule_names(defaults.get("rules_file") or (), base)
             parse_entities(tuple(defaults["entities"]), bool(defaults.get("ner")), names)
-        except click.BadParameter as e:
-            problem("(top level)", "entities", e.message)
+        except OptionError as e:
+            self.problem("(top level)", "entities", e.message)
             del defaults["entities"]
 
-    if isinstance(targets_raw, list):  # [[targets]] tables, each with a name
-        named: dict[str, Any] = {}
-        for i, entry in enumerate(targets_raw, 1):
-            name = entry.get("name") if isinstance(entry, dict) else None
-            if not isinstance(name, str) or not name:
-                problem(f"[[targets]] #{i}", "name", "missing: each [[targets]] table needs a name")
-            elif name in named:
-                problem(f"[[targets]] #{i}", "name", f"{name} is used twice")
-            else:
-                named[name] = {k: v for k, v in entry.items() if k != "name"}
-        targets_raw = named
-    if targets_raw is None:
-        problem("(top level)", None, "no targets: add at least one [targets.NAME] table with a url")
-        targets_raw = {}
-    elif not isinstance(targets_raw, dict):
-        problem("(top level)", "targets", "expected [targets.NAME] tables")
-        targets_raw = {}
+    def target_tables(self) -> dict[str, Any]:
+        """[targets.NAME] tables (or [[targets]] tables with a name) by name."""
+        targets_raw = self.data.get("targets")
+        if isinstance(targets_raw, list):  # [[targets]] tables, each with a name
+            named: dict[str, Any] = {}
+            for i, entry in enumerate(targets_raw, 1):
+                name = entry.get("name") if isinstance(entry, dict) else None
+                if not isinstance(name, str) or not name:
+                    self.problem(f"[[targets]] #{i}", "name", "missing: each [[targets]] table needs a name")
+                elif name in named:
+                    self.problem(f"[[targets]] #{i}", "name", f"{name} is used twice")
+                else:
+                    named[name] = {k: v for k, v in entry.items() if k != "name"}
+            return named
+        if targets_raw is None:
+            self.problem("(top level)", None, "no targets: add at least one [targets.NAME] table with a url")
+            return {}
+        if not isinstance(targets_raw, dict):
+            self.problem("(top level)", "targets", "expected [targets.NAME] tables")
+            return {}
+        return targets_raw
 
-    params = {p.name: p for p in ctx.command.params}
-    explicit = {n for n in params
-                if ctx.get_parameter_source(n) in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)}
-    out_targets: list[TargetConfig] = []
-    for tname, entries in targets_raw.items():
+    # -- one target ----------------------------------------------------------------------
+    def target(self, tname: str, entries: Any, defaults: dict[str, Any], sections: dict[str, dict],
+               build: Callable[[TargetConfig], Any]) -> TargetConfig | None:
         table = f"[targets.{tname}]"
         if not isinstance(entries, dict):
-            problem(table, None, "expected a table with a url")
-            continue
-        if not re.match(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", tname):
-            problem(table, None, "target names may hold letters, digits, '.', '_' and '-'")
-        opts = read_options(table, entries, TARGET_ONLY - {"password"})
-        url = entries.get("url")
+            self.problem(table, None, "expected a table with a url")
+            return None
+        if not TARGET_NAME.match(tname):
+            self.problem(table, None, "target names may hold letters, digits, '.', '_' and '-'")
+        opts = self.read_options(table, entries, TARGET_ONLY - {"password"})
+        url = self._url(table, entries.get("url"))
+        if url is None:
+            return None
+        password_env = self._password_env(table, tname, entries)
+        # The file's defaults, then the target's table, then the command line.
+        values = {**defaults, **opts, **self.given}
+        inv = values.get("inventory")
+        if inv and "inventory" not in self.given:
+            inv = _resolve_path(str(inv), self.base)
+        target = TargetConfig(name=tname, url=url, inventory=Path(inv or default_inventory()).expanduser().absolute(),
+                              values=values, password_env=password_env, sections=sections)
+        try:
+            target.request = build(target)
+            if password_env and password_env not in os.environ:
+                raise CredentialError(f"the password variable ${password_env} is not set")
+        except CredentialError as e:
+            target.failure = str(e)  # checked like the others, but fails alone
+            return target
+        except OptionError as e:
+            self.problem(table, e.key, e.message)
+            return None
+        except UsageError as e:
+            self.problem(table, "url", str(e))
+            return None
+        return target
+
+    def _url(self, table: str, url: Any) -> str | None:
         if not isinstance(url, str) or not url.strip():
-            problem(table, "url", "missing: every target needs a url (a path, smb://..., a database URL)")
-            continue
-        url = _resolve_path(url.strip(), base)
+            self.problem(table, "url", "missing: every target needs a url (a path, smb://..., a database URL)")
+            return None
+        url = _resolve_path(url.strip(), self.base)
         try:
             if urlsplit(url).password:
-                if not allow_inline_secrets:
-                    problem(table, "url", "holds a password: use password_env = \"VARIABLE\" instead "
-                                          "(or pass --allow-inline-secrets)")
-                inline_secrets = True
+                if not self.allow_inline_secrets:
+                    self.problem(table, "url", "holds a password: use password_env = \"VARIABLE\" instead "
+                                               "(or pass --allow-inline-secrets)")
+                self.inline_secrets = True
         except ValueError:
-            problem(table, "url", "not a valid URL")
-            continue
+            self.problem(table, "url", "not a valid URL")
+            return None
+        return url
+
+    def _password_env(self, table: str, tname: str, entries: dict) -> str | None:
         password_env = entries.get("password_env")
         if password_env is not None and (not isinstance(password_env, str) or not ENV_NAME.match(password_env)):
-            problem(table, "password_env", "expected the name of an environment variable, e.g. \"ACME_PASSWORD\"")
+            self.problem(table, "password_env", "expected the name of an environment variable, e.g. \"ACME_PASSWORD\"")
             password_env = None
-        if isinstance(entries.get("password"), str) and allow_inline_secrets:
+        if isinstance(entries.get("password"), str) and self.allow_inline_secrets:
             # Kept out of every TargetSpec: handed over through the environment.
             password_env = f"PIISCOUT_CONFIG_PASSWORD_{re.sub(r'[^A-Za-z0-9]', '_', tname).upper()}"
             os.environ[password_env] = entries["password"]
-        elif "password" in entries and not isinstance(entries.get("password"), str) and allow_inline_secrets:
-            problem(table, "password", "expected a string")
+        elif "password" in entries and not isinstance(entries.get("password"), str) and self.allow_inline_secrets:
+            self.problem(table, "password", "expected a string")
+        return password_env
 
-        values = {n: ctx.params.get(n) for n in params}
-        for source in (defaults, opts):
-            for n, v in source.items():
-                if n not in explicit:
-                    values[n] = v
-        inv = values.get("inventory")
-        if inv and "inventory" not in explicit:
-            inv = _resolve_path(str(inv), base)
-        if not inv:
-            from scanner.cli import default_inventory
-
-            inv = default_inventory()
-        target = TargetConfig(name=tname, url=url, inventory=Path(inv).expanduser().absolute(),
-                              values=values, password_env=password_env,
-                              sections={k: v for k, v in sections.items() if isinstance(v, dict)})
+    def check_selected(self, cfg: ScanConfig, selected: tuple[str, ...]) -> None:
+        """--target names exist. (A password variable that is not set fails
+        its target only, when its turn comes: TargetConfig.failure.)"""
         try:
-            target.request = build(target)
-        except click.BadParameter as e:
-            problem(table, _key_of(e), e.message)
-            continue
-        except click.UsageError as e:
-            problem(table, None, e.message)
-            continue
+            cfg.select(selected)
         except UsageError as e:
-            problem(table, "url", str(e))
-            continue
-        out_targets.append(target)
-
-    cfg = ScanConfig(path=path, targets=out_targets, sections=sections)
-    if not problems:
-        try:
-            chosen = cfg.select(selected)
-        except UsageError as e:
-            problems.append(str(e))
-            chosen = []
-        for t in chosen:
-            if t.password_env and t.password_env not in os.environ:
-                problem(f"[targets.{t.name}]", "password_env",
-                        f"the environment variable {t.password_env} is not set")
-    if problems:
-        raise ConfigError(problems)
-    if inline_secrets:
-        _warn_if_readable(path)
-    return cfg
+            self.problems.append(str(e))
 
 
 def _resolve_path(value: str, base: Path) -> str:
@@ -362,15 +341,6 @@ def _resolve_path(value: str, base: Path) -> str:
         return value  # a URL
     p = Path(value).expanduser()
     return str(p if p.is_absolute() else base / p)
-
-
-def _key_of(e: click.BadParameter) -> str | None:
-    hint = e.param_hint if isinstance(e.param_hint, str) else None
-    if hint is None and e.param is not None:
-        hint = next((o for o in e.param.opts if o.startswith("--")), e.param.name)
-    if not hint:
-        return None
-    return hint.strip("'\"").lstrip("-").replace("-", "_")
 
 
 def _warn_if_readable(path: Path) -> None:

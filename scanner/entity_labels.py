@@ -134,6 +134,8 @@ _TABLE: tuple[EntityInfo, ...] = (
     _e("PT_NIF", "Portuguese tax number (NIF)", "Portuguese tax numbers (NIF)", HIGH, GOVERNMENT_ID),
     _e("IE_PPS", "Irish PPS number", None, HIGH, GOVERNMENT_ID),
     _e("AT_SVNR", "Austrian social insurance number", None, HIGH, GOVERNMENT_ID),
+    _e("PT_CC", "Portuguese citizen card number", None, HIGH, GOVERNMENT_ID),
+    _e("CH_AHV", "Swiss social security number (AHV)", "Swiss social security numbers (AHV)", HIGH, GOVERNMENT_ID),
     _e("CZ_RC", "Czech birth number", None, HIGH, GOVERNMENT_ID),
     _e("RO_CNP", "Romanian personal numeric code (CNP)", "Romanian personal numeric codes (CNP)",
        HIGH, GOVERNMENT_ID),

@@ -26,12 +26,6 @@ log = logging.getLogger(__name__)
 CACHE_ENV = "PIISCOUT_CACHE_DIR"
 
 
-def _cache_file() -> Path:
-    from scanner.cachedir import cache_dir
-
-    return cache_dir() / "entity-names.json"
-
-
 def _key() -> str:
     import detectors
 
@@ -68,27 +62,24 @@ def entity_names() -> dict:
     """{"default": [...], "own": [...], "known": [...]}: the entity types a
     scan looks for by default, those of piiscout's own recognizers, and
     every entity type that can be asked for."""
+    from scanner import cachedir
+
     try:
         key = _key()
-        path = _cache_file()
+        name = f"entity-names-{key[:32]}.json"
+        path = cachedir.find(name)
     except Exception:  # noqa: BLE001 - the cache is an optimisation only
         return _compute()
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("key") == key and all(data.get(k) for k in ("default", "own", "known")):
-            return {k: data[k] for k in ("default", "own", "known")}
+        if path is not None:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("key") == key and all(data.get(k) for k in ("default", "own", "known")):
+                return {k: data[k] for k in ("default", "own", "known")}
     except (OSError, ValueError, AttributeError):
         pass
     names = _compute()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump({"key": key, **names}, fh)
-        os.replace(tmp, path)
-    except OSError as e:
-        log.debug("cannot write the entity name cache %s: %s", path, e.strerror)
+    if cachedir.store(name, json.dumps({"key": key, **names}).encode("utf-8")) is None:
+        log.debug("cannot write the entity name cache %s", name)
     return names
 
 

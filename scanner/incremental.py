@@ -9,6 +9,15 @@ their findings are copied from the scan that last examined them into the
 new scan, so every scan describes the full current state. Items not listed
 any more (deleted) are simply not copied.
 
+Permissions are not content: an unchanged item whose permissions changed is
+still `unchanged`, with its new `exposure` and `readers`. Where the listing
+knows them (local modes and ACLs, SQL grants) they are compared with the
+stored ones. Where only opening the object tells (SMB descriptors) the
+connector's `refresh_access` reads them for the unchanged items of each
+listing batch, many per round trip; nothing cheaper says a descriptor
+changed: Samba reports a file's ChangeTime as its LastWriteTime, which a
+chmod does not move.
+
 Only scans whose results the new scan would reproduce are used: same HMAC
 key (`scans.hash_key_id`) and the same *result fingerprint* of the target
 (piiscout version, detector settings, the scan and target options that can
@@ -32,6 +41,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pyarrow as pa
@@ -42,7 +52,8 @@ from scanner.inventory.reader import Inventory
 from scanner.inventory.schema import FINDINGS, ITEMS
 from scanner.inventory.state import _batches, scan_rows
 from scanner.inventory.writer import InventoryWriter, _ts
-from scanner.model import SCANNED, SKIPPED, UNCHANGED, Item, TargetSpec
+from scanner.exposure import UNREADABLE
+from scanner.model import SCANNED, SKIPPED, UNCHANGED, Access, Item, TargetSpec
 
 log = logging.getLogger(__name__)
 
@@ -140,13 +151,21 @@ class Baseline:
     """The previous state of the targets of one scan, indexed by location."""
 
     def __init__(self, root: Path, scan_ids: list[str], qualifying: list[frozenset[str]],
-                 keys: np.ndarray, size: np.ndarray, mtime: np.ndarray, fp: np.ndarray, src: np.ndarray):
+                 keys: np.ndarray, size: np.ndarray, mtime: np.ndarray, fp: np.ndarray, src: np.ndarray,
+                 perm: np.ndarray | None = None):
         self.root = Path(root)
         self.scan_ids = scan_ids
         self.qualifying = qualifying
         self.keys, self.size, self.mtime, self.fp, self.src = keys, size, mtime, fp, src
-        self.carried = np.zeros(len(keys), dtype=bool)
-        self.n = len(keys)
+        n = len(keys)
+        # Stored permissions: a hash of exposure + readers.
+        self.perm = perm if perm is not None else np.full(n, _perm_key(None), dtype=np.int64)
+        self.carried = np.zeros(n, dtype=bool)
+        self.n = n
+        # location -> (Access or None: unknown now, changed_at) for carried
+        # items whose permissions differ from the stored row's.
+        self.new_access: dict[str, tuple[Access | None, float | None]] = {}
+        self.refreshed = 0  # unchanged items whose permissions were read again
 
     # -- building ----------------------------------------------------------------
     @classmethod
@@ -170,30 +189,40 @@ class Baseline:
             elif any(url in r["targets"] for r in rows):
                 log.info("incremental: options changed since the last scan of %s; scanning everything", url)
         order = [r["scan_id"] for r in rows if any(r["scan_id"] in c for c in chains.values())]
+        # A scan with a file that cannot be read would carry items over
+        # without their findings: it is not used (its items are read again).
+        broken = {sid for sid in order if not cls._readable(inv, sid)}
+        if broken:
+            log.warning("incremental: %d earlier scan(s) have unreadable files and are not reused: %s",
+                        len(broken), ", ".join(sorted(broken)))
+            order = [sid for sid in order if sid not in broken]
+            chains = {u: [sid for sid in c if sid not in broken] for u, c in chains.items()}
         if not order:
             return None
         qualifying = [frozenset(u for u, c in chains.items() if sid in c) for sid in order]
         parts = [cls._load(inv, sid, k) for k, sid in enumerate(order)]
-        keys = np.concatenate([p[0] for p in parts])
-        size = np.concatenate([p[1] for p in parts])
-        mtime = np.concatenate([p[2] for p in parts])
-        fp = np.concatenate([p[3] for p in parts])
-        src = np.concatenate([p[4] for p in parts])
+        cols = [np.concatenate([p[i] for p in parts]) for i in range(len(parts[0]))]
+        keys, src = cols[0], cols[4]
         # Sort by key, newest scan last within a key; keep the newest row.
         idx = np.lexsort((np.arange(len(keys)), src, keys))
-        keys, size, mtime, fp, src = keys[idx], size[idx], mtime[idx], fp[idx], src[idx]
+        cols = [c[idx] for c in cols]
         if len(keys):
+            keys = cols[0]
             last = np.append(keys[1:] != keys[:-1], True)
-            keys, size, mtime, fp, src = keys[last], size[last], mtime[last], fp[last], src[last]
-        log.info("incremental: %d items known from %d earlier scan(s)", len(keys), len(order))
-        return cls(root, order, qualifying, keys, size, mtime, fp, src)
+            cols = [c[last] for c in cols]
+        log.info("incremental: %d items known from %d earlier scan(s)", len(cols[0]), len(order))
+        return cls(root, order, qualifying, *cols)
+
+    @staticmethod
+    def _readable(inv: Inventory, scan_id: str) -> bool:
+        return all(inv.open_file(p) is not None for t in ("items", "findings") for p in inv._files(t, scan_id))
 
     @staticmethod
     def _load(inv: Inventory, scan_id: str, k: int):
-        cols = ["location", "part", "size", "modified_at", "status", "fingerprint"]
-        out: list[list[np.ndarray]] = [[], [], [], [], []]
+        cols = ["location", "part", "size", "modified_at", "status", "fingerprint", "exposure", "readers"]
+        out: list[list[np.ndarray]] = [[], [], [], [], [], []]
         for path in inv._files("items", scan_id):
-            for b in _batches(path, "items", cols, 65_536):
+            for b in _batches(path, "items", cols, 65_536, inv):
                 keep = pc.and_(pc.equal(b.column(1), ""), pc.is_in(b.column(4), pa.array(GOOD)))
                 b = b.filter(keep)
                 if not b.num_rows:
@@ -201,11 +230,11 @@ class Baseline:
                 n = b.num_rows
                 out[0].append(np.fromiter((_key(x) for x in b.column(0).to_pylist()), dtype=np.int64, count=n))
                 out[1].append(pc.fill_null(b.column(2), -1).to_numpy(zero_copy_only=False).astype(np.int64))
-                mt = pc.fill_null(b.column(3).cast(pa.int64()), _NULL_TIME)
-                out[2].append(mt.to_numpy(zero_copy_only=False).astype(np.int64))
+                out[2].append(_times(b.column(3)))
                 out[3].append(np.fromiter((_fp_key(x) for x in b.column(5).to_pylist()), dtype=np.int64, count=n))
                 out[4].append(np.full(n, k, dtype=np.int32))
-        empty = (np.int64, np.int64, np.int64, np.int64, np.int32)
+                out[5].append(_perm_keys(b.column(6), b.column(7)))
+        empty = (np.int64, np.int64, np.int64, np.int64, np.int32, np.int64)
         return [np.concatenate(a) if a else np.empty(0, dtype=t) for a, t in zip(out, empty)]
 
     # -- during the scan -----------------------------------------------------------
@@ -213,9 +242,12 @@ class Baseline:
         """True (and remembered for carry_over) when `item` need not be read."""
         return self.unchanged_many([item], target_url)[0]
 
-    def unchanged_many(self, items: list[Item], target_url: str) -> list[bool]:
+    def unchanged_many(self, items: list[Item], target_url: str,
+                       refresh: Callable[[list[Item]], list[Access | None]] | None = None) -> list[bool]:
         """`unchanged` for a batch of one target's items: one vectorised
-        search instead of numpy calls per item (~2 µs an item, not ~20)."""
+        search instead of numpy calls per item (~2 µs an item, not ~20).
+        `refresh` (the connector's refresh_access) reads the permissions of
+        the unchanged items the listing gave none for, all in one call."""
         out = [False] * len(items)
         if not self.n or not items:
             return out
@@ -241,7 +273,26 @@ class Baseline:
         hit = [rows[j] for j, pos in enumerate(found.tolist()) if out[pos]]
         if hit:
             self.carried[hit] = True
+            self._note_permissions([items[pos] for pos in found.tolist() if out[pos]], hit, refresh)
         return out
+
+    def _note_permissions(self, items: list[Item], rows: list[int], refresh) -> None:
+        """Remember the new permissions of carried items whose permissions
+        differ from the stored row's."""
+        perms = self.perm[rows].tolist()
+        found = [it.access for it in items]
+        ask = [i for i, a in enumerate(found) if a is None]
+        if ask and refresh is not None:
+            for i, access in zip(ask, refresh([items[i] for i in ask])):
+                found[i] = access
+            self.refreshed += len(ask)
+        for item, access, perm in zip(items, found, perms):
+            if access is UNREADABLE:  # refused now: no longer known, certainly not as stored
+                if perm != _perm_key(None):
+                    self.new_access[item.location] = (None, item.changed_at)
+            # None: not known now (not asked, or no notion of access): keep what was stored.
+            elif access is not None and _perm_key(access) != perm:
+                self.new_access[item.location] = (access, item.changed_at)
 
     # -- after the scan --------------------------------------------------------------
     def _mask(self, locations: pa.ChunkedArray | pa.Array, k: int) -> pa.Array:
@@ -273,6 +324,8 @@ class Baseline:
                     b = b.filter(self._mask(b.column(_LOCATION), k))
                     if b.num_rows:
                         b = _as_carried_items(b, sid)
+                        if self.new_access:
+                            b = _with_new_access(b, self.new_access)
                         res.statuses.update(dict(zip(*_counts(b.column(ITEMS.get_field_index("status"))))))
                         res.suppressed += pc.sum(b.column(ITEMS.get_field_index("suppressed"))).as_py() or 0
                         buf = _buffer(buf, b, writer.items)
@@ -286,8 +339,28 @@ class Baseline:
                         res.findings += b.num_rows
                         buf = _buffer(buf, b, writer.findings)
             _drain(buf, writer.findings)
-        log.info("incremental: %d unchanged items carried over with %d findings", res.items, res.findings)
+        log.info("incremental: %d unchanged items carried over with %d findings; new permissions for %d "
+                 "(%d read again)", res.items, res.findings, len(self.new_access), self.refreshed)
         return res
+
+
+def _times(col) -> np.ndarray:
+    return pc.fill_null(col.cast(pa.int64()), _NULL_TIME).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def _perm_text(exposure: str | None, readers) -> str:
+    return (exposure or "") + "\x1e" + "\x1f".join(readers or ())
+
+
+def _perm_key(access: Access | None) -> int:
+    """A per-process hash of exposure + readers (null and no access alike)."""
+    return hash(_perm_text(access.exposure, access.readers) if access is not None else _perm_text(None, None))
+
+
+def _perm_keys(exposure, readers) -> np.ndarray:
+    joined = pc.fill_null(pc.binary_join(readers, "\x1f"), "")
+    text = pc.binary_join_element_wise(pc.fill_null(exposure, ""), joined, "\x1e")
+    return np.fromiter((hash(x) for x in text.to_pylist()), dtype=np.int64, count=len(text))
 
 
 def _counts(arr) -> tuple[list, list]:
@@ -303,15 +376,37 @@ def _with_scan_id(b: pa.RecordBatch, schema: pa.Schema, scan_id: str) -> pa.Reco
 
 
 def _as_carried_items(b: pa.RecordBatch, scan_id: str) -> pa.RecordBatch:
-    """Rows copied from an earlier scan: the top-level row of an item that was
-    scanned becomes `unchanged`; nothing was read or timed in this scan."""
+    """Rows copied from an earlier scan: every row that was `scanned` (the
+    item's own, and its archive members, messages and attachments) becomes
+    `unchanged`, so the scan's counts say what this scan read; skipped and
+    failed rows keep their status. Nothing was read or timed in this scan."""
     b = _with_scan_id(b, ITEMS, scan_id)
     cols = list(b.columns)
     f = ITEMS.get_field_index
-    top = pc.and_(pc.equal(cols[f("part")], ""), pc.equal(cols[f("status")], SCANNED))
-    cols[f("status")] = pc.if_else(top, UNCHANGED, cols[f("status")])
+    was_read = pc.equal(cols[f("status")], SCANNED)
+    cols[f("status")] = pc.if_else(was_read, UNCHANGED, cols[f("status")])
     cols[f("bytes_scanned")] = pa.array(np.zeros(b.num_rows, dtype=np.int64))
     cols[f("duration_s")] = pa.array(np.zeros(b.num_rows, dtype=np.float64))
+    return pa.RecordBatch.from_arrays(cols, schema=b.schema)
+
+
+def _with_new_access(b: pa.RecordBatch, new_access: dict) -> pa.RecordBatch:
+    """Carried rows (the item's and those inside it) with the permissions
+    the listing found now."""
+    f = ITEMS.get_field_index
+    locations = b.column(_LOCATION).to_pylist()
+    if not any(loc in new_access for loc in locations):
+        return b
+    cols = list(b.columns)
+    exposure, readers, changed = (cols[f(c)].to_pylist() for c in ("exposure", "readers", "changed_at"))
+    for i, loc in enumerate(locations):
+        if loc in new_access:
+            access, changed_at = new_access[loc]
+            exposure[i] = access.exposure if access is not None else None
+            readers[i] = list(access.readers) if access is not None else None
+            changed[i] = _ts(changed_at) if changed_at is not None else changed[i]
+    for name, values in (("exposure", exposure), ("readers", readers), ("changed_at", changed)):
+        cols[f(name)] = pa.array(values, type=ITEMS.field(name).type)
     return pa.RecordBatch.from_arrays(cols, schema=b.schema)
 
 

@@ -1,7 +1,8 @@
 """The values that flow through a scan.
 
-connector -> Item -> extractor -> Segment / Child -> detectors -> Detection
--> Finding (masked, hashed) -> inventory writer.
+connector -> Item -> Stream (bytes) | Table (typed records) -> pipeline:
+extractor -> Segment / Child -> detectors -> Finding (masked, hashed) and
+ItemRecord -> inventory writer.
 
 Everything a worker process or a remote (Dask) worker receives is a frozen,
 picklable dataclass without open handles or secrets: a TargetSpec names its
@@ -11,7 +12,7 @@ credentials by environment variable, never by value.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO, Callable, Mapping
+from typing import Any, BinaryIO, Callable, Iterable, Mapping, Sequence
 
 # Item statuses, as written to the inventory's `items.status`.
 SCANNED = "scanned"
@@ -19,6 +20,23 @@ SKIPPED = "skipped"
 ERROR = "error"
 UNCHANGED = "unchanged"
 STATUSES = (SCANNED, SKIPPED, ERROR, UNCHANGED)
+
+# Exposure (`items.exposure`): the broadest kind of principal that may read
+# an object, broadest first (scanner/exposure/).
+EVERYONE = "everyone"  # Everyone, anonymous, guests, world-readable mode bits
+AUTHENTICATED = "authenticated"  # any account: Authenticated Users, Domain Users
+GROUP = "group"  # a named group
+OWNER = "owner"  # only the owner, named users, administrators/SYSTEM
+EXPOSURES = (EVERYONE, AUTHENTICATED, GROUP, OWNER)
+
+
+@dataclass(frozen=True)
+class Access:
+    """Who may read an object: its exposure and the principals with read
+    access (names where known, SIDs otherwise), broadest first."""
+
+    exposure: str
+    readers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,6 +86,12 @@ class Item:
     # it, for sources where size and time say nothing (table statistics).
     # None: size + modified_at are compared; neither known: always rescanned.
     fingerprint: str | None = None
+    # Who may read it, when the listing knows (local modes, SQL grants, a
+    # guest share); None: the connector finds out when it reads the object
+    # (SMB descriptors), or the source has no notion of access.
+    access: Access | None = None
+    # When its metadata last changed (POSIX ctime, SMB ChangeTime; POSIX seconds, UTC).
+    changed_at: float | None = None
 
 
 @dataclass(frozen=True)
@@ -91,6 +115,93 @@ class ItemRecord:
     # Detections dropped because their value is allow-listed (`items.suppressed`;
     # summed into the scan's summary and `scans.suppressed`).
     suppressed: int = 0
+    # `items.exposure` / `items.readers`; rows inside an object (members,
+    # attachments, SQL columns) carry the object's; `items.changed_at` too.
+    access: Access | None = None
+    changed_at: float | None = None
+
+    @classmethod
+    def of(cls, where: "ObjectInfo | Item", status: str, reason: str | None = None, **outcome: Any) -> "ItemRecord":
+        """The one way an items row is built: where the object sits (an
+        `ObjectInfo`, or the `Item` itself) and what became of it; `outcome`
+        holds the counters (findings, bytes_scanned, rows_scanned...)."""
+        outcome.setdefault("access", where.access)
+        outcome.setdefault("changed_at", where.changed_at)
+        return cls(source=where.source, location=where.location, part=where.part, size=where.size,
+                   modified_at=where.modified_at, content_type=where.content_type, status=status,
+                   reason=reason, **outcome)
+
+
+@dataclass(slots=True)
+class ObjectInfo:
+    """Where an object sits, for its items row and its findings: a top-level
+    item, an archive member, a table's column. `content_type` is filled in
+    once the pipeline has sniffed the object."""
+
+    source: str
+    location: str
+    part: str = ""
+    size: int | None = None
+    modified_at: float | None = None
+    content_type: str | None = None
+    row_key: str | None = None
+    # Who may read it: from the listing, or from the connector's content()
+    # (SMB descriptors); members and columns carry their object's.
+    access: Access | None = None
+    changed_at: float | None = None
+
+    @classmethod
+    def of_item(cls, item: "Item") -> "ObjectInfo":
+        return cls(item.source, item.location, item.part, item.size, item.modified_at, item.content_type,
+                   access=item.access, changed_at=item.changed_at)
+
+
+def listing_record(source: str, location: str, status: str, reason: str | None, *, size: int | None = None,
+                   modified_at: float | None = None, content_type: str | None = None,
+                   access: Access | None = None, changed_at: float | None = None) -> ItemRecord:
+    """The items row of something a connector found broken or left out while
+    listing (a denied folder, a file over --max-file-size)."""
+    return ItemRecord.of(ObjectInfo(source, location, "", size, modified_at, content_type, access=access,
+                                    changed_at=changed_at), status, reason)
+
+
+# -- what a connector hands the pipeline for one item ----------------------------------
+
+@dataclass
+class Stream:
+    """The content of a byte object (a file, a message): the pipeline sniffs
+    it by its first bytes and `name`, unless the connector knows its
+    `content_type`."""
+
+    stream: BinaryIO
+    name: str
+    content_type: str | None = None
+    # Who may read it, when the connector learns that by opening it (an SMB
+    # file's security descriptor comes with its open).
+    access: Access | None = None
+
+
+@dataclass
+class Table:
+    """The content of a structured object (a database table): typed records
+    (table, column, row key, value) handed over a batch of rows at a time,
+    since an object per cell would cost more than detecting in it.
+
+    Each row of a batch is a sequence: the values of `key_names` first (the
+    row's key; none when rows are only numbered), then one value per
+    `columns` entry, as the source typed it (str, int, Decimal, bytes,
+    dict...; None for NULL). `note` goes on the table's own items row (how
+    it was sampled); every column gets an items row of `column_type`.
+    """
+
+    columns: tuple[str, ...]
+    key_names: tuple[str, ...]
+    rows: Iterable[Sequence[Sequence[Any]]]
+    note: str | None = None
+    column_type: str = "sql/column"
+
+
+Content = Stream | Table
 
 
 class Layout:

@@ -1,9 +1,13 @@
 """What a worker does with one work unit.
 
-`ItemProcessor.process(item)` opens the item through its connector, sniffs
-its type, extracts it (recursing into archive members and attachments),
-detects PII in every segment and turns each detection into a masked, hashed
-Finding on the spot. It yields batches of Findings and ItemRecords; the last
+`ItemProcessor.process(item)` asks the item's connector for its content and
+does everything else: a byte `Stream` is sniffed and extracted (recursing
+into archive members and attachments), a `Table`'s typed rows are read
+column by column (scanner/tables.py); every segment goes through the
+detectors (custom rules and plugin recognizers included), each detection
+is checked against the allow list and turned into a masked, hashed Finding
+on the spot, and every object gets its items row. Connectors know nothing
+of detection. It yields batches of Findings and ItemRecords; the last
 ItemRecord it yields is the item's own. Raw values never leave this module.
 """
 
@@ -11,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 from typing import BinaryIO, Iterator
 
 from detectors.engine import DetectionEngine
@@ -18,11 +23,13 @@ from scanner import privacy
 from scanner.errors import ItemError, ItemSkipped, ItemTimeout, one_line
 from scanner.extractors import registry
 from scanner.extractors.base import Blob, ExtractContext
-from scanner.model import ERROR, SCANNED, SKIPPED, Child, Finding, Item, ItemRecord, Segment
+from scanner.model import (ERROR, SCANNED, SKIPPED, Child, Content, Finding, Item, ItemRecord, ObjectInfo,
+                           Segment, Stream, Table)
 from scanner.refine import refine
 from scanner.settings import Job
 from scanner.sniff import HEAD, sniff
 from scanner.streams import CountingReader
+from scanner.tables import TableScan
 
 log = logging.getLogger(__name__)
 
@@ -33,31 +40,18 @@ def join_part(*parts: str) -> str:
     return "/".join(p.strip("/") for p in parts if p)
 
 
-class ObjectInfo:
-    """Where an object sits, for its items row and its findings."""
-
-    __slots__ = ("source", "location", "part", "size", "modified_at", "content_type", "row_key")
-
-    def __init__(self, source, location, part="", size=None, modified_at=None, content_type=None, row_key=None):
-        self.source = source
-        self.location = location
-        self.part = part
-        self.size = size
-        self.modified_at = modified_at
-        self.content_type = content_type
-        self.row_key = row_key
-
-
 class ItemProcessor:
     def __init__(self, job: Job, engine: DetectionEngine | None = None):
         self.job = job
         self.settings = job.settings
-        from scanner import plugins
-
-        if job.detectors.prefer_plugins:
-            plugins.set_preferred(job.detectors.prefer_plugins)
+        self.prefer = job.detectors.prefer_plugins  # --prefer-plugin: every registry lookup is told
         self.engine = engine or DetectionEngine(job.detectors)
         self.key = privacy.hash_key()
+        # How values of entity types that are not built in (plugins, custom
+        # rules) are hashed and masked, from the recognizers that report them.
+        from detectors.catalog import entity_styles
+
+        self.styles = entity_styles(getattr(self.engine, "recognizers", ()))
         custom = job.detectors.custom
         if custom and custom.allow:
             from detectors.custom import matcher
@@ -81,7 +75,7 @@ class ItemProcessor:
             from connectors.registry import connector_for
 
             spec = self.job.target(target_name)
-            conn = connector_for(spec)(spec, self.settings)
+            conn = connector_for(spec, self.prefer)(spec, self.settings)
             self._connectors[target_name] = conn
         return conn
 
@@ -98,29 +92,52 @@ class ItemProcessor:
         """Scan one item; yields finding batches and item records, the item's
         own record last. Never raises for a problem with the item itself."""
         t0 = time.monotonic()
-        info = ObjectInfo(item.source, item.location, item.part, item.size, item.modified_at, item.content_type)
+        info = ObjectInfo.of_item(item)
         deadline = t0 + self.settings.item_timeout if self.settings.item_timeout else None
         conn = None
         try:
             conn = self.connector(item.target)
-            yield from conn.scan(item, self, info, deadline)
+            for out in self.scan_content(conn.content(item), info, deadline):
+                yield with_access(out, info) if isinstance(out, ItemRecord) else out
         except Exception as exc:  # noqa: BLE001 - an item's failure is recorded, never raised
             log.debug("item failed", exc_info=True)
-            yield from self._flush()
+            yield from self.flush()
             status = SKIPPED if isinstance(exc, ItemSkipped) else ERROR
             reason = one_line(exc)
             if status == ERROR:
-                from connectors.registry import connector_for, plugin_of
+                reason = self._connector_plugin_reason(conn, item, exc) or reason
+            yield self.record(info, status, reason, 0, 0, t0)
 
-                try:
-                    info_p = plugin_of(type(conn) if conn is not None else connector_for(self.job.target(item.target)))
-                except Exception:  # noqa: BLE001
-                    info_p = None
-                if info_p is not None:
-                    from scanner import plugins
+    def _connector_plugin_reason(self, conn, item: Item, exc: Exception) -> str | None:
+        """The reason naming the plugin, when the item's connector is one."""
+        from connectors.registry import connector_for, plugin_of
 
-                    reason = plugins.plugin_failed(info_p, "connector raised", exc)
-            yield self._record(info, status, reason, 0, 0, t0)
+        try:
+            info_p = plugin_of(type(conn) if conn is not None
+                               else connector_for(self.job.target(item.target), self.prefer))
+        except Exception:  # noqa: BLE001
+            info_p = None
+        if info_p is None:
+            return None
+        from scanner import plugins
+
+        return plugins.plugin_failed(info_p, "connector raised", exc)
+
+    def scan_content(self, content: Content, info: ObjectInfo, deadline: float | None):
+        """What a connector handed over: bytes to extract or rows to read."""
+        if isinstance(content, Table):
+            yield from TableScan(self, content, info, deadline).run(time.monotonic())
+            return
+        if not isinstance(content, Stream):
+            raise TypeError(f"a connector's content() returned {type(content).__name__}, not a Stream or Table")
+        if content.content_type:
+            info.content_type = content.content_type
+        if info.access is None:
+            info.access = content.access
+        try:
+            yield from self.scan_stream(content.stream, info, content.name, deadline)
+        finally:
+            content.stream.close()
 
     # -- used by connectors --------------------------------------------------
     def scan_stream(self, stream: BinaryIO, info: ObjectInfo, name: str, deadline: float | None,
@@ -149,7 +166,7 @@ class ItemProcessor:
             blob = Blob(counter, head, name, info.size, ctype)
             # Containers (ZIP, OLE) are told apart by their members.
             ctype = info.content_type = blob.content_type = refine(blob, ctype)
-            extractor_cls = registry.for_type(ctype)
+            extractor_cls = registry.for_type(ctype, self.prefer)
             if extractor_cls is None:
                 raise ItemSkipped(unsupported_reason(ctype))
             plugin = registry.plugin_of(extractor_cls)
@@ -168,57 +185,70 @@ class ItemProcessor:
                 from scanner import plugins
 
                 raise ItemError(plugins.plugin_failed(plugin, "extractor raised", exc)) from None
-            yield from self._flush()
+            yield from self.flush()
             reason = "; ".join(ctx.notes) or None
-            yield self._record(info, SCANNED, reason, findings, counter.count, t0)
+            yield self.record(info, SCANNED, reason, findings, counter.count, t0)
         except Exception as exc:  # noqa: BLE001
             log.debug("object failed", exc_info=True)
-            yield from self._flush()
+            yield from self.flush()
             status = SKIPPED if isinstance(exc, ItemSkipped) else ERROR
             reason = one_line(exc)
             if findings:
                 reason += f" (after {findings} finding(s))"
-            yield self._record(info, status, reason, findings, counter.count, t0)
+            yield self.record(info, status, reason, findings, counter.count, t0)
 
-    def scan_segments(self, segments, info: ObjectInfo, t0: float | None = None,
-                      rows_scanned: int | None = None) -> Iterator[list[Finding] | ItemRecord]:
-        """Detect in ready-made segments (SQL rows): for connectors that do
-        not produce byte streams."""
-        t0 = t0 or time.monotonic()
-        findings = 0
-        nbytes = 0
-        for seg in segments:
-            nbytes += len(seg.text)
-            findings += yield from self.detect_segment(seg, info)
-        yield from self._flush()
-        yield self._record(info, SCANNED, None, findings, nbytes, t0, rows_scanned=rows_scanned)
-
-    def detect_segment(self, seg: Segment, info: ObjectInfo):
-        """Detect PII in one segment; yields full batches; returns the count."""
+    # -- detection, findings, records (streams and tables alike) ------------
+    def detect(self, seg: Segment) -> list:
+        """The detectors' raw results for one segment; a plugin recognizer's
+        failure is kept for the record of the object being read."""
         results = self.engine.detect(seg)
         failed = self.engine.take_failures() if hasattr(self.engine, "take_failures") else ()
+        self._suppressed += self.engine.take_suppressed() if hasattr(self.engine, "take_suppressed") else 0
         for f in failed:
             if f not in self._failures:
                 self._failures.append(f)
+        return results
+
+    def detect_segment(self, seg: Segment, info: ObjectInfo):
+        """Detect PII in one segment; yields full batches; returns the count."""
+        results = self.detect(seg)
         if not results:
             return 0
         found = self.to_findings(seg, results, info)
-        self._batch.extend(found)
-        if len(self._batch) >= FINDINGS_BATCH:
-            yield from self._flush()
+        yield from self.add_findings(found)
         return len(found)
 
-    def to_findings(self, seg: Segment, results, info: ObjectInfo) -> list[Finding]:
+    def add_findings(self, found: list[Finding]):
+        """Queue findings; yields a batch when one is full."""
+        self._batch.extend(found)
+        if len(self._batch) >= FINDINGS_BATCH:
+            yield from self.flush()
+
+    def to_findings(self, seg: Segment, results, info: ObjectInfo,
+                    span: tuple[int, int] | None = None) -> list[Finding]:
+        """Masked, hashed findings of `results`, minus allow-listed values
+        (counted in the next record's `suppressed`). `span` (start, end) of
+        `seg.text` is the one cell of a table all `results` lie in: start,
+        end and the context snippet are then the cell's."""
         text = seg.text
+        base = 0
+        if span is not None:
+            base = span[0]
+            text = text[span[0]:span[1]]
         part = join_part(info.part, seg.section) if seg.section else info.part
-        masks = [(r.start, r.end, privacy.mask(r.entity_type, text[r.start : r.end])) for r in results]
+        styles = self.styles
+        masks = [(r.start - base, r.end - base,
+                  privacy.mask(r.entity_type, text[r.start - base : r.end - base], styles.get(r.entity_type)))
+                 for r in results]
         out = []
         line, pos = seg.line, 0
         allow = self.allow
+        offset = seg.offset if span is None else 0
         for r, (s, e, masked) in zip(results, masks):
             value = text[s:e]
-            vhash = privacy.value_hash(r.entity_type, value, self.key)
-            if allow is not None and allow.allowed(r.entity_type, value, vhash):
+            style = styles.get(r.entity_type)
+            vhash = privacy.value_hash(r.entity_type, value, self.key, style)
+            if allow is not None and allow.allowed(r.entity_type, value, vhash, style):
                 self._suppressed += 1
                 continue
             if line is not None:
@@ -226,7 +256,7 @@ class ItemProcessor:
                 pos = s
             row_key = seg.row_key or info.row_key
             if seg.layout is not None:
-                row_key = seg.layout.row_key_at(text, s) or row_key
+                row_key = seg.layout.row_key_at(seg.text, r.start) or row_key
             meta = r.recognition_metadata or {}
             out.append(
                 Finding(
@@ -237,8 +267,8 @@ class ItemProcessor:
                     entity_type=r.entity_type,
                     score=float(r.score),
                     detector=str(meta.get("recognizer_name") or meta.get("recognizer_identifier") or "unknown"),
-                    start=seg.offset + s,
-                    end=seg.offset + e,
+                    start=offset + s,
+                    end=offset + e,
                     line=line,
                     masked_value=masked,
                     value_hash=vhash,
@@ -250,18 +280,19 @@ class ItemProcessor:
     # -- internals -----------------------------------------------------------
     def _scan_child(self, child: Child, parent: ObjectInfo, deadline, depth, shared=None):
         info = ObjectInfo(parent.source, parent.location, join_part(parent.part, child.name),
-                          child.size, child.modified_at, child.content_type, child.row_key or parent.row_key)
+                          child.size, child.modified_at, child.content_type, child.row_key or parent.row_key,
+                          parent.access, parent.changed_at)
         t0 = time.monotonic()
         if child.error or child.skip:
-            yield self._record(info, ERROR if child.error else SKIPPED, child.error or child.skip, 0, 0, t0)
+            yield self.record(info, ERROR if child.error else SKIPPED, child.error or child.skip, 0, 0, t0)
             return
         if depth > self.settings.max_depth:
-            yield self._record(info, SKIPPED, f"nested deeper than {self.settings.max_depth} levels", 0, 0, t0)
+            yield self.record(info, SKIPPED, f"nested deeper than {self.settings.max_depth} levels", 0, 0, t0)
             return
         try:
             stream = child.open()
         except Exception as exc:  # noqa: BLE001
-            yield self._record(info, ERROR, one_line(exc), 0, 0, t0)
+            yield self.record(info, ERROR, one_line(exc), 0, 0, t0)
             return
         try:
             yield from self.scan_stream(stream, info, child.name.rsplit("/", 1)[-1], deadline, depth, shared)
@@ -271,12 +302,12 @@ class ItemProcessor:
             except Exception:  # noqa: BLE001
                 pass
 
-    def _flush(self):
+    def flush(self):
         if self._batch:
             batch, self._batch = self._batch, []
             yield batch
 
-    def _record(self, info: ObjectInfo, status, reason, findings, nbytes, t0, rows_scanned=None,
+    def record(self, info: ObjectInfo, status, reason, findings, nbytes, t0, rows_scanned=None,
                 rows_matched=None) -> ItemRecord:
         suppressed, self._suppressed = self._suppressed, 0
         if self._failures:
@@ -285,22 +316,18 @@ class ItemProcessor:
             if status == SCANNED:
                 status = ERROR
             reason = "; ".join(([reason] if reason else []) + failures)
-        return ItemRecord(
-            source=info.source,
-            location=info.location,
-            part=info.part,
-            size=info.size,
-            modified_at=info.modified_at,
-            content_type=info.content_type,
-            status=status,
-            reason=reason,
-            findings=findings,
-            bytes_scanned=nbytes,
-            duration_s=round(time.monotonic() - t0, 6),
-            rows_scanned=rows_scanned,
-            rows_matched=rows_matched,
-            suppressed=suppressed,
-        )
+        return ItemRecord.of(info, status, reason, findings=findings, bytes_scanned=nbytes,
+                             duration_s=round(time.monotonic() - t0, 6), rows_scanned=rows_scanned,
+                             rows_matched=rows_matched, suppressed=suppressed)
+
+
+def with_access(rec: ItemRecord, info: ObjectInfo) -> ItemRecord:
+    """Every row of an object (its members, attachments, table columns)
+    carries the object's access and change time."""
+    if (rec.access is None and info.access is not None) or (rec.changed_at is None and info.changed_at is not None):
+        return replace(rec, access=rec.access or info.access,
+                       changed_at=rec.changed_at if rec.changed_at is not None else info.changed_at)
+    return rec
 
 
 def unsupported_reason(ctype: str) -> str:

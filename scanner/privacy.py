@@ -15,7 +15,11 @@ import secrets
 import unicodedata
 from bisect import bisect_left
 from functools import lru_cache
+from types import MappingProxyType
+from typing import Mapping
 from pathlib import Path
+
+from scanner.errors import UsageError
 
 HASH_KEY_ENV = "PIISCOUT_HASH_KEY"
 
@@ -27,6 +31,10 @@ IDENTIFIER = "identifier"  # keep [0-9A-Za-z], uppercase
 PHONE = "phone"  # E.164
 EMAIL = "email"  # lowercase
 TEXT = "text"  # NFKC, casefold, collapse whitespace
+SECRET = "secret"  # exact, less whitespace and JSON "\n" escapes (a PEM key in a .pem and in JSON)
+NAME = "name"  # as TEXT, "Last, First M." read as "first m last", no periods
+ADDRESS = "address"  # as TEXT without punctuation: "1 Main St., Springfield, IL" = "1 main st springfield il"
+DATE = "date"  # ISO 8601 YYYY-MM-DD when the date parses (03/12/1985 = 1985-03-12), else as TEXT
 
 _KINDS: dict[str, str] = {
     "US_SSN": IDENTIFIER,
@@ -39,6 +47,10 @@ _KINDS: dict[str, str] = {
     "ICD10_CODE": IDENTIFIER,
     "PHONE_NUMBER": PHONE,
     "EMAIL_ADDRESS": EMAIL,
+    "IP_ADDRESS": TEXT,
+    "MEDICAL_CONDITION": TEXT,
+    "MEDICATION": TEXT,
+    "MEDICAL_PROCEDURE": TEXT,
 }
 
 # Masking style per entity type: "tail" keeps at most the last 4 characters
@@ -55,33 +67,70 @@ _MASKS: dict[str, str] = {
     "PHONE_NUMBER": "tail",
     "IP_ADDRESS": "tail",
     "EMAIL_ADDRESS": "email",
+    "ICD10_CODE": "full",
 }
 
 
-def register_entity(entity_type: str, kind: str = TEXT, mask: str = "initials") -> None:
-    """Let a recognizer (built-in, plugin or custom rule) declare how its values
-    are normalised and masked."""
-    if kind not in (IDENTIFIER, PHONE, EMAIL, TEXT):
+# Issue 22's entities, declared here too (their recognizers register the same
+# on import) so the parent process, the allow list and bench scorers hash
+# them alike without importing the detectors.
+_NATIONAL_IDS = ("UK_NINO", "CA_SIN", "DE_TAX_ID", "FR_NIR", "ES_NIF", "ES_NIE", "IT_FISCAL_CODE", "NL_BSN",
+                 "BE_NN", "PL_PESEL", "SE_PERSONNUMMER", "DK_CPR", "FI_PERSONAL_IDENTITY_CODE",
+                 "NO_FODSELSNUMMER", "PT_CC", "IE_PPS", "AT_SVNR", "CH_AHV", "RO_CNP", "CZ_RC")
+_KINDS.update({e: IDENTIFIER for e in _NATIONAL_IDS})
+_KINDS.update({"PERSON": NAME, "US_ADDRESS": ADDRESS, "DATE_OF_BIRTH": DATE, "CREDENTIAL": SECRET})
+_MASKS.update({e: "tail" for e in _NATIONAL_IDS})
+_MASKS.update({"PERSON": "initials", "US_ADDRESS": "initials", "DATE_OF_BIRTH": "date", "CREDENTIAL": "secret"})
+
+
+KINDS = (IDENTIFIER, PHONE, EMAIL, TEXT, SECRET, DATE, NAME, ADDRESS)
+MASK_STYLES = ("tail", "email", "initials", "full", "secret", "date")
+
+# The built-in entity types' normalisation and masking, fixed here: nothing
+# registers into them (tests/scanner/test_privacy.py checks every built-in
+# recognizer's NORMALISE/MASK agrees). Entity types that are not built in (plugins, custom
+# rules) carry a style (kind, mask) that callers pass explicitly
+# (detectors.catalog.entity_styles; the pipeline does).
+BUILTIN_KINDS: Mapping[str, str] = MappingProxyType(_KINDS)
+BUILTIN_MASKS: Mapping[str, str] = MappingProxyType(_MASKS)
+Style = tuple  # (kind, mask style)
+
+
+def check_style(kind: str, mask: str) -> None:
+    """Raise ValueError unless `kind` and `mask` are ones this module knows."""
+    if kind not in KINDS:
         raise ValueError(f"unknown normalisation kind {kind!r}")
-    if mask not in ("tail", "email", "initials", "full"):
+    if mask not in MASK_STYLES:
         raise ValueError(f"unknown masking style {mask!r}")
-    _KINDS[entity_type] = kind
-    _MASKS[entity_type] = mask
 
 
-KINDS = (IDENTIFIER, PHONE, EMAIL, TEXT)
+def kind_of(entity_type: str, style: "Style | None" = None) -> str:
+    return style[0] if style else BUILTIN_KINDS.get(entity_type, TEXT)
 
 
-def kind_of(entity_type: str) -> str:
-    return _KINDS.get(entity_type, TEXT)
+def mask_of(entity_type: str, style: "Style | None" = None) -> str:
+    return style[1] if style else BUILTIN_MASKS.get(entity_type, "initials")
 
 
 _NON_ALNUM = re.compile(r"[^0-9A-Za-z]+")
+_PUNCT = re.compile(r"[.,;#]+")
+_NAME_JOINS = re.compile(r"[,;|\t]+")
+
+
+def _name(value: str) -> str:
+    v = unicodedata.normalize("NFKC", value).casefold().replace(".", " ")
+    if v.count(", ") == 1:  # "Smith, John": a comma without a blank joins table cells ("John,Smith")
+        last, first = v.split(", ")
+        v = first + " " + last
+    return _SPACES.sub(" ", _NAME_JOINS.sub(" ", v)).strip()
+
+
+_SECRET_NOISE = re.compile(r"\s+|\\n")
 _SPACES = re.compile(r"\s+")
 
 
-def normalise(entity_type: str, value: str) -> str:
-    return normalise_as(kind_of(entity_type), value)
+def normalise(entity_type: str, value: str, style: "Style | None" = None) -> str:
+    return normalise_as(kind_of(entity_type, style), value)
 
 
 def normalise_as(kind: str, value: str) -> str:
@@ -91,7 +140,19 @@ def normalise_as(kind: str, value: str) -> str:
     if kind == PHONE:
         return _e164(value)
     if kind == EMAIL:
-        return value.strip().lower()
+        return _URL_AT.sub("@", value.strip().lower())
+    if kind == SECRET:
+        return _SECRET_NOISE.sub("", value)
+    if kind == NAME:
+        return _name(value)
+    if kind == ADDRESS:
+        return _SPACES.sub(" ", _PUNCT.sub(" ", unicodedata.normalize("NFKC", value).casefold())).strip()
+    if kind == DATE:
+        from detectors.recognizers.date_of_birth import iso_date
+
+        iso = iso_date(value)
+        if iso is not None:
+            return iso
     return _SPACES.sub(" ", unicodedata.normalize("NFKC", value).casefold()).strip()
 
 
@@ -105,8 +166,8 @@ def _e164(value: str) -> str:
     return out
 
 
-class HashKeyError(Exception):
-    pass
+class HashKeyError(UsageError):
+    """The key file cannot be read or created: one line, exit 2."""
 
 
 def _key_file() -> Path:
@@ -115,43 +176,97 @@ def _key_file() -> Path:
     return Path(user_config_dir("piiscout")) / "hash.key"
 
 
+_KEY_HINT = f"(or set ${HASH_KEY_ENV})"
+
+
+def _read_key(path: Path, wait: float = 2.0) -> bytes | None:
+    import time
+
+    deadline = time.monotonic() + wait
+    while True:
+        text = _read_key_text(path)
+        # Empty: another piiscout may have just created it (O_EXCL) and be
+        # writing it: give it a moment.
+        if text != "" or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    if text is None:
+        return None
+    if not text:
+        raise HashKeyError(f"the hash key file {path} is empty: restore it from a backup, or delete it to "
+                           f"start a new key (hashes of earlier scans will not compare) {_KEY_HINT}")
+    return text.encode("utf-8")
+
+
+def _read_key_text(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        raise HashKeyError(f"the hash key file {path} is a directory: remove it {_KEY_HINT}") from None
+    except UnicodeDecodeError:
+        raise HashKeyError(f"the hash key file {path} is not text: restore it from a backup {_KEY_HINT}") from None
+    except OSError as e:
+        raise HashKeyError(f"cannot read the hash key file {path}: {_why(e)} {_KEY_HINT}") from None
+
+
+def _why(e: OSError) -> str:
+    return (e.strerror or type(e).__name__).lower()
+
+
 @lru_cache(maxsize=1)
 def hash_key() -> bytes:
     """The HMAC key: env PIISCOUT_HASH_KEY, else a random key kept (0600) in the
     user's config directory, created on first use. The file holds text; its
     UTF-8 bytes are the key, so `export PIISCOUT_HASH_KEY=$(cat FILE)`
-    reproduces the same hashes on another machine."""
+    reproduces the same hashes on another machine. A key file that cannot be
+    read or created (a folder, denied, a HOME that cannot be written) is a
+    HashKeyError naming the file, never a fresh key in its place."""
     env = os.environ.get(HASH_KEY_ENV)
     if env:
         return env.encode("utf-8")
     path = _key_file()
-    try:
-        text = path.read_text(encoding="utf-8").strip()
-        if text:
-            return text.encode("utf-8")
-    except FileNotFoundError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    key = _read_key(path)
+    if key is not None:
+        return key
     text = secrets.token_hex(32)
-    # O_EXCL: two scans starting at once must not each write a different key.
     try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # O_EXCL: two scans starting at once must not each write a different key.
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        return path.read_text(encoding="utf-8").strip().encode("utf-8")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text + "\n")
+        key = _read_key(path)
+        if key is None:
+            raise HashKeyError(f"cannot read the hash key file {path} {_KEY_HINT}") from None
+        return key
+    except OSError as e:
+        raise HashKeyError(f"cannot create the hash key file {path}: {_why(e)} {_KEY_HINT}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError as e:
+        try:
+            path.unlink()
+        except OSError:
+            pass
+        raise HashKeyError(f"cannot create the hash key file {path}: {_why(e)} {_KEY_HINT}") from None
     return text.encode("utf-8")
 
 
-def value_hash(entity_type: str, value: str, key: bytes | None = None) -> str:
-    return _hash(entity_type, value, key or hash_key())
+def value_hash(entity_type: str, value: str, key: bytes | None = None, style: "Style | None" = None) -> str:
+    """The keyed hash of a value as its entity type normalises it; `style`:
+    (kind, mask) of an entity type that is not built in."""
+    return _hash(kind_of(entity_type, style), value, key or hash_key())
 
 
 @lru_cache(maxsize=65536)
-def _hash(entity_type: str, value: str, key: bytes) -> str:
+def _hash(kind: str, value: str, key: bytes) -> str:
     # Cached: the same address or number recurs across a share (and phone
     # normalisation parses the number).
-    norm = normalise(entity_type, value)
+    norm = normalise_as(kind, value)
     h = _keyed(key).copy()  # the key's HMAC state, set up once
     h.update(norm.encode("utf-8"))
     return h.hexdigest()
@@ -169,15 +284,45 @@ def hash_as(kind: str, value: str, key: bytes | None = None) -> str:
     return hmac.new(key or hash_key(), norm.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def mask(entity_type: str, value: str) -> str:
-    style = _MASKS.get(entity_type, "initials")
+def mask(entity_type: str, value: str, entity_style: "Style | None" = None) -> str:
+    style = mask_of(entity_type, entity_style)
     if style == "tail":
         return _mask_tail(value)
     if style == "email":
         return _mask_email(value)
     if style == "full":
         return "*" * len(value)
+    if style == "secret":
+        return _mask_secret(value)
+    if style == "date":
+        return _mask_date(value)
     return _mask_initials(value)
+
+
+# Secrets show what kind of thing was found, never enough to try it: two
+# characters (one for short ones) and a length class, or a PEM key's BEGIN line.
+_LENGTH_CLASSES = ((8, "<8"), (12, "8-11"), (20, "12-19"), (40, "20-39"), (100, "40-99"))
+_PEM_BEGIN = re.compile(r"-----BEGIN [A-Z ]+-----")
+
+
+def _mask_secret(value: str) -> str:
+    v = value.strip()
+    m = _PEM_BEGIN.match(v)
+    if m:
+        return f"{m.group(0)}…({len(v) // 100 * 100}+ chars)"
+    size = next((label for limit, label in _LENGTH_CLASSES if len(v) < limit), "100+")
+    return f"{v[:1] if len(v) < 8 else v[:2]}…({size} chars)"
+
+
+_YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)")
+
+
+def _mask_date(value: str) -> str:
+    """A date of birth keeps its year (what HIPAA's safe harbour keeps): day,
+    month and any month name are masked."""
+    m = _YEAR.search(value)
+    keep = range(m.start(), m.end()) if m else range(0)
+    return "".join(c if i in keep or not c.isalnum() else "*" for i, c in enumerate(value))
 
 
 def _mask_tail(value: str) -> str:
@@ -193,7 +338,11 @@ def _mask_tail(value: str) -> str:
     return "".join(out)
 
 
+_URL_AT = re.compile("%40", re.IGNORECASE)
+
+
 def _mask_email(value: str) -> str:
+    value = _URL_AT.sub("@", value)  # jane%40example.com, as in query strings
     local, at, domain = value.rpartition("@")
     if not at:
         return _mask_initials(value)
@@ -216,13 +365,28 @@ def _mask_initials(value: str) -> str:
 
 _EMAILISH = re.compile(r"[^\s@<>()\[\]{}'\",;:]+@[^\s@<>()\[\]{}'\",;:]+")
 _DIGITS = re.compile(r"\d")
+# Digits joined by separators as values are written: 123-45-6789,
+# 4111 1111 1111 1111, (212) 555-0147, 212.555.0147, 021000021.
+_DIGIT_RUN = re.compile(r"\d(?:[ .\-()]{0,2}\d)*")
+VALUE_DIGITS = 5  # a run of fewer digits cannot be an SSN, card, phone or account number
+
+
+def _mask_run(m: re.Match) -> str:
+    run = m.group(0)
+    if sum(c.isdigit() for c in run) < VALUE_DIGITS:
+        return run
+    return _DIGITS.sub("#", run)
 
 
 def scrub(text: str) -> str:
-    """Remove what could be a value from a message we did not write:
-    e-mail-like tokens and every digit. Used on library exception text."""
-    text = _EMAILISH.sub("<email>", text)
-    return _DIGITS.sub("#", text)
+    """Remove what could be a value from a message we did not write (library
+    exception text and log lines): e-mail-like tokens are masked as e-mail
+    values are (`j***@example.com`) and runs of 5 or more digits become '#'.
+    What only looks like a number stays readable: `inv2`, `Errno 13`,
+    `utf-8`, `0xe9`, port 4450, line 12."""
+    if "@" in text:
+        text = _EMAILISH.sub(lambda m: _mask_email(m.group(0)), text)
+    return _DIGIT_RUN.sub(_mask_run, text)
 
 
 _SAFE: frozenset[str] | None = None

@@ -6,9 +6,14 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.compute as pc
 
-from scanner.inventory.state import read_table, resolve_view
+from scanner import report_exposure
+from scanner.inventory.state import iter_batches, read_table, resolve_view
+
+MAX_FAILED = 200  # failed items named one by one (the rest are counted; --format json has the same cap)
+EXAMPLES = 3  # skipped items named per reason
 
 
 def build_report(inventory: Path, scan_id: str | None = None, top: int = 10) -> dict:
@@ -39,6 +44,9 @@ def build_report(inventory: Path, scan_id: str | None = None, top: int = 10) -> 
             kinds = Counter(f.filter(mask).column("entity_type").to_pylist())
             top_locations.append({"location": loc, "findings": row["entity_type_count"],
                                   "entities": dict(kinds.most_common())})
+        access = report_exposure.access_by_location(inv, view, {r["location"] for r in top_locations})
+        for r in top_locations:
+            r["exposure"] = access.get(r["location"], (None, None))[0]
     statuses = Counter(it.column("status").to_pylist())
     reasons = Counter(
         (s, r) for s, r in zip(it.column("status").to_pylist(), it.column("reason").to_pylist())
@@ -53,7 +61,10 @@ def build_report(inventory: Path, scan_id: str | None = None, top: int = 10) -> 
         "targets": view.targets,
         "view": "current" if view.current else "scan",
         "scans": [{"scan_id": s["scan_id"], "status": s["status"], "finished_at": s["finished_at"].isoformat(),
-                   "targets": list(p.only or p.targets)} for s, p in zip(view.scans, view.parts)],
+                   "targets": list(p.only or p.targets), "target": s.get("target")}
+                  for s, p in zip(view.scans, view.parts)],
+        # The target's name (a config file's table name, or as given); null for older scans.
+        "target": scan.get("target"),
         "newer_interrupted": [s["scan_id"] for s in view.superseded],
         "findings": f.num_rows,
         # Detections not reported because their value is allow-listed.
@@ -63,7 +74,37 @@ def build_report(inventory: Path, scan_id: str | None = None, top: int = 10) -> 
         "top_locations": top_locations,
         "problems": [{"status": s, "reason": r, "items": n} for (s, r), n in reasons.most_common(top)],
         "columns": sql_columns(inv, view, top),
+        # Who may read it: items per exposure, entity types per exposure, the headline.
+        **report_exposure.summary(inv, view, f),
+        **not_examined(inv, view),
+        # Inventory files left out because they could not be read.
+        "unreadable_files": [{"file": str(p), "reason": why} for p, why in inv.unreadable.items()],
     }
+
+
+def not_examined(inv, view, limit: int = MAX_FAILED) -> dict:
+    """The items that failed, by name with their reason, and those skipped,
+    by reason with a few names: what a client must be told was not read."""
+    failed: list[dict] = []
+    failed_total = 0
+    skipped: dict[str, dict] = {}
+    wanted = pa.array(["error", "skipped"])
+    for b in iter_batches(inv, view, "items", ["location", "part", "status", "reason"]):
+        b = b.filter(pc.is_in(b.column(2), value_set=wanted))
+        for loc, part, status, reason in zip(*(b.column(i).to_pylist() for i in range(4))):
+            reason = reason or "(no reason given)"
+            if status == "error":
+                failed_total += 1
+                if len(failed) < limit:
+                    failed.append({"location": loc, "part": part, "reason": reason})
+            else:
+                g = skipped.setdefault(reason, {"reason": reason, "items": 0, "examples": []})
+                g["items"] += 1
+                if len(g["examples"]) < EXAMPLES:
+                    g["examples"].append(loc + (f" [{part}]" if part else ""))
+    failed.sort(key=lambda r: (r["location"], r["part"]))
+    return {"failed": failed, "failed_total": failed_total,
+            "skipped": sorted(skipped.values(), key=lambda g: (-g["items"], g["reason"]))}
 
 
 def sql_columns(inv, view, top: int) -> list[dict]:
@@ -95,16 +136,22 @@ def sql_columns(inv, view, top: int) -> list[dict]:
 
 
 def render_text(rep: dict) -> str:
+    from scanner.names import one_line
+
     if len(rep.get("scans", ())) > 1:
         lines = [f"Current state of {len(rep['targets'])} targets, from {len(rep['scans'])} scans:"]
         for s in rep["scans"]:
-            lines.append(f"  {s['scan_id']} ({s['status']}, finished {s['finished_at']}): {', '.join(s['targets'])}")
+            name = f"target {s['target']}: " if s.get("target") else ""
+            lines.append(f"  {s['scan_id']} ({s['status']}, finished {s['finished_at']}): {name}"
+                         f"{', '.join(s['targets'])}")
     else:
         lines = [
             f"Scan {rep['scan_id']} ({rep['status']}), {rep['started_at']} – {rep['finished_at']}"
             f" ({rep['duration_s']:.1f}s)",
             "Targets: " + ", ".join(rep["targets"]),
         ]
+        if rep.get("target"):
+            lines.insert(1, f"Target: {rep['target']}")
     for sid in rep.get("newer_interrupted", ()):
         lines.append(f"Not shown: the newer scan {sid} was interrupted (see it with --scan {sid}).")
     lines += [
@@ -112,6 +159,7 @@ def render_text(rep: dict) -> str:
         "Items: " + ", ".join(f"{k} {v}" for k, v in sorted(rep["items"].items())) if rep["items"] else "Items: none",
         f"Findings: {rep['findings']}"
         + (f" (suppressed by allow list: {rep['suppressed']})" if rep.get("suppressed") else ""),
+        *report_exposure.headline_lines(rep),
     ]
     if rep["by_entity"]:
         lines += ["", f"{'Entity type':<22}{'Findings':>10}{'Distinct':>10}{'Locations':>11}"]
@@ -121,18 +169,41 @@ def render_text(rep: dict) -> str:
         lines += ["", "Top locations:"]
         for r in rep["top_locations"]:
             kinds = ", ".join(f"{k} {v}" for k, v in r["entities"].items())
-            lines.append(f"  {r['findings']:>6}  {r['location']}  ({kinds})")
+            who = f", readable by {report_exposure.WHO[r['exposure']]}" if r.get("exposure") else ""
+            lines.append(f"  {r['findings']:>6}  {one_line(r['location'])}  ({kinds}{who})")
     if rep.get("columns"):
         lines += ["", "Database columns (share of sampled rows with findings):"]
         for r in rep["columns"]:
             kinds = ", ".join(rep_k for rep_k in r["entities"])
             lines.append(f"  {r['column']}: {r['ratio']:.0%} of {r['rows_scanned']:,} sampled rows hold "
                          f"{kinds or 'matches'}")
-    if rep["problems"]:
-        lines += ["", "Not examined or failed:"]
-        for p in rep["problems"]:
-            lines.append(f"  {p['items']:>6}  {p['status']}: {p['reason']}")
+    lines += report_exposure.lines(rep)
+    lines += _not_examined_lines(rep)
+    if rep.get("unreadable_files"):
+        lines += ["", "Inventory files that could not be read (their rows are left out):"]
+        lines += [f"  {u['file']}: {u['reason']}" for u in rep["unreadable_files"]]
     return "\n".join(lines)
+
+
+def _not_examined_lines(rep: dict) -> list[str]:
+    from scanner.names import one_line
+
+    lines = []
+    if rep.get("failed_total"):
+        lines += ["", f"Could not be read ({rep['failed_total']:,} items):"]
+        for r in rep["failed"]:
+            where = one_line(r["location"]) + (f" [{one_line(r['part'])}]" if r["part"] else "")
+            lines.append(f"  {where}: {r['reason']}")
+        if rep["failed_total"] > len(rep["failed"]):
+            lines.append(f"  ... and {rep['failed_total'] - len(rep['failed']):,} more "
+                         "(the inventory's items table has them all: status = 'error')")
+    if rep.get("skipped"):
+        lines += ["", "Not examined (skipped), by reason:"]
+        for g in rep["skipped"]:
+            examples = ", ".join(one_line(e) for e in g["examples"])
+            more = ", ..." if g["items"] > len(g["examples"]) else ""
+            lines.append(f"  {g['items']:>6}  {g['reason']}: {examples}{more}")
+    return lines
 
 
 def render_json(rep: dict) -> str:

@@ -135,6 +135,7 @@ class LocationRisk:
     points: float
     score: int
     band: str
+    readers: tuple[str, ...] = ()  # items.readers: who may read it, as recorded
 
     @property
     def findings(self) -> int:
@@ -204,13 +205,22 @@ class _Distinct:
         return int(len(np.unique(np.concatenate(parts)))) if parts else 0
 
 
-def _finding_counts(inv: Inventory, view: View, distinct: _Distinct) -> pa.Table:
-    """(source, location, entity_type, n) over the view, aggregated batch by batch."""
+def _finding_counts(inv: Inventory, view: View, distinct: _Distinct, entities: tuple[str, ...] = (),
+                    min_score: float | None = None) -> pa.Table:
+    """(source, location, entity_type, n) over the view, aggregated batch by batch;
+    only the `entities` asked for and findings scoring at least `min_score`."""
     keys = ["source", "location", "entity_type"]
     partial: list[pa.Table] = []
     rows = 0
-    for b in iter_batches(inv, view, "findings", keys + ["value_hash"]):
+    wanted = pa.array(list(entities), pa.string()) if entities else None
+    for b in iter_batches(inv, view, "findings", keys + ["value_hash", "score"]):
         t = pa.Table.from_batches([b])
+        if wanted is not None:
+            t = t.filter(pc.is_in(t.column("entity_type"), value_set=wanted))
+        if min_score is not None:
+            t = t.filter(pc.greater_equal(t.column("score"), min_score))
+        if not t.num_rows:
+            continue
         distinct.add(t.column("entity_type").to_pylist(), t.column("value_hash").to_pylist())
         g = t.group_by(keys).aggregate([("value_hash", "count")]).rename_columns(keys + ["n"])
         partial.append(g)
@@ -231,8 +241,8 @@ def _regroup(parts: list[pa.Table], keys: list[str]) -> pa.Table:
 
 def _item_columns() -> list[str]:
     cols = ["source", "location", "part", "modified_at", "content_type", "status"]
-    # items.exposure arrives with the exposure work (issue 19); older inventories lack it.
-    return cols + (["exposure"] if "exposure" in ITEMS.names else [])
+    # items.exposure/readers (issue 19): null in rows of older inventories.
+    return cols + [c for c in ("exposure", "readers") if c in ITEMS.names]
 
 
 def _top_level_items(inv: Inventory, view: View, wanted: set[str]) -> tuple[dict[str, dict], Counter, bool]:
@@ -270,11 +280,12 @@ def as_of_time(view: View) -> datetime:
     return t if isinstance(t, datetime) else datetime.now(timezone.utc)
 
 
-def assess(inv: Inventory, view: View) -> Assessment:
-    """Risk of every location with findings in a view, and totals per entity."""
+def assess(inv: Inventory, view: View, entities: tuple[str, ...] = (), min_score: float | None = None) -> Assessment:
+    """Risk of every location with findings in a view, and totals per entity
+    (of the `entities` asked for and findings scoring `min_score` or more)."""
     as_of = as_of_time(view)
     distinct = _Distinct()
-    counts = _finding_counts(inv, view, distinct)
+    counts = _finding_counts(inv, view, distinct, entities, min_score)
     per_loc: dict[str, dict[str, int]] = {}
     source_of: dict[str, str] = {}
     for src, loc, ent, n in zip(*(counts.column(c).to_pylist() for c in ("source", "location", "entity_type", "n"))):
@@ -293,7 +304,7 @@ def assess(inv: Inventory, view: View) -> Assessment:
             location=loc, source=source_of[loc], kind=location_kind(source_of[loc], row.get("content_type")),
             target=owning_target(loc, targets), counts=tuple(sorted(ents.items(), key=lambda kv: (-kv[1], kv[0]))),
             exposure=exposure, modified_at=modified, content_type=row.get("content_type"),
-            points=pts, score=score, band=band(score)))
+            points=pts, score=score, band=band(score), readers=tuple(row.get("readers") or ())))
     locations.sort(key=lambda r: (-r.points, r.location))
     return Assessment(as_of, targets, locations, _entity_totals(locations, distinct), statuses, exposure_known)
 
@@ -308,7 +319,8 @@ def _entity_totals(locations: list[LocationRisk], distinct: _Distinct) -> list[E
             kinds.setdefault(e, Counter())[r.kind] += 1
             exposed.setdefault(e, Counter())[r.exposure or "unknown"] += 1
     out = [EntityTotal(e, n, distinct.count(e), dict(kinds[e]), dict(exposed[e])) for e, n in findings.items()]
-    out.sort(key=lambda t: (-SENSITIVITY_WEIGHT[entity_labels.sensitivity(t.entity)] * sum(t.locations.values()),
+    # Most sensitive first, then the most widespread.
+    out.sort(key=lambda t: (-SENSITIVITY_WEIGHT[entity_labels.sensitivity(t.entity)], -sum(t.locations.values()),
                             -t.findings, t.entity))
     return out
 
@@ -356,6 +368,13 @@ def folder_rollups(locations: list[LocationRisk], targets: list[str]) -> list[Fo
     return out
 
 
+def shown_count(t: EntityTotal) -> int:
+    """How many to tell people: distinct values for identifiers (one person's
+    SSN in ten files is one SSN), every mention for health terms (five
+    distinct diagnoses in 200 notes is 200 notes' worth)."""
+    return t.findings if entity_labels.info(t.entity).kind == entity_labels.HEALTH else t.distinct
+
+
 # -- the headline -----------------------------------------------------------------------------
 
 def places(per_kind: Mapping[str, int]) -> str:
@@ -380,14 +399,14 @@ def headline(a: Assessment) -> str:
     if not high:
         top = max(a.entities, key=lambda t: (sum(t.locations.values()), t.findings))
         info = entity_labels.info(top.entity)
-        return (f"{info.count(top.distinct)} in {places(top.locations)}; "
+        return (f"{info.count(shown_count(top))} in {places(top.locations)}; "
                 "no highly sensitive data (such as Social Security or card numbers) was found.")
     if a.exposure_known:
         top = max(high, key=lambda t: (t.exposed.get("everyone", 0), sum(t.locations.values()), t.findings))
     else:
         top = max(high, key=lambda t: (sum(t.locations.values()), t.findings))
     info = entity_labels.info(top.entity)
-    sentence = f"{info.count(top.distinct)} in {places(top.locations)}"
+    sentence = f"{info.count(shown_count(top))} in {places(top.locations)}"
     everyone = top.exposed.get("everyone", 0)
     if a.exposure_known and everyone:
         sentence += f", {everyone:,} of them readable by everyone"

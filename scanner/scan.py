@@ -1,10 +1,14 @@
-"""Run one scan: check targets, lock the inventory, list, scan, record.
+"""Run one scan: plan, run, record, summarise.
 
-This runs in the parent process. Listing is streamed straight into the
-executor, so the first items are scanned while the tree is still being
-walked; results come back in batches and go straight into the Parquet
-writers. Targets are checked (exists, reachable, login works) before the
-inventory is touched, so a typo costs nothing.
+This runs in the parent process. `run_scan` is four named stages:
+
+* plan (`plan_scan`): check every target (exists, reachable, login works)
+  and the executor before the inventory is touched, so a typo costs nothing;
+* run (`ScanRun`): lock the inventory, stream the listing straight into the
+  executor (the first items are scanned while the tree is still being
+  walked) and the results straight into the Parquet writers;
+* record (`record_scan`): the scans row, with the options record;
+* summarise: the ScanSummary and its exit code.
 """
 
 from __future__ import annotations
@@ -25,30 +29,18 @@ from pathlib import Path
 from typing import Iterator
 
 from connectors.registry import connector_for
-from detectors.catalog import DetectorSettings
 from scanner import __version__, privacy
 from scanner.errors import EXIT_INTERRUPTED, EXIT_ITEM_ERRORS, EXIT_OK, PiiscoutError
 from scanner.incremental import LOOKUP_BATCH, Baseline, result_fingerprint
 from scanner.inventory.lock import InventoryLock
 from scanner.inventory.writer import InventoryWriter, prepare
-from scanner.model import ERROR, SCANNED, SKIPPED, STATUSES, UNCHANGED, Item, ItemRecord, ScanSummary, TargetSpec
-from scanner.settings import Job, ScanSettings
+from scanner.model import (ERROR, SCANNED, SKIPPED, STATUSES, UNCHANGED, Item, ItemRecord, ScanSummary,
+                           listing_record)
+from scanner.request import ScanRequest
+from scanner.settings import Job
 from scanner.ui import Progress
 
 log = logging.getLogger("piiscout.scan")
-
-
-@dataclass
-class ScanRequest:
-    targets: list[TargetSpec]
-    inventory: Path
-    settings: ScanSettings = field(default_factory=ScanSettings)
-    detectors: DetectorSettings = field(default_factory=DetectorSettings)
-    workers: int | None = None
-    progress: bool = True
-    # Reuse the results of items unchanged since the last scans of the same
-    # targets (scanner/incremental.py).
-    incremental: bool = False
 
 
 def new_scan_id() -> str:
@@ -85,221 +77,326 @@ class _Counts:
         self.suppressed = 0
 
 
+@dataclass
+class ScanPlan:
+    """What a scan will run: checked connectors, the job, the executor."""
+
+    req: ScanRequest
+    connectors: list
+    job: Job
+    executor: object
+
+
+@dataclass
+class ScanOutcome:
+    """What the run stage saw, for the record and the summary."""
+
+    scan_id: str
+    started: datetime
+    t0: float
+    key_id: str
+    fingerprints: dict[str, str]
+    baseline: Baseline | None
+    counts: _Counts = field(default_factory=_Counts)
+    finished: bool = False
+
+
 def run_scan(req: ScanRequest, executor=None) -> ScanSummary:
+    plan = plan_scan(req, executor)
+    root = Path(req.inventory)
+    from scanner.inventory.writer import ensure_inventory
+
+    try:
+        ensure_inventory(root)
+        lock = InventoryLock(root).acquire()
+    except BaseException:
+        plan.executor.close()
+        raise
+    stop = _StopFlag()
+    old_handlers = _install_handlers(stop)
+    try:
+        prepare(root)
+        run = ScanRun(plan, root, stop)
+        outcome = run.run()
+        code = record_scan(plan, run.writer, outcome)
+        return summarise(outcome, code)
+    finally:
+        for sig, h in old_handlers.items():
+            signal.signal(sig, h)
+        plan.executor.close()
+        lock.release()
+
+
+# -- plan -------------------------------------------------------------------------------------
+
+def plan_scan(req: ScanRequest, executor=None) -> ScanPlan:
+    """Check every target and the executor; nothing is written yet."""
     # Resolve the key first: a broken config dir is a usage problem, and the
     # workers must not race to create it.
     privacy.hash_key()
-    from connectors.registry import plugin_of
-    from scanner import plugins
-    from scanner.errors import TargetError
+    from scanner.overlap import covered_by
 
-    plugins.set_preferred(req.detectors.prefer_plugins)
-    connectors = []
-    for spec in req.targets:
-        cls = connector_for(spec)
-        try:
-            conn = cls(spec, req.settings)
-            conn.check()
-        except PiiscoutError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - a plugin connector's own bug
-            if plugin_of(cls) is None:
-                raise
-            raise TargetError(f"{spec.url}: {plugins.plugin_failed(plugin_of(cls), 'connector raised', exc)}") from None
-        connectors.append(conn)
+    covered = covered_by(req.targets)  # overlapping targets are listed once
+    connectors = [_checked_connector(spec, req) for i, spec in enumerate(req.targets) if i not in covered]
     job = Job(targets=tuple(req.targets), settings=req.settings, detectors=req.detectors)
     if executor is None:
         from scanner.executors.factory import create_executor
 
         executor = create_executor(req.settings, req.workers)
     executor.check(job)  # a cluster is reachable and its workers can run the job
+    return ScanPlan(req=req, connectors=connectors, job=job, executor=executor)
 
-    root = Path(req.inventory)
-    from scanner.inventory.writer import ensure_dir
 
-    ensure_dir(root)
+def _checked_connector(spec, req: ScanRequest):
+    from connectors.registry import plugin_of
+    from scanner import plugins
+    from scanner.errors import TargetError
+
+    cls = connector_for(spec, req.detectors.prefer_plugins)
     try:
-        lock = InventoryLock(root).acquire()
-    except BaseException:
-        executor.close()
+        conn = cls(spec, req.settings)
+        conn.check()
+    except PiiscoutError:
         raise
-    stop = _StopFlag()
+    except Exception as exc:  # noqa: BLE001 - a plugin connector's own bug
+        if plugin_of(cls) is None:
+            raise
+        raise TargetError(f"{spec.url}: {plugins.plugin_failed(plugin_of(cls), 'connector raised', exc)}") from None
+    return conn
+
+
+def _install_handlers(stop: _StopFlag) -> dict:
     old_handlers = {}
     for sig in (signal.SIGTERM, signal.SIGINT):
         try:
             old_handlers[sig] = signal.signal(sig, stop.handler)
         except ValueError:  # not the main thread (tests): no handlers
             pass
-    try:
-        prepare(root)
-        scan_id = new_scan_id()
-        started = datetime.now(timezone.utc)
-        t0 = time.monotonic()
-        key_id = hash_key_id()
+    return old_handlers
+
+
+# -- run ---------------------------------------------------------------------------------------
+
+class ScanRun:
+    """The run stage: listing -> executor -> inventory writer."""
+
+    def __init__(self, plan: ScanPlan, root: Path, stop: _StopFlag):
+        req = plan.req
+        self.plan = plan
+        self.stop = stop
         fingerprints = {t.url: result_fingerprint(t, req.settings, req.detectors) for t in req.targets}
-        baseline = Baseline.build(root, req.targets, fingerprints, key_id) if req.incremental else None
-        writer = InventoryWriter(root, scan_id)
-        counts = _Counts()
-        log.info("scan %s started: %d target(s), executor %s", scan_id, len(req.targets), executor.name)
+        self.outcome = ScanOutcome(scan_id=new_scan_id(), started=datetime.now(timezone.utc), t0=time.monotonic(),
+                                   key_id=hash_key_id(), fingerprints=fingerprints, baseline=None)
+        if req.incremental:
+            self.outcome.baseline = Baseline.build(root, req.targets, fingerprints, self.outcome.key_id)
+        self.writer = InventoryWriter(root, self.outcome.scan_id)
         # Item.fingerprint of items in flight, for their own items row.
-        pending: dict[tuple[str, str], str] = {}
+        self.pending: dict[tuple[str, str], str] = {}
+        self.progress: Progress | None = None
 
-        with Progress(req.progress) as progress:
-
-            def sink(kind: str, payload) -> None:
-                if kind == "findings":
-                    n = writer.add_findings(payload)
-                    counts.findings += n
-                    progress.update(findings=n)
-                elif kind == "record":
-                    rec: ItemRecord = payload
-                    if pending and rec.fingerprint is None and (rec.location, rec.part) in pending:
-                        rec = replace(rec, fingerprint=pending[(rec.location, rec.part)])
-                    writer.add_item(rec)
-                    counts.suppressed += rec.suppressed
-                    counts.status[rec.status] = counts.status.get(rec.status, 0) + 1
-                    counts.bytes += rec.bytes_scanned if not rec.part else 0
-                    progress.update(items=1, nbytes=rec.bytes_scanned if not rec.part else 0,
-                                    errors=int(rec.status == ERROR))
-                    if rec.status == ERROR:
-                        log.info("item error: %s%s: %s", rec.location, "#" + rec.part if rec.part else "", rec.reason)
-                elif kind == "done" and payload is not None and pending:
-                    pending.pop((payload.location, payload.part), None)
-
-            def changed(batch: list[Item], url: str) -> Iterator[Item]:
-                same = baseline.unchanged_many(batch, url) if baseline is not None else [False] * len(batch)
-                for x, unchanged in zip(batch, same):
-                    if unchanged:
-                        progress.update(items=1)
-                        continue
-                    if x.fingerprint is not None:
-                        pending[(x.location, x.part)] = x.fingerprint
-                    yield x
-
-            def units() -> Iterator[Item]:
-                for conn in connectors:
-                    batch: list[Item] = []
-                    listing = conn.list_items()
-                    plugin = plugin_of(type(conn))
-                    while True:
-                        try:
-                            x = next(listing, None)
-                        except Exception as exc:  # noqa: BLE001
-                            if plugin is None:
-                                raise
-                            # A plugin connector's listing broke: recorded, the scan goes on.
-                            sink("record", ItemRecord(
-                                source=conn.name, location=conn.spec.url, part="", size=None, modified_at=None,
-                                content_type=None, status=ERROR,
-                                reason=plugins.plugin_failed(plugin, "listing raised", exc)))
-                            break
-                        if x is None:
-                            break
-                        if stop():
-                            return
-                        if isinstance(x, ItemRecord):
-                            sink("record", x)
-                            continue
-                        batch.append(x)
-                        # Without a baseline, items go out one by one, as listed.
-                        if baseline is None or len(batch) >= LOOKUP_BATCH:
-                            yield from changed(batch, conn.spec.url)
-                            batch = []
-                    yield from changed(batch, conn.spec.url)
-
+    def run(self) -> ScanOutcome:
+        out, plan = self.outcome, self.plan
+        log.info("scan %s started: %d target(s), executor %s", out.scan_id, len(plan.req.targets),
+                 plan.executor.name)
+        with Progress(plan.req.progress) as progress:
+            self.progress = progress
             try:
-                # Workers start only when there is something to read: an
-                # unchanged rescan never pays for them.
-                listing = units()
-                first = next(listing, None)
-                if first is None:
-                    finished = not stop()
-                else:
-                    # Import the detectors once here, so forked workers share them.
-                    importlib.import_module("scanner.pipeline")
-                    # Load every plugin here too (forked workers inherit them) and
-                    # say once which failed: the scan goes on without them.
-                    plugins.report_failures()
-
-                    finished = executor.run(job, itertools.chain((first,), listing), sink, stop)
+                finished = self._execute()
                 # Whether every item was seen is decided now: a signal during
                 # the copying below does not make a finished scan partial.
-                finished = finished and not stop()
-                if baseline is not None:
-                    carried = baseline.carry_over(writer)
-                    counts.status.update({k: counts.status.get(k, 0) + v for k, v in carried.statuses.items()})
-                    counts.findings += carried.findings
-                    counts.suppressed += carried.suppressed
+                out.finished = finished and not self.stop()
+                if out.baseline is not None:
+                    carried = out.baseline.carry_over(self.writer)
+                    out.counts.status.update({k: out.counts.status.get(k, 0) + v
+                                              for k, v in carried.statuses.items()})
+                    out.counts.findings += carried.findings
+                    out.counts.suppressed += carried.suppressed
             except BaseException:
-                writer.abort()
+                self.writer.abort()
                 raise
             finally:
-                for conn in connectors:
+                for conn in plan.connectors:
                     try:
                         conn.close()
                     except Exception:  # noqa: BLE001
                         pass
-        writer.close()
-        status = "complete" if finished else "interrupted"
-        errors = counts.status.get(ERROR, 0)
-        if status == "interrupted":
-            code = EXIT_INTERRUPTED
-        else:
-            code = EXIT_ITEM_ERRORS if errors else EXIT_OK
-        options = {
-            "entities": list(req.detectors.entities),
-            "min_score": req.detectors.min_score,
-            "workers": getattr(executor, "workers", None),
-            "executor": executor.name,
-            **{k: v for k, v in asdict(req.settings).items()},
-            "incremental": req.incremental,
-            # Per target: what its results depend on (scanner/incremental.py).
-            "fingerprints": fingerprints,
-            "carried_from": baseline.scan_ids if baseline is not None else [],
+        try:
+            self.writer.close()
+        except BaseException:
+            self.writer.abort()  # a full disk at the last flush: no half file left behind
+            raise
+        return out
+
+    def _execute(self) -> bool:
+        from scanner.installed import report_failures
+
+        # Workers start only when there is something to read: an
+        # unchanged rescan never pays for them.
+        listing = self.units()
+        first = next(listing, None)
+        if first is None:
+            return not self.stop()
+        # Import the detectors once here, so forked workers share them.
+        importlib.import_module("scanner.pipeline")
+        # Load every plugin here too (forked workers inherit them) and
+        # say once which failed: the scan goes on without them.
+        report_failures(self.plan.req.detectors.prefer_plugins)
+        return self.plan.executor.run(self.plan.job, itertools.chain((first,), listing), self.sink, self.stop)
+
+    def sink(self, kind: str, payload) -> None:
+        counts, progress = self.outcome.counts, self.progress
+        if kind == "findings":
+            n = self.writer.add_findings(payload)
+            counts.findings += n
+            progress.update(findings=n)
+        elif kind == "record":
+            rec: ItemRecord = payload
+            if self.pending and rec.fingerprint is None and (rec.location, rec.part) in self.pending:
+                rec = replace(rec, fingerprint=self.pending[(rec.location, rec.part)])
+            self.writer.add_item(rec)
+            counts.suppressed += rec.suppressed
+            counts.status[rec.status] = counts.status.get(rec.status, 0) + 1
+            counts.bytes += rec.bytes_scanned if not rec.part else 0
+            progress.update(items=1, nbytes=rec.bytes_scanned if not rec.part else 0,
+                            errors=int(rec.status == ERROR))
+            if rec.status == ERROR:
+                log.info("item error: %s%s: %s", rec.location, "#" + rec.part if rec.part else "", rec.reason)
+        elif kind == "done" and payload is not None and self.pending:
+            self.pending.pop((payload.location, payload.part), None)
+
+    def changed(self, batch: list[Item], conn) -> Iterator[Item]:
+        baseline = self.outcome.baseline
+        # Unchanged items keep their rows, with the permissions found now (scanner/incremental.py).
+        same = (baseline.unchanged_many(batch, conn.spec.url, getattr(conn, "refresh_access", None))
+                if baseline is not None else [False] * len(batch))
+        for x, unchanged in zip(batch, same):
+            if unchanged:
+                self.progress.update(items=1)
+                continue
+            if x.fingerprint is not None:
+                self.pending[(x.location, x.part)] = x.fingerprint
+            yield x
+
+    def units(self) -> Iterator[Item]:
+        for conn in self.plan.connectors:
+            yield from self._listing(conn)
+            if self.stop():
+                return
+
+    def _listing(self, conn) -> Iterator[Item]:
+        """One target's items, less the unchanged ones; records of what the
+        listing found broken go straight to the inventory."""
+        from connectors.registry import plugin_of
+        from scanner import plugins
+
+        batch: list[Item] = []
+        listing = conn.list_items()
+        plugin = plugin_of(type(conn))
+        while True:
+            try:
+                x = next(listing, None)
+            except Exception as exc:  # noqa: BLE001
+                if plugin is None:
+                    raise
+                # A plugin connector's listing broke: recorded, the scan goes on.
+                self.sink("record", listing_record(conn.name, conn.spec.url, ERROR,
+                                                   plugins.plugin_failed(plugin, "listing raised", exc)))
+                break
+            if x is None:
+                break
+            if self.stop():
+                return
+            if isinstance(x, ItemRecord):
+                self.sink("record", x)
+                continue
+            batch.append(x)
+            # Without a baseline, items go out one by one, as listed.
+            if self.outcome.baseline is None or len(batch) >= LOOKUP_BATCH:
+                yield from self.changed(batch, conn)
+                batch = []
+        yield from self.changed(batch, conn)
+
+
+# -- record ------------------------------------------------------------------------------------
+
+def options_record(plan: ScanPlan, outcome: ScanOutcome) -> dict:
+    """The scans row's `options`: every declared scan option as resolved,
+    and what the results depend on. Names and sizes of custom rules and allow
+    lists only: the lists themselves stay in the user's files."""
+    from scanner import plugins
+
+    req, executor = plan.req, plan.executor
+    options = {
+        **asdict(req.settings),
+        **req.options,  # every declared option (a request built by build_request)
+        "entities": list(req.detectors.entities),
+        "min_score": req.detectors.min_score,
+        "workers": getattr(executor, "workers", None),
+        "executor": executor.name,
+        "incremental": req.incremental,
+        # Per target: what its results depend on (scanner/incremental.py).
+        "fingerprints": outcome.fingerprints,
+        "carried_from": outcome.baseline.scan_ids if outcome.baseline is not None else [],
+    }
+    custom = req.detectors.custom
+    if custom:
+        options["custom_rules"] = [r.entity for r in custom.rules]
+        options["allow_list_entries"] = custom.allow.size
+        options["context_words"] = {e: {"extra": len(x), "deny": len(d)} for e, x, d in custom.context}
+    if req.detectors.prefer_plugins:
+        options["prefer_plugins"] = list(req.detectors.prefer_plugins)
+    prefer = req.detectors.prefer_plugins
+    loaded = [f"{p.group.split('.', 1)[1]}:{p.name}:{plugins.status_of(p, prefer)}" for p in plugins.loaded_plugins()]
+    if loaded:
+        options["plugins"] = loaded
+    return options
+
+
+def exit_code(outcome: ScanOutcome) -> int:
+    if not outcome.finished:
+        return EXIT_INTERRUPTED
+    return EXIT_ITEM_ERRORS if outcome.counts.status.get(ERROR, 0) else EXIT_OK
+
+
+def record_scan(plan: ScanPlan, writer: InventoryWriter, outcome: ScanOutcome) -> int:
+    """Write the scans row; returns the scan's exit code."""
+    counts, code = outcome.counts, exit_code(outcome)
+    writer.write_scan(
+        {
+            "scan_id": outcome.scan_id,
+            "started_at": outcome.started,
+            "finished_at": datetime.now(timezone.utc),
+            "status": "complete" if outcome.finished else "interrupted",
+            "targets": [t.url for t in plan.req.targets],
+            "options": json.dumps(options_record(plan, outcome), default=str, sort_keys=True),
+            "version": __version__,
+            "hash_scheme": privacy.HASH_SCHEME,
+            "hash_key_id": outcome.key_id,
+            "items_total": sum(counts.status.values()),
+            "items_scanned": counts.status.get(SCANNED, 0),
+            "items_skipped": counts.status.get(SKIPPED, 0),
+            "items_error": counts.status.get(ERROR, 0),
+            "items_unchanged": counts.status.get(UNCHANGED, 0),
+            "findings": counts.findings,
+            "suppressed": counts.suppressed,
+            "bytes_scanned": counts.bytes,
+            "duration_s": round(time.monotonic() - outcome.t0, 3),
+            "exit_code": code,
+            "target": ", ".join(dict.fromkeys(t.name for t in plan.req.targets)),
         }
-        custom = req.detectors.custom
-        if custom:
-            # Names and sizes only: the allow list itself stays in the user's file.
-            options["custom_rules"] = [r.entity for r in custom.rules]
-            options["allow_list_entries"] = custom.allow.size
-            options["context_words"] = {e: {"extra": len(x), "deny": len(d)} for e, x, d in custom.context}
-        if req.detectors.prefer_plugins:
-            options["prefer_plugins"] = list(req.detectors.prefer_plugins)
-        loaded = [f"{p.group.split('.', 1)[1]}:{p.name}:{p.status}" for p in plugins.loaded_plugins()]
-        if loaded:
-            options["plugins"] = loaded
-        writer.write_scan(
-            {
-                "scan_id": scan_id,
-                "started_at": started,
-                "finished_at": datetime.now(timezone.utc),
-                "status": status,
-                "targets": [t.url for t in req.targets],
-                "options": json.dumps(options, default=str, sort_keys=True),
-                "version": __version__,
-                "hash_scheme": privacy.HASH_SCHEME,
-                "hash_key_id": key_id,
-                "items_total": sum(counts.status.values()),
-                "items_scanned": counts.status.get(SCANNED, 0),
-                "items_skipped": counts.status.get(SKIPPED, 0),
-                "items_error": errors,
-                "items_unchanged": counts.status.get(UNCHANGED, 0),
-                "findings": counts.findings,
-                "suppressed": counts.suppressed,
-                "bytes_scanned": counts.bytes,
-                "duration_s": round(time.monotonic() - t0, 3),
-                "exit_code": code,
-            }
-        )
-        if counts.suppressed:
-            log.info("scan %s: suppressed by allow list: %d", scan_id, counts.suppressed)
-        return ScanSummary(scan_id=scan_id, status=status, items=dict(counts.status), findings=counts.findings,
-                           suppressed=counts.suppressed, exit_code=code)
-    finally:
-        for sig, h in old_handlers.items():
-            signal.signal(sig, h)
-        executor.close()
-        lock.release()
+    )
+    return code
+
+
+# -- summarise ---------------------------------------------------------------------------------
+
+def summarise(outcome: ScanOutcome, code: int) -> ScanSummary:
+    counts = outcome.counts
+    if counts.suppressed:
+        log.info("scan %s: suppressed by allow list: %d", outcome.scan_id, counts.suppressed)
+    return ScanSummary(scan_id=outcome.scan_id, status="complete" if outcome.finished else "interrupted",
+                       items=dict(counts.status), findings=counts.findings, suppressed=counts.suppressed,
+                       exit_code=code)
 
 
 def describe_summary(s: ScanSummary, inventory: Path, seconds: float | None = None) -> str:

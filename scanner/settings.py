@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import click
+
 from detectors.catalog import DetectorSettings
 from scanner.model import TargetSpec
+from scanner.options import option
 
 DEFAULT_ITEM_TIMEOUT = 3600.0  # seconds; a 2 GB log takes ~2 minutes
 DEFAULT_MAX_ARCHIVE_SIZE = 4 << 30  # bytes uncompressed
@@ -15,24 +18,62 @@ DEFAULT_MAX_ARCHIVE_RATIO = 250.0
 DEFAULT_MAX_ARCHIVE_MEMBERS = 100_000
 
 
+def _size(value: str) -> int:
+    from scanner.streams import parse_size
+
+    return parse_size(value)
+
+
 @dataclass(frozen=True)
 class ScanSettings:
-    max_file_size: int | None = None  # bytes; larger items are skipped
-    item_timeout: float = DEFAULT_ITEM_TIMEOUT  # seconds per top-level item
-    excludes: tuple[str, ...] = ()  # glob patterns on paths relative to a target
-    follow_symlinks: bool = False  # follow symbolic links to directories
-    max_depth: int = 5  # nesting of archives and attachments
-    ocr: bool = False
+    """What executors and workers need besides the detectors. Each field is
+    also a `piiscout scan` option and a config key (scanner/options.py)."""
+
+    excludes: tuple[str, ...] = option(
+        (), "-x", "--exclude", multiple=True, metavar="GLOB",
+        help="Skip paths matching GLOB (relative path or base name); repeatable.")
+    max_file_size: int | None = option(
+        None, "--max-file-size", parse=_size, metavar="SIZE",
+        help="Skip files larger than SIZE (e.g. 500MB) [default: no limit].")
+    item_timeout: float = option(
+        DEFAULT_ITEM_TIMEOUT, "--item-timeout", type=click.FloatRange(1), metavar="SECONDS",
+        help="Give up on one item after this long [default: 3600].")
+    follow_symlinks: bool = option(
+        False, "--follow-symlinks", is_flag=True, help="Follow symbolic links to directories.")
+    ocr: bool = option(
+        False, "--ocr", is_flag=True,
+        help="Read images and scanned PDF pages with Tesseract OCR (slow; needs tesseract-ocr).")
+    max_depth: int = option(
+        5, "--max-depth", type=click.IntRange(0, 100), metavar="N",
+        help="Open archives and attachments nested at most N deep [default: 5].")
     # Archive bomb limits, for one top-level item and all that is nested in it
     # (ZIP-based documents count too): total uncompressed bytes, ratio of
     # uncompressed to compressed bytes per member or stream, and members.
-    max_archive_size: int = DEFAULT_MAX_ARCHIVE_SIZE
-    max_archive_ratio: float = DEFAULT_MAX_ARCHIVE_RATIO
-    max_archive_members: int = DEFAULT_MAX_ARCHIVE_MEMBERS
-    max_message_size: int | None = 128 << 20  # bytes; a larger mail message is skipped (mbox, EML, Maildir)
-    max_attachment_size: int | None = 128 << 20  # bytes; a larger PST/MSG attachment is skipped
-    executor: str | None = None  # "local" (the process pool) or "dask"; a scheduler implies dask
-    scheduler: str | None = None  # Dask scheduler address; dask without one starts a LocalCluster
+    max_archive_size: int = option(
+        DEFAULT_MAX_ARCHIVE_SIZE, "--max-archive-size", parse=_size, metavar="SIZE",
+        help="Stop reading an archive after SIZE uncompressed, nested ones included [default: 4GB].")
+    max_archive_ratio: float = option(
+        DEFAULT_MAX_ARCHIVE_RATIO, "--max-archive-ratio", type=click.FloatRange(1), metavar="X",
+        help="Stop a member that inflates more than X times its compressed size [default: 250].")
+    max_archive_members: int = option(
+        DEFAULT_MAX_ARCHIVE_MEMBERS, "--max-archive-members", type=click.IntRange(1), metavar="N",
+        help="Stop after N archive members, nested ones included [default: 100000].")
+    max_message_size: int | None = option(
+        128 << 20, "--max-message-size", parse=_size, metavar="SIZE",
+        help="Skip mail messages larger than SIZE (mbox, EML, Maildir) [default: 128MB].")
+    max_attachment_size: int | None = option(
+        128 << 20, "--max-attachment-size", parse=_size, metavar="SIZE",
+        help="Skip PST/MSG attachments larger than SIZE [default: 128MB].")
+    # "local" (the process pool) or "dask"; a scheduler implies dask
+    executor: str | None = option(
+        None, "--executor", type=click.Choice(["local", "dask"], case_sensitive=False),
+        help="Where items are scanned: local (a process pool on this machine) or dask (a Dask cluster) "
+             "[default: local].")
+    # Dask scheduler address; dask without one starts a LocalCluster
+    scheduler: str | None = option(
+        None, "--scheduler", metavar="ADDRESS",
+        help="Dask scheduler to run on, e.g. tcp://10.0.0.5:8786 (implies --executor dask; --workers N then "
+             "waits for N workers). --executor dask without it starts a local cluster.")
 
 
 @dataclass(frozen=True)

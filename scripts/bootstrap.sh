@@ -33,6 +33,16 @@ if ! ldconfig -p 2>/dev/null | grep -q 'libmagic\.so\.1'; then apt_install libma
 # libarchive-c (7z and RAR members) needs libarchive.
 if ! ldconfig -p 2>/dev/null | grep -q 'libarchive\.so\.13'; then apt_install libarchive13; fi
 
+# Chromium prints the PDF report (`piiscout report --format pdf`); everything
+# else works without it. PIISCOUT_NO_CHROMIUM=1 skips it.
+if [ -z "${PIISCOUT_NO_CHROMIUM:-}" ] && ! command -v chromium >/dev/null; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        apt_install chromium || echo "bootstrap: could not install chromium; PDF reports need it" >&2
+    else
+        echo "bootstrap: PDF reports need Chromium (e.g. sudo apt-get install chromium)" >&2
+    fi
+fi
+
 if [ ! -x .venv/bin/python ]; then
     "$PY" -m venv .venv
 fi
@@ -52,3 +62,8 @@ if [ "$(cat "$stamp" 2>/dev/null || true)" != "$want" ]; then
         || { echo "bootstrap: installation is incomplete (see .venv/install.log)" >&2; exit 1; }
     echo "$want" > "$stamp"
 fi
+# Compile the detection databases now (seconds), not in the first scan: as
+# root into the machine-wide cache (/var/cache/piiscout) every user, cron job
+# and worker of this machine reads, else into this user's cache.
+.venv/bin/piiscout warm-cache -q \
+    || echo "bootstrap: warm-cache failed; the first scan will compile its databases" >&2

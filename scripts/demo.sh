@@ -18,3 +18,6 @@ set -e
 if [ "$code" -gt 1 ]; then exit "$code"; fi
 echo
 .venv/bin/piiscout report "$INV"
+echo
+# The client report: one self-contained HTML file (add -o .demo/report.pdf for a PDF).
+.venv/bin/piiscout report "$INV" -o .demo/report.html --client "Demo client"

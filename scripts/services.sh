@@ -4,9 +4,10 @@
 # stopped, installed with apt-get as root when missing (then opened to
 # loopback TCP like the project's machines: PostgreSQL trust, MariaDB root
 # without password); servers elsewhere: PIISCOUT_TEST_PG_URL /
-# PIISCOUT_TEST_MYSQL_URL (tests/connectors/sqlservers.py). Samba and
-# Tesseract: installed with apt-get when missing and run as root; the tests
-# start their own smbd on a private config.
+# PIISCOUT_TEST_MYSQL_URL (tests/connectors/sqlservers.py). Samba,
+# Tesseract and acl (setfacl): installed with apt-get when missing and run as
+# root; the tests start their own smbd on a private config. Chromium (report
+# tests): installed with apt-get when missing.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -56,9 +57,12 @@ if [ -z "${PIISCOUT_TEST_MYSQL_URL:-}" ] && ! port_open 3306; then
         fi
     fi
 fi
-# Samba (smbd) and Tesseract OCR
+# Samba (smbd) and Tesseract OCR; setfacl (package acl) for the permission tests
 command -v smbd >/dev/null || [ -x /usr/sbin/smbd ] || apt_install samba
+command -v setfacl >/dev/null || apt_install acl
 command -v tesseract >/dev/null || apt_install tesseract-ocr tesseract-ocr-eng
+# Chromium: the report tests open the HTML report and print the PDF with it.
+[ -x /usr/bin/chromium ] || apt_install chromium
 # Wait briefly for the databases to accept connections.
 for _ in $(seq 1 30); do
     { [ -n "${PIISCOUT_TEST_PG_URL:-}" ] || port_open 5432; } && { [ -n "${PIISCOUT_TEST_MYSQL_URL:-}" ] || port_open 3306; } && break

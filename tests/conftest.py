@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -93,3 +94,35 @@ def raw_variants(value: str) -> set[str]:
         out.add(digits)
     out.add(value.replace(" ", ""))
     return {v for v in out if len(v) >= 6}
+
+
+# -- plugins: the example packages of tests/plugins/, pip-installed once per session into a
+# folder of their own (pip install --target), which only the piiscout processes tests start see
+# (PYTHONPATH): the test venv itself is left as it was, so no other test's results depend on them.
+
+PLUGIN_SOURCES = Path(__file__).resolve().parent / "plugins"
+PLUGIN_PACKAGES = ("piiscout_example_plugin", "piiscout_broken_plugin")
+
+
+@pytest.fixture(scope="session")
+def plugin_env(tmp_path_factory) -> dict:
+    base = tmp_path_factory.mktemp("plugins")
+    target = base / "site"
+    srcs = []
+    for name in PLUGIN_PACKAGES:
+        # Build from a copy: setuptools leaves build/ and *.egg-info behind.
+        src = base / "src" / name
+        shutil.copytree(PLUGIN_SOURCES / name, src,
+                        ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__"))
+        srcs.append(str(src))
+    cmd = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+           "--no-deps", "--target", str(target), *srcs]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    if proc.returncode != 0:
+        # No index to fetch setuptools from for an isolated build: build with
+        # what the environment has.
+        proc = subprocess.run(cmd + ["--no-build-isolation"], capture_output=True, text=True, timeout=600)
+    if proc.returncode != 0:
+        pytest.fail(f"pip install of the example plugins failed:\n{proc.stdout}\n{proc.stderr}")
+    return {"PYTHONPATH": os.pathsep.join([str(target), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep),
+            "PIISCOUT_CACHE_DIR": str(base / "cache")}

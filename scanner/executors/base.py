@@ -38,10 +38,7 @@ class Executor(ABC):
 
 
 def failed_record(item: Item, reason: str, status: str = ERROR) -> ItemRecord:
-    return ItemRecord(
-        source=item.source, location=item.location, part=item.part, size=item.size,
-        modified_at=item.modified_at, content_type=item.content_type, status=status, reason=reason,
-    )
+    return ItemRecord.of(item, status, reason)
 
 
 class WorkerRuntime:

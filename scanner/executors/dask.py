@@ -235,7 +235,7 @@ def preflight(job: Job) -> dict[str, Any]:
 
     for spec in job.targets:
         try:
-            conn = connector_for(spec)(spec, job.settings)
+            conn = connector_for(spec, job.detectors.prefer_plugins)(spec, job.settings)
             try:
                 conn.check()
             finally:

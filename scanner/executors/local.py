@@ -129,138 +129,24 @@ class LocalExecutor(Executor):
         self.on_progress = on_progress
 
     def run(self, job: Job, units: Iterable[Item], sink, should_stop) -> bool:
-        method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
-        ctx = mp.get_context(method)
-        limit = job.settings.item_timeout
-        if method == "fork":
-            # Build the analyzer once, here, and let every worker inherit it:
-            # start-up is paid once instead of per worker (the CPU of a 2-core
-            # machine is better spent scanning), a replaced worker is ready at
-            # once, and the vocabularies and models share memory pages.
-            try:
-                WorkerRuntime.get(job)
-            except Exception as exc:  # noqa: BLE001
-                raise PiiscoutError(f"cannot build the detectors: {one_line(exc)}") from None
-            import gc
-
-            gc.freeze()  # keep the inherited objects' pages shared after fork
-        workers = [_Worker(ctx, job, i) for i in range(self.workers)]
-        next_index = self.workers
-        source = iter(units)
-        exhausted = False
-        retry: deque[int] = deque()
-        items: dict[int, Item] = {}
-        uid_seq = 0
-        nxt: int | None = None  # a unit taken from the listing, not yet handed out
-        stopping_since: float | None = None
+        pool = _Pool(self, job, units, sink)
         try:
+            pool.start()
             while True:
-                stop = should_stop()
-                if stop and stopping_since is None:
-                    stopping_since = time.monotonic()
-                    log.info("stopping: no new items; waiting up to %.0fs for items in progress", STOP_GRACE)
-                    retry.clear()
-                    nxt = None
-                # Hand out work.
+                stop = pool.check_stop(should_stop())
                 if not stop:
-                    for w in workers:
-                        if not w.ready or w.closing:
-                            continue
-                        batch = []
-                        while True:
-                            if nxt is None:
-                                if retry:
-                                    nxt = retry.popleft()
-                                elif not exhausted:
-                                    try:
-                                        item = next(source)
-                                    except StopIteration:
-                                        exhausted = True
-                                        break
-                                    uid_seq += 1
-                                    nxt = uid_seq
-                                    items[nxt] = item
-                                else:
-                                    break
-                            size = items[nxt].size
-                            small = size is not None and size <= SMALL_ITEM
-                            if len(w.queue) >= PREFETCH and not (
-                                    small and w.all_small and len(w.queue) < PREFETCH_ITEMS):
-                                break
-                            uid, nxt = nxt, None
-                            if not w.queue:
-                                w.started_at = time.monotonic()
-                                w.all_small = True
-                            w.queue.append(uid)
-                            w.all_small = w.all_small and small
-                            batch.append((uid, items[uid]))
-                        if batch:
-                            w.conn.send(batch)
-                # Done?
-                busy = any(w.queue for w in workers)
-                if not busy and (stop or (exhausted and not retry and nxt is None)):
+                    pool.hand_out()
+                if pool.finished(stop):
                     break
-                if stop and time.monotonic() - stopping_since > STOP_GRACE:
-                    for w in workers:
-                        if w.running is not None and w.running in items:
-                            item = items.pop(w.running)
-                            sink("record", failed_record(item, "scan interrupted before this item finished"))
-                            sink("done", item)
-                        w.kill()
+                if stop and pool.grace_over():
+                    pool.abandon()
                     return False
-                # Wait for messages or a dead worker.
-                conns = {w.conn: w for w in workers}
-                sentinels = {w.proc.sentinel: w for w in workers}
-                ready = wait(list(conns) + list(sentinels), timeout=0.5)
-                dead: list[_Worker] = []
-                for r in ready:
-                    if r in conns:
-                        w = conns[r]
-                        if not self._drain(w, items, sink):
-                            dead.append(w)
-                    else:
-                        w = sentinels[r]
-                        # Read whatever it sent before dying.
-                        self._drain(w, items, sink, final=True)
-                        dead.append(w)
-                # Time limits.
-                now = time.monotonic()
-                for w in workers:
-                    if w.running is not None and limit and now - w.started_at > limit + KILL_GRACE:
-                        item = items.pop(w.queue.popleft())
-                        log.warning("item over its time limit, stopping its worker: %s", item.location)
-                        sink("record", failed_record(item, f"time limit of {limit:g}s exceeded (worker stopped)"))
-                        sink("done", item)
-                        w.closing = True  # the rest of its queue never started: retried elsewhere
-                        dead.append(w)
-                for w in set(dead):
-                    workers.remove(w)
-                    code = w.proc.exitcode
-                    w.kill()
-                    if w.queue and w.queue[0] in items and not w.closing:
-                        item = items.pop(w.queue.popleft())
-                        why = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
-                        log.warning("worker died while scanning an item (%s): %s", why, item.location)
-                        sink("record", failed_record(item, f"worker process died ({why})"))
-                        sink("done", item)
-                    retry.extend(u for u in w.queue if u in items)
-                    if not stop:
-                        workers.append(_Worker(ctx, job, next_index))
-                        next_index += 1
-                if not workers and not stop:
-                    raise PiiscoutError("no worker process could be started")
+                dead = pool.wait_for_messages()
+                dead += pool.enforce_time_limits()
+                pool.replace(dead, stop)
             return not should_stop()
         finally:
-            for w in workers:
-                try:
-                    w.conn.send(None)
-                except Exception:  # noqa: BLE001
-                    pass
-            deadline = time.monotonic() + 5
-            for w in workers:
-                w.proc.join(max(0.0, deadline - time.monotonic()))
-                if w.proc.is_alive():
-                    w.kill()
+            pool.shutdown()
 
     def _drain(self, w: _Worker, items: dict[int, Item], sink, final: bool = False) -> bool:
         """Handle every message waiting on a worker's pipe. False if the pipe
@@ -287,3 +173,167 @@ class LocalExecutor(Executor):
         except (EOFError, OSError):
             return False
         return not final
+
+
+class _Pool:
+    """One run of the local executor: the workers, the units in flight, and
+    the stages of its loop (hand out, wait, enforce limits, replace)."""
+
+    def __init__(self, executor: LocalExecutor, job: Job, units: Iterable[Item], sink):
+        self.executor = executor
+        self.job = job
+        self.sink = sink
+        self.method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+        self.ctx = mp.get_context(self.method)
+        self.limit = job.settings.item_timeout
+        self.workers: list[_Worker] = []
+        self.next_index = executor.workers
+        self.source = iter(units)
+        self.exhausted = False
+        self.retry: deque[int] = deque()
+        self.items: dict[int, Item] = {}
+        self.uid_seq = 0
+        self.nxt: int | None = None  # a unit taken from the listing, not yet handed out
+        self.stopping_since: float | None = None
+
+    def start(self) -> None:
+        if self.method == "fork":
+            # Build the analyzer once, here, and let every worker inherit it:
+            # start-up is paid once instead of per worker (the CPU of a 2-core
+            # machine is better spent scanning), a replaced worker is ready at
+            # once, and the vocabularies and models share memory pages.
+            try:
+                WorkerRuntime.get(self.job)
+            except Exception as exc:  # noqa: BLE001
+                raise PiiscoutError(f"cannot build the detectors: {one_line(exc)}") from None
+            import gc
+
+            gc.freeze()  # keep the inherited objects' pages shared after fork
+        self.workers = [_Worker(self.ctx, self.job, i) for i in range(self.executor.workers)]
+
+    def check_stop(self, stop: bool) -> bool:
+        if stop and self.stopping_since is None:
+            self.stopping_since = time.monotonic()
+            log.info("stopping: no new items; waiting up to %.0fs for items in progress", STOP_GRACE)
+            self.retry.clear()
+            self.nxt = None
+        return stop
+
+    # -- hand out ------------------------------------------------------------------------
+    def _take(self) -> int | None:
+        """The next unit to hand out: a retried one, else one from the listing."""
+        if self.nxt is None:
+            if self.retry:
+                self.nxt = self.retry.popleft()
+            elif not self.exhausted:
+                try:
+                    item = next(self.source)
+                except StopIteration:
+                    self.exhausted = True
+                    return None
+                self.uid_seq += 1
+                self.nxt = self.uid_seq
+                self.items[self.nxt] = item
+        return self.nxt
+
+    def hand_out(self) -> None:
+        for w in self.workers:
+            if not w.ready or w.closing:
+                continue
+            batch = []
+            while (uid := self._take()) is not None:
+                size = self.items[uid].size
+                small = size is not None and size <= SMALL_ITEM
+                if len(w.queue) >= PREFETCH and not (small and w.all_small and len(w.queue) < PREFETCH_ITEMS):
+                    break
+                self.nxt = None
+                if not w.queue:
+                    w.started_at = time.monotonic()
+                    w.all_small = True
+                w.queue.append(uid)
+                w.all_small = w.all_small and small
+                batch.append((uid, self.items[uid]))
+            if batch:
+                w.conn.send(batch)
+
+    # -- done, or stopped ------------------------------------------------------------------
+    def finished(self, stop: bool) -> bool:
+        busy = any(w.queue for w in self.workers)
+        return not busy and (stop or (self.exhausted and not self.retry and self.nxt is None))
+
+    def grace_over(self) -> bool:
+        return time.monotonic() - self.stopping_since > STOP_GRACE
+
+    def abandon(self) -> None:
+        """Stop grace over: the items still running are recorded as interrupted."""
+        for w in self.workers:
+            if w.running is not None and w.running in self.items:
+                item = self.items.pop(w.running)
+                self.sink("record", failed_record(item, "scan interrupted before this item finished"))
+                self.sink("done", item)
+            w.kill()
+
+    # -- wait, limits, replace ---------------------------------------------------------------
+    def wait_for_messages(self) -> list[_Worker]:
+        """Messages from the workers, or a dead one; returns the dead."""
+        conns = {w.conn: w for w in self.workers}
+        sentinels = {w.proc.sentinel: w for w in self.workers}
+        ready = wait(list(conns) + list(sentinels), timeout=0.5)
+        dead: list[_Worker] = []
+        for r in ready:
+            if r in conns:
+                w = conns[r]
+                if not self.executor._drain(w, self.items, self.sink):
+                    dead.append(w)
+            else:
+                w = sentinels[r]
+                # Read whatever it sent before dying.
+                self.executor._drain(w, self.items, self.sink, final=True)
+                dead.append(w)
+        return dead
+
+    def enforce_time_limits(self) -> list[_Worker]:
+        """Workers whose item overran its time limit, its item recorded."""
+        now = time.monotonic()
+        out = []
+        for w in self.workers:
+            if w.running is not None and self.limit and now - w.started_at > self.limit + KILL_GRACE:
+                item = self.items.pop(w.queue.popleft())
+                log.warning("item over its time limit, stopping its worker: %s", item.location)
+                self.sink("record", failed_record(item, f"time limit of {self.limit:g}s exceeded (worker stopped)"))
+                self.sink("done", item)
+                w.closing = True  # the rest of its queue never started: retried elsewhere
+                out.append(w)
+        return out
+
+    def replace(self, dead: list[_Worker], stop: bool) -> None:
+        """Record the item a dead worker was on, requeue the rest of its
+        units and start a new worker in its place."""
+        for w in set(dead):
+            self.workers.remove(w)
+            code = w.proc.exitcode
+            w.kill()
+            if w.queue and w.queue[0] in self.items and not w.closing:
+                item = self.items.pop(w.queue.popleft())
+                why = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+                log.warning("worker died while scanning an item (%s): %s", why, item.location)
+                self.sink("record", failed_record(item, f"worker process died ({why})"))
+                self.sink("done", item)
+            self.retry.extend(u for u in w.queue if u in self.items)
+            if not stop:
+                self.workers.append(_Worker(self.ctx, self.job, self.next_index))
+                self.next_index += 1
+        if not self.workers and not stop:
+            raise PiiscoutError("no worker process could be started")
+
+    def shutdown(self) -> None:
+        for w in self.workers:
+            try:
+                w.conn.send(None)
+            except Exception:  # noqa: BLE001
+                pass
+        deadline = time.monotonic() + 5
+        for w in self.workers:
+            w.proc.join(max(0.0, deadline - time.monotonic()))
+            if w.proc.is_alive():
+                w.kill()

@@ -35,4 +35,4 @@ def text_segments(blob: Blob, ctx: ExtractContext, **kw) -> Iterator[Segment]:
 
     yield from segments(blocks(), **kw)
     if stats.replaced:
-        ctx.note(f"{stats.replaced} undecodable byte sequence(s) replaced ({enc.name})")
+        ctx.note(f"{stats.replaced} undecodable byte sequence(s) replaced ({stats.switched_to or enc.name})")

@@ -11,16 +11,35 @@ import fcntl
 import os
 from pathlib import Path
 
-from scanner.errors import LockedError
+from scanner.errors import InventoryError, LockedError
 
 
 class InventoryLock:
-    def __init__(self, root: Path):
+    """`read_only=True` (prune --dry-run, which writes nothing): an existing
+    lock file is opened read-only and no lock file is created, so a
+    read-only inventory can still be looked at."""
+
+    def __init__(self, root: Path, read_only: bool = False):
         self.path = Path(root) / ".lock"
+        self.read_only = read_only
         self._fd: int | None = None
 
+    def _open(self) -> int | None:
+        try:
+            return os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as e:
+            if self.read_only:
+                try:
+                    return os.open(self.path, os.O_RDONLY)
+                except OSError:
+                    return None
+            why = (e.strerror or type(e).__name__).lower()
+            raise InventoryError(f"cannot write the inventory at {self.path.parent}: {why}") from None
+
     def acquire(self) -> "InventoryLock":
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        fd = self._open()
+        if fd is None:  # read-only, and no lock file: nobody can be scanning here
+            return self
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -31,15 +50,17 @@ class InventoryLock:
             raise LockedError(
                 f"another scan (pid {holder}) is using the inventory {self.path.parent}; try again when it ends"
             ) from None
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
+        if not self.read_only:
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode())
         self._fd = fd
         return self
 
     def release(self) -> None:
         if self._fd is not None:
             try:
-                os.ftruncate(self._fd, 0)
+                if not self.read_only:
+                    os.ftruncate(self._fd, 0)
                 fcntl.flock(self._fd, fcntl.LOCK_UN)
             finally:
                 os.close(self._fd)

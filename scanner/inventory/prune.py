@@ -33,6 +33,30 @@ class PrunePlan:
     orphans: list[str] = field(default_factory=list)  # files without a scans row (killed scans)
     files: list[Path] = field(default_factory=list)
     bytes: int = 0
+    rows: dict[str, dict] = field(default_factory=dict)  # scans rows of `remove`, by scan id
+
+    def describe(self, dry_run: bool) -> list[str]:
+        """What is (or would be) removed, one line per scan and per file, then
+        the totals."""
+        verb = "would remove" if dry_run else "removed"
+        lines = []
+        for sid in self.remove:
+            r = self.rows.get(sid, {})
+            when = r.get("finished_at")
+            when = f", finished {when:%Y-%m-%d %H:%M} UTC" if when is not None else ""
+            lines.append(f"{verb} scan {sid} ({r.get('status', '?')}{when}): {', '.join(r.get('targets') or [])}")
+        for sid in self.orphans:
+            lines.append(f"{verb} killed scan {sid} (files without a scans row)")
+        for f in self.files:
+            try:
+                size = f" ({f.stat().st_size / 1e6:.1f} MB)" if dry_run else ""
+            except OSError:
+                size = ""
+            lines.append(f"{verb} file {f.parent.name}/{f.name}{size}")
+        killed = f" and {len(self.orphans)} killed scan(s)" if self.orphans else ""
+        lines.append(f"{verb} {len(self.remove)} scan(s){killed}: {len(self.files)} files, {self.bytes / 1e6:.1f} MB; "
+                     f"kept {len(self.keep)} scan(s)")
+        return lines
 
 
 def scan_id_of(name: str) -> str | None:
@@ -59,6 +83,7 @@ def plan(root: Path, keep: int) -> PrunePlan:
     known = {r["scan_id"] for r in rows}
     p = PrunePlan(keep=[r["scan_id"] for r in rows if r["scan_id"] in kept],
                   remove=[r["scan_id"] for r in rows if r["scan_id"] not in kept])
+    p.rows = {r["scan_id"]: r for r in rows if r["scan_id"] not in kept}
     doomed = set(p.remove)
     orphans: set[str] = set()
     for table in TABLE_ORDER:
@@ -86,14 +111,23 @@ def plan(root: Path, keep: int) -> PrunePlan:
 
 
 def prune(root: Path | str, keep: int, dry_run: bool = False) -> PrunePlan:
+    """Remove what `plan` says (or, with `dry_run`, only say it: that needs no
+    write access, so a read-only inventory can be looked at)."""
+    from scanner.inventory.upgrade import upgrade_inventory
+    from scanner.inventory.writer import write_error
+
     root = Path(root)
     Inventory(root).require()
-    with InventoryLock(root):
+    with InventoryLock(root, read_only=dry_run):
         p = plan(root, keep)
         if not dry_run:
-            for f in p.files:  # in TABLE_ORDER: scans rows first
-                try:
-                    os.unlink(f)
-                except FileNotFoundError:
-                    pass
+            try:
+                for f in p.files:  # in TABLE_ORDER: scans rows first
+                    try:
+                        os.unlink(f)
+                    except FileNotFoundError:
+                        pass
+                upgrade_inventory(root)  # a write: the kept files in the current schema
+            except OSError as e:
+                raise write_error(root, e) from None
     return p

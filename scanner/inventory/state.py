@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from scanner.errors import UsageError
-from scanner.inventory.reader import Inventory
+from scanner.inventory.reader import READ_ERRORS, Inventory
 from scanner.inventory.schema import TABLES
 
 BATCH_ROWS = 65_536
@@ -151,21 +151,31 @@ def owning_target(location: str, targets: tuple[str, ...] | list[str]) -> str | 
     return best
 
 
-def _batches(path: Path, table: str, columns: list[str] | None, batch_rows: int) -> Iterator[pa.RecordBatch]:
+def _batches(path: Path, table: str, columns: list[str] | None, batch_rows: int,
+             inv: Inventory | None = None) -> Iterator[pa.RecordBatch]:
+    """A file's rows in the current schema (columns added after it was
+    written are null). An unreadable file yields nothing: named once in a
+    warning (and in `inv.unreadable`), the rest of the inventory reads."""
     schema = TABLES[table]
     wanted = columns or schema.names
-    pf = pq.ParquetFile(path)
+    reader = inv or Inventory(path.parent.parent)
+    pf = reader.open_file(path)
+    if pf is None:
+        return
     have = set(pf.schema_arrow.names)
     present = [c for c in wanted if c in have]
     target = pa.schema([schema.field(c) for c in wanted])
-    for b in pf.iter_batches(batch_size=batch_rows, columns=present):
-        arrays = []
-        for c in wanted:
-            if c in have:
-                arrays.append(b.column(b.schema.get_field_index(c)))
-            else:  # a nullable column added after this file was written
-                arrays.append(pa.nulls(b.num_rows, schema.field(c).type))
-        yield pa.RecordBatch.from_arrays(arrays, schema=target)
+    try:
+        for b in pf.iter_batches(batch_size=batch_rows, columns=present):
+            arrays = []
+            for c in wanted:
+                if c in have:
+                    arrays.append(b.column(b.schema.get_field_index(c)).cast(schema.field(c).type))
+                else:  # a nullable column added after this file was written
+                    arrays.append(pa.nulls(b.num_rows, schema.field(c).type))
+            yield pa.RecordBatch.from_arrays(arrays, schema=target)
+    except READ_ERRORS as e:
+        reader.skip(path, e)
 
 
 def iter_batches(inv: Inventory, view: View, table: str, columns: list[str] | None = None,
@@ -177,7 +187,7 @@ def iter_batches(inv: Inventory, view: View, table: str, columns: list[str] | No
     for part in view.parts:
         cols = wanted if part.only is None or "location" in wanted else wanted + ["location"]
         for path in inv._files(table, part.scan_id):
-            for b in _batches(path, table, cols, batch_rows):
+            for b in _batches(path, table, cols, batch_rows, inv):
                 if part.only is not None:
                     b = b.filter(under_targets(b.column(cols.index("location")), part.only))
                     if len(cols) != len(wanted):

@@ -10,6 +10,7 @@ Each scan only ever adds files named after its own scan id.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 from datetime import datetime, timezone
@@ -30,17 +31,69 @@ DIR_MODE = 0o700
 FILE_MODE = 0o600
 
 
+def write_error(root: Path, e: OSError) -> InventoryError:
+    """One line for a failed inventory write: disk full, read-only, denied."""
+    why = (e.strerror or type(e).__name__).lower()
+    hint = ""
+    if e.errno in (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOENT) and _is_default_inventory(root):
+        hint = " (give --inventory DIR or set PIISCOUT_INVENTORY)"
+    return InventoryError(f"cannot write the inventory at {root}: {why}{hint}")
+
+
+def _is_default_inventory(root: Path) -> bool:
+    if os.environ.get("PIISCOUT_INVENTORY"):
+        return False
+    try:
+        from platformdirs import user_data_dir
+
+        return Path(root).is_relative_to(Path(user_data_dir("piiscout")).parent)
+    except Exception:  # noqa: BLE001
+        return False
+
+
 def ensure_dir(path: Path) -> None:
     try:
         path.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
-        os.chmod(path, DIR_MODE)
+        if (path.stat().st_mode & 0o777) != DIR_MODE:
+            os.chmod(path, DIR_MODE)
     except OSError as e:
-        raise InventoryError(f"cannot create inventory directory {path}: {e.strerror}") from None
+        raise write_error(path, e) from None
+
+
+# What an inventory directory holds; anything else means it is not one.
+INVENTORY_ENTRIES = frozenset({"findings", "items", "scans", ".lock", "lost+found"})
+
+
+def ensure_inventory(root: Path) -> None:
+    """Create the inventory directory, or check that an existing path is one.
+    A dangling symbolic link, a file, or a folder holding other things is a
+    usage error (exit 2): nothing is written there. A place that cannot be
+    written (read-only, denied, full) is an InventoryError (exit 5)."""
+    from scanner.errors import UsageError
+
+    if os.path.islink(root) and not root.exists():
+        raise UsageError(f"the inventory {root} is a symbolic link to {os.readlink(root)}, which does not exist")
+    if root.exists() and not root.is_dir():
+        raise UsageError(f"the inventory {root} is a file, not a directory")
+    if root.is_dir():
+        try:
+            other = sorted(set(os.listdir(root)) - INVENTORY_ENTRIES)
+        except OSError as e:
+            raise write_error(root, e) from None
+        if other and not (root / "scans").is_dir():
+            shown = ", ".join(other[:3]) + (", ..." if len(other) > 3 else "")
+            raise UsageError(f"{root} is not a piiscout inventory (it holds {shown}): give a new or empty "
+                             "directory")
+    ensure_dir(root)
 
 
 def prepare(root: Path) -> None:
-    """Create the inventory tree (0700) and drop temp files of dead scans.
+    """Create the inventory tree (0700), drop temp files of dead scans and
+    bring older files to the current schema (scanner/inventory/upgrade.py).
     Call with the inventory lock held."""
+    from scanner.inventory.schema import SCHEMA_VERSION
+    from scanner.inventory.upgrade import upgrade_inventory
+
     ensure_dir(root)
     for table in ("findings", "items", "scans"):
         d = root / table
@@ -51,6 +104,11 @@ def prepare(root: Path) -> None:
                     p.unlink()
                 except OSError:
                     pass
+    try:
+        upgrade_inventory(root)
+    except OSError as e:
+        raise InventoryError(f"cannot upgrade the inventory {root} to schema version {SCHEMA_VERSION}: "
+                             f"{(e.strerror or type(e).__name__).lower()} (its files are unchanged)") from None
 
 
 def _ts(seconds: float | None):
@@ -151,7 +209,8 @@ class TableWriter:
                 self._open()
             self._writer.write_table(table, row_group_size=max(table.num_rows, 1))
         except OSError as e:
-            raise InventoryError(f"cannot write inventory file in {self.dir}: {e}") from None
+            self.abort()  # the file cannot be completed: never leave it behind
+            raise write_error(self.dir.parent, e) from None
         self._rows_in_file += table.num_rows
         self.rows_written += table.num_rows
         if self._rows_in_file >= self.rows_per_file:
@@ -164,36 +223,50 @@ class TableWriter:
         self._tmp = self.dir / f".{name}.tmp"
         fd = os.open(self._tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
         self._fh = os.fdopen(fd, "wb")
-        self._writer = pq.ParquetWriter(self._fh, self.schema, compression="zstd")
+        try:
+            self._writer = pq.ParquetWriter(self._fh, self.schema, compression="zstd")
+        except BaseException:
+            self.abort()  # e.g. no space for the file's header
+            raise
         self._rows_in_file = 0
 
     def _finish_file(self) -> None:
         if self._writer is None:
             return
-        self._writer.close()
-        self._fh.flush()
-        os.fsync(self._fh.fileno())
-        self._fh.close()
-        os.replace(self._tmp, self._final)
+        try:
+            self._writer.close()
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
+            self._fh.close()
+            os.replace(self._tmp, self._final)
+        except OSError as e:
+            self.abort()
+            raise write_error(self.dir.parent, e) from None
         self.files.append(self._final)
         self._writer = self._fh = self._tmp = None
 
-    def close(self) -> None:
+    def close(self, empty_file: bool = True) -> None:
+        """Finish the last file. A table that got no rows still gets one empty
+        file in the full schema, so that globs over the table always match
+        (DuckDB, Polars and pandas fail on a glob that matches nothing)."""
         self.flush()
+        if empty_file and self._writer is None and not self.files:
+            self._write(self.schema.empty_table())
         self._finish_file()
 
     def abort(self) -> None:
-        if self._writer is not None:
-            try:
-                self._writer.close()
-                self._fh.close()
-            except Exception:  # noqa: BLE001
-                pass
+        for handle in (self._writer, self._fh):
+            if handle is not None:
+                try:
+                    handle.close()
+                except Exception:  # noqa: BLE001
+                    pass
+        if self._tmp is not None:
             try:
                 os.unlink(self._tmp)
             except OSError:
                 pass
-            self._writer = None
+        self._writer = self._fh = self._tmp = None
 
 
 def _error_row(row: dict, why: str) -> dict:
@@ -264,6 +337,9 @@ class InventoryWriter:
                 "rows_matched": r.rows_matched,
                 "fingerprint": r.fingerprint,
                 "suppressed": r.suppressed,
+                "exposure": r.access.exposure if r.access is not None else None,
+                "readers": list(r.access.readers) if r.access is not None else None,
+                "changed_at": _ts(r.changed_at),
             }
         )
 

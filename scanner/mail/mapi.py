@@ -15,6 +15,7 @@ from email.parser import HeaderParser
 from email.policy import compat32
 from typing import Any, Mapping
 
+from scanner.extractors.rtftext import rtf_to_text
 from scanner.mail import charset, rtf
 from scanner.mail.message import MailMessage, add_bodies, clean_message_id, is_scanned_header
 from scanner.mail.mime import decode_header_value
@@ -175,7 +176,7 @@ def build_message(props: Mapping[int, Any], recipients: list[Mapping[int, Any]] 
         if isinstance(body_rtf, bytes) and body_rtf:
             try:
                 raw = body_rtf if body_rtf.lstrip().startswith(b"{\\rtf") else rtf.decompress(body_rtf)
-                plains.append(rtf.rtf_to_text(raw))
+                plains.append(rtf_to_text(raw))
             except Exception:  # noqa: BLE001 - a damaged RTF body: note it, keep the rest
                 charset.note(msg.notes, "unreadable RTF body")
     add_bodies(msg, plains, htmls)

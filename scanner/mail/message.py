@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import BinaryIO, Callable, Iterator
 
 from scanner.extractors.base import ExtractContext
-from scanner.mail.html import html_to_text
+from scanner.extractors.htmltext import html_to_text
 from scanner.mail.names import attachment_part
 from scanner.model import Child, Segment
 from scanner.textdecode import segments

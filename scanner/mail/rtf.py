@@ -1,14 +1,13 @@
-"""Outlook RTF bodies: compressed RTF (LZFu, [MS-OXRTFCP]) and RTF to text.
+"""Outlook RTF bodies: compressed RTF (LZFu, [MS-OXRTFCP]).
 
-Outlook stores a plain-text body beside the RTF one almost always; this is
-the fallback for messages that only have RTF. The converter keeps the text
-of the document and drops font tables, pictures and other destinations,
-including the HTML tags of RTF-encapsulated HTML.
+Outlook stores a plain-text body beside the RTF one almost always; the RTF
+one is the fallback for messages that only have RTF, read as text by the
+same tokenizer as RTF documents (scanner/extractors/rtftext.py: headers and
+footers included, code pages from \\ansicpg and the fonts' \\fcharset).
 """
 
 from __future__ import annotations
 
-import re
 import struct
 
 from scanner.errors import ItemError
@@ -67,80 +66,3 @@ def decompress(data: bytes, limit: int = 256 << 20) -> bytes:
             if len(out) > limit:
                 raise ItemError("compressed RTF body too large")
     return bytes(out)
-
-
-_TOKEN = re.compile(
-    rb"\\([a-zA-Z]{1,32})(-?\d{1,10})? ?|\\'([0-9a-fA-F]{2})|\\([^a-zA-Z])|([{}])|([^\\{}\r\n]+)|[\r\n]+"
-)
-_SKIP_DESTINATIONS = frozenset(
-    b"fonttbl colortbl stylesheet info pict object themedata datastore latentstyles listtable "
-    b"listoverridetable rsidtbl generator xmlnstbl mmathPr filetbl revtbl userprops header footer "
-    b"headerl headerr headerf footerl footerr footerf".split()
-)
-_BREAKS = {b"par": "\n", b"line": "\n", b"sect": "\n", b"page": "\n", b"row": "\n", b"cell": "\t",
-           b"tab": "\t", b"emdash": "—", b"endash": "–", b"bullet": "•", b"lquote": "‘", b"rquote": "’",
-           b"ldblquote": "“", b"rdblquote": "”", b"~": " "}
-
-
-def rtf_to_text(rtf: bytes) -> str:
-    out: list[str] = []
-    stack: list[tuple[bool, int]] = []
-    skip, uc, pending_skip = False, 1, 0
-    codec = "cp1252"
-    htmlrtf = False
-    star = False
-    for m in _TOKEN.finditer(rtf):
-        word, arg, hexbyte, sym, brace, text = m.groups()
-        if brace == b"{":
-            stack.append((skip, uc))
-            star = False
-            continue
-        if brace == b"}":
-            if stack:
-                skip, uc = stack.pop()
-            star = False
-            continue
-        if word is not None:
-            if word in _SKIP_DESTINATIONS or (star and m.start() > 0):
-                skip = True
-            star = False
-            if word == b"ansicpg" and arg:
-                codec = f"cp{int(arg)}"
-            elif word == b"uc" and arg:
-                uc = int(arg)
-            elif word == b"htmlrtf":
-                htmlrtf = arg != b"0"
-            elif word == b"u" and arg and not skip and not htmlrtf:
-                cp = int(arg)
-                out.append(chr(cp + 65536 if cp < 0 else cp))
-                pending_skip = uc
-            elif not skip and not htmlrtf and word in _BREAKS:
-                out.append(_BREAKS[word])
-            continue
-        if sym is not None:
-            if sym == b"*":
-                star = True
-                skip = True
-            elif not skip and not htmlrtf:
-                out.append(_BREAKS.get(sym, sym.decode("latin-1") if sym in b"\\{}" else ""))
-            continue
-        if skip or htmlrtf:
-            continue
-        if hexbyte is not None:
-            if pending_skip:
-                pending_skip -= 1
-                continue
-            try:
-                out.append(bytes([int(hexbyte, 16)]).decode(codec, "replace"))
-            except LookupError:
-                out.append(bytes([int(hexbyte, 16)]).decode("cp1252", "replace"))
-            continue
-        if text:
-            if pending_skip:
-                cut = min(pending_skip, len(text))
-                text, pending_skip = text[cut:], pending_skip - cut
-            try:
-                out.append(text.decode(codec, "replace"))
-            except LookupError:
-                out.append(text.decode("cp1252", "replace"))
-    return "".join(out)

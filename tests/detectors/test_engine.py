@@ -75,7 +75,7 @@ def test_fast_path_equals_presidio_across_small_segments(fixtures_dir, settings,
 
 
 def test_fast_path_equals_presidio_with_ner():
-    settings = DetectorSettings(entities=("PERSON", "US_SSN", "EMAIL_ADDRESS"))
+    settings = DetectorSettings(entities=("PERSON", "US_SSN", "EMAIL_ADDRESS"), ner=True)
     fast = DetectionEngine(settings)
     full = full_analyzer(settings, fast.recognizers)
     text = ("Dear Maria Gonzalez,\nyour SSN 234-56-7890 was received. Please forward it to "

@@ -57,7 +57,9 @@ def _install() -> None:
         local.STOP_GRACE = float(os.environ["PIISCOUT_TEST_STOP_GRACE"])
     if os.environ.get("PIISCOUT_TEST_ROWS_PER_FILE"):
         n = int(os.environ["PIISCOUT_TEST_ROWS_PER_FILE"])
-        writer.TableWriter.__init__.__defaults__ = (max(1, n // 2), n)
+        defaults = list(writer.TableWriter.__init__.__defaults__)
+        defaults[:2] = [max(1, n // 2), n]  # rows_per_group, rows_per_file
+        writer.TableWriter.__init__.__defaults__ = tuple(defaults)
 
 
 if __name__ == "__main__":

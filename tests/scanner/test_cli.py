@@ -125,13 +125,13 @@ def test_inventory_inside_target_is_not_scanned(tmp_path):
 
 def test_scan_of_a_single_file(tmp_path):
     f = tmp_path / "one.txt"
-    f.write_text("card 4111 1111 1111 1111\n")
+    f.write_text("card 4485 2309 7215 1343\n")
     proc = run_piiscout("scan", f"file://{f}", "-i", str(tmp_path / "inv"))
     assert proc.returncode == 0, proc.stderr
     inv = Inventory(tmp_path / "inv")
     t = inv.findings(inv.latest_scan_id())
     assert t.column("entity_type").to_pylist() == ["CREDIT_CARD"]
-    assert t.column("masked_value").to_pylist() == ["**** **** **** 1111"]
+    assert t.column("masked_value").to_pylist() == ["**** **** **** 1343"]
     assert Path(t.column("location")[0].as_py()) == f
 
 
@@ -146,3 +146,51 @@ def test_inventory_reads_with_pandas_and_duckdb(scanned):
     assert n == len(df)
     rows = duckdb.sql(f"SELECT status, count(*) FROM read_parquet('{inv}/items/*.parquet') GROUP BY 1").fetchall()
     assert dict(rows)["scanned"] > 5
+
+
+def _entities_truth(truth: dict) -> tuple[dict, tuple[str, ...]]:
+    """The fixtures of issue 22's entities (fixtures/generate_entities.py)."""
+    files = {k: v for k, v in truth.items() if k.startswith("files/people/")}
+    return files, tuple(sorted({e for per in files.values() for e in per}))
+
+
+def test_new_entities_precision_and_recall_per_file(scanned, fixtures_dir, truth):
+    inv, _ = scanned
+    files, entities = _entities_truth(truth)
+    assert {"PERSON", "DATE_OF_BIRTH", "US_ADDRESS", "UK_NINO", "CA_SIN", "CREDENTIAL"} <= set(entities)
+    result = evaluate(found_hashes(inv, None, fixtures_dir), files, entities=entities)
+    assert worst_files(result, 0.95) == []
+
+
+def test_new_entities_leave_no_raw_value_in_logs_reports_and_exports(tmp_path, fixtures_dir, truth):
+    """Every value of every new entity, in every form it could leak in, is
+    absent from the inventory, the JSON log (verbose), the reports and the
+    CSV and XLSX exports; the scan did find each entity (masked)."""
+    import zipfile
+
+    files, entities = _entities_truth(truth)
+    inv, log = tmp_path / "inv", tmp_path / "scan.log"
+    proc = run_piiscout("scan", str(fixtures_dir / "files" / "people"), "-i", str(inv), "-v",
+                        "--log-format", "json", "--log-file", str(log))
+    assert proc.returncode == 0, proc.stderr
+    found = {r["entity_type"] for r in ds.dataset(inv / "findings", format="parquet").to_table().to_pylist()}
+    assert set(entities) <= found
+    outputs = [proc.stdout, proc.stderr, log.read_text(encoding="utf-8"), "\n".join(all_strings(inv))]
+    for fmt in ("text", "json"):
+        rep = run_piiscout("report", str(inv), "--format", fmt)
+        assert rep.returncode == 0, rep.stderr
+        outputs += [rep.stdout, rep.stderr]
+    for name in ("out.csv", "out.xlsx"):
+        exp = run_piiscout("export", str(inv), "-o", str(tmp_path / name))
+        assert exp.returncode == 0, exp.stderr
+        outputs.append(exp.stdout + exp.stderr)
+    outputs.append((tmp_path / "out.csv").read_text(encoding="utf-8"))
+    with zipfile.ZipFile(tmp_path / "out.xlsx") as z:
+        outputs += [z.read(n).decode("utf-8", "replace") for n in z.namelist()]
+    blob = "\n".join(outputs)
+    raws = {v for per in files.values() for vals in per.values() for raw in vals for v in raw_variants(raw)}
+    # A PEM body leaks line by line, not whole.
+    raws |= {line for per in files.values() for raw in per.get("CREDENTIAL", []) for line in raw.splitlines()
+             if len(line) >= 16 and "PRIVATE KEY" not in line}
+    assert len(raws) > 100
+    assert sorted(v for v in raws if v in blob) == []

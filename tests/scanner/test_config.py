@@ -1,6 +1,6 @@
 """`piiscout scan --config FILE`: the file is checked as a whole before any
 scan, every problem is one line naming the file and key, and keys come from
-the scan command itself (so options other modules add are valid keys)."""
+the same option declarations as the scan command (scanner/options.py)."""
 
 from __future__ import annotations
 
@@ -16,9 +16,14 @@ from scanner import cli as cli_mod
 from scanner import config
 from scanner.config import ConfigError, load_config
 from scanner.errors import UsageError
+from scanner.options import config_keys, declared
+from scanner.request import OPTION_GROUPS
 from scanner.inventory.reader import Inventory
 from tests.conftest import run_piiscout
 from tests.scanner.trees import make_tree
+
+
+OPTION_FIELDS = {f.name for _, f, _ in declared(*OPTION_GROUPS)}
 
 
 def write(tmp_path: Path, text: str, name: str = "scans.toml") -> Path:
@@ -27,14 +32,10 @@ def write(tmp_path: Path, text: str, name: str = "scans.toml") -> Path:
     return p
 
 
-def load(path: Path, *cli_args: str, command: click.Command = cli_mod.scan, **kw):
-    ctx = command.make_context("scan", ["--config", str(path), *cli_args])
-
-    def build(t):
-        return cli_mod.build_request([(t.name, t.url)], t.inventory, t.values, progress=False,
-                                     password_env=t.password_env)
-
-    return load_config(path, ctx, build, **kw)
+def load(path: Path, *cli_args: str, **kw):
+    ctx = cli_mod.scan.make_context("scan", ["--config", str(path), *cli_args])
+    given = cli_mod.given_options(ctx, {k: v for k, v in ctx.params.items() if k in OPTION_FIELDS})
+    return load_config(path, given, progress=False, **kw)
 
 
 def problems(path: Path, *cli_args: str, **kw) -> list[str]:
@@ -100,7 +101,6 @@ def test_defaults_targets_and_command_line_precedence(tmp_path, dirs):
     ('min_score = [0.5]', "[targets.a] min_score: expected a single value, not a list"),
     ('password = "hunter2"', "[targets.a] password: literal passwords are refused"),
     ('password_env = "not a name"', "[targets.a] password_env: expected the name of an environment variable"),
-    ('password_env = "PIISCOUT_TEST_UNSET_VARIABLE"', "the environment variable PIISCOUT_TEST_UNSET_VARIABLE is not set"),
     ('quiet = true', "[targets.a] quiet: unknown key"),
 ])
 def test_one_clear_line_per_problem(tmp_path, dirs, body, needle):
@@ -201,68 +201,57 @@ def test_password_env_reaches_the_connector(tmp_path, dirs, monkeypatch):
     assert dict(spec.options)["password_env"] == "CLIENT_A_SMB_PASSWORD"
 
 
-def test_options_other_modules_add_are_valid_keys_without_changes_here(tmp_path, dirs):
-    """An option a connector module adds to the scan command is a config key
-    at once, converted and checked by its own click type."""
-    extra = [click.Option(["--sample-rows"], type=click.IntRange(1), default=None),
-             click.Option(["--views"], is_flag=True),
-             click.Option(["--include-table", "include_tables"], multiple=True)]
-    # (the SQL connector now has --sample-rows and --views of its own: replaced here)
-    own = [p for p in cli_mod.scan.params if p.name not in {e.name for e in extra}]
-    command = click.Command("scan", params=own + extra)
+def test_every_scan_option_is_a_key_checked_by_its_own_type(tmp_path, dirs):
+    """The command line and the file read one declaration per option: every
+    `piiscout scan` option but those about the invocation is a key."""
+    invocation = {"config", "target_names", "allow_inline_secrets", "verbose", "quiet", "log_file", "log_format"}
+    options = {p.name for p in cli_mod.scan.params if isinstance(p, click.Option)} - invocation
+    assert {k.name for k in config_keys(*OPTION_GROUPS).values()} == options == OPTION_FIELDS
     path = write(tmp_path, f"""
         [targets.db]
         url = "{dirs[0]}"
         sample_rows = 500
         views = true
-        include_table = ["customers", "sales.*"]
+        include = ["customers", "sales.*"]
     """)
-    spec = load(path, command=command).targets[0].request.targets[0]
-    opts = dict(spec.options)
+    req = load(path).targets[0].request
+    opts = dict(req.targets[0].options)
     assert opts["sample_rows"] == 500 and opts["views"] is True
-    assert opts["include_tables"] == ("customers", "sales.*")
+    assert opts["include"] == ("customers", "sales.*")
+    assert req.options["sample_rows"] == 500 and req.options["max_depth"] == 5  # the scans row's record
     bad = write(tmp_path, f"""
         [targets.db]
         url = "{dirs[0]}"
         sample_rows = 0
         sample_row = 5
-    """, "bad.toml")
-    found = problems(bad, command=command)
-    assert any("sample_rows: 0 is not in the range" in p for p in found)
-    assert any("sample_row: unknown key (did you mean sample_rows?)" in p for p in found)
-
-
-def test_registered_keys_and_sections(tmp_path, dirs, monkeypatch):
-    monkeypatch.setattr(config, "_EXTRA_KEYS", {})
-    monkeypatch.setattr(config, "_SECTIONS", {})
-
-    def positive(v):
-        if not isinstance(v, int) or v < 1:
-            raise ValueError("expected a positive integer")
-        return v
-
-    config.register_key("max_messages", positive)
-    config.register_section("rules", lambda t: [] if "ssn_like" in t else ["ssn_like: missing"])
-    path = write(tmp_path, f"""
-        [rules]
-        ssn_like = {{ pattern = "x" }}
-        [targets.a]
-        url = "{dirs[0]}"
-        max_messages = 10
-    """)
-    cfg = load(path)
-    assert dict(cfg.targets[0].request.targets[0].options)["max_messages"] == 10
-    assert cfg.sections["rules"]["ssn_like"] == {"pattern": "x"}
-    bad = write(tmp_path, f"""
-        [rules]
-        other = 1
-        [targets.a]
-        url = "{dirs[0]}"
-        max_messages = 0
+        max_archive_size = "lots"
     """, "bad.toml")
     found = problems(bad)
-    assert any("[rules]: ssn_like: missing" in p for p in found)
-    assert any("max_messages: expected a positive integer" in p for p in found)
+    assert any("sample_rows: 0 is not in the range" in p for p in found)
+    assert any("sample_row: unknown key (did you mean sample_rows?)" in p for p in found)
+    assert any("max_archive_size: " in p and "size" in p for p in found), found
+
+
+def test_custom_rule_tables_are_checked(tmp_path, dirs):
+    path = write(tmp_path, f"""
+        [rules.ACME_ID]
+        pattern = 'ACME-\\d{{6}}'
+        [allow]
+        values = ["536-22-1934"]
+        [targets.a]
+        url = "{dirs[0]}"
+    """)
+    cfg = load(path)
+    assert cfg.sections["rules"]["ACME_ID"]["pattern"] == "ACME-\\d{6}"
+    custom = cfg.targets[0].request.detectors.custom
+    assert [r.entity for r in custom.rules] == ["ACME_ID"] and custom.allow.size == 1
+    bad = write(tmp_path, f"""
+        rules = "rules.toml"
+        [targets.a]
+        url = "{dirs[0]}"
+    """, "bad.toml")
+    found = problems(bad)
+    assert any("[rules]: expected a table (a rules file is named with rules_file" in p for p in found), found
 
 
 def test_cli_runs_each_target_and_refuses_a_bad_file_before_scanning(tmp_path):
@@ -320,3 +309,37 @@ def test_one_target_down_does_not_stop_the_others(tmp_path):
     assert "target gone: no such file or directory" in proc.stderr
     assert "complete" in proc.stdout
     assert len(Inventory(inv).scan_ids()) == 1
+
+
+def test_an_unset_password_variable_fails_only_its_target(tmp_path, dirs):
+    """be6bffa: one unset password_env stopped every target of the file."""
+    from tests.conftest import run_piiscout
+
+    (dirs[0] / "a.txt").write_text("SSN 234-56-7890\n")
+    path = write(tmp_path, f"""
+        inventory = "{tmp_path / 'inv'}"
+        [targets.first]
+        url = "{dirs[0]}"
+        [targets.rotated]
+        url = "smb://svc@fs01.example.invalid/Finance"
+        password_env = "PIISCOUT_TEST_ROTATED_PASSWORD"
+        [targets.db]
+        url = "postgresql://scanner@db.example.invalid/erp"
+        password_env = "PIISCOUT_TEST_ROTATED_DB_PASSWORD"
+        [targets.last]
+        url = "{dirs[1]}"
+    """)
+    proc = run_piiscout("scan", "--config", str(path), "-q")
+    assert proc.returncode == 2, proc.stdout + proc.stderr  # the worst: a target could not run
+    err = proc.stderr.strip().splitlines()
+    assert err == [
+        "piiscout: error: target rotated: no password for svc on fs01.example.invalid: "
+        "set $PIISCOUT_TEST_ROTATED_PASSWORD (or use --guest, or --kerberos with a ticket)",
+        "piiscout: error: target db: no password for postgresql://scanner@db.example.invalid/erp: "
+        "$PIISCOUT_TEST_ROTATED_DB_PASSWORD is not set",
+    ], err
+    assert proc.stdout.count(" complete: ") == 2  # first and last were scanned
+    # A syntax or key error still stops the whole run before anything is scanned.
+    bad = write(tmp_path, path.read_text() + "\n[targets.typo]\nurl = '/x'\nmin_scor = 1\n", "bad.toml")
+    proc = run_piiscout("scan", "--config", str(bad), "-q")
+    assert proc.returncode == 2 and " complete: " not in proc.stdout

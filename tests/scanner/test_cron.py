@@ -258,7 +258,7 @@ def test_progress_is_drawn_only_on_a_terminal(tree, tmp_path):
 
 
 def test_prune_keeps_the_newest_scans_and_the_current_state(tmp_path):
-    from scanner.cli import build_request
+    from scanner.request import build_request
     from scanner.scan import run_scan
     from tests.scanner.test_incremental import VALUES, StopsAfter
 

@@ -15,8 +15,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from scanner import entity_labels, export_xlsx
 from scanner import export as export_mod
-from scanner.cli import build_request
+from scanner.request import build_request
 from scanner.export import export
 from scanner.inventory.reader import Inventory
 from scanner.inventory.state import current_view, read_table
@@ -89,7 +90,10 @@ def test_csv_reads_back_streams_the_current_state(scanned):
     inv = Inventory(scanned["inv"])
     expected = read_table(inv, current_view(inv), "findings").num_rows
     assert len(rows) == res.findings == expected > 40
-    assert list(rows[0]) == export_mod.COLUMNS
+    assert list(rows[0]) == export_mod.COLUMNS + export_mod.ACCESS_COLUMNS
+    # Who may read each finding's file: the scanned tree's own permissions.
+    assert {r["exposure"] for r in rows} <= {"everyone", "authenticated", "group", "owner"}
+    assert all(r["readers"] for r in rows)
     # The current state: the new SSN is there (masked), the deleted file is not.
     from scanner.privacy import value_hash
 
@@ -110,63 +114,87 @@ def test_no_raw_value_and_no_formula_in_either_format(scanned):
     with zipfile.ZipFile(base / "f.xlsx") as z:
         xml = "\n".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
     assert [v for v in raws if v in text or v in xml] == []
+    # CSV has no cell types: formula-like text is defused with an apostrophe.
     for row in csv.reader(io.StringIO(text, newline="")):
         assert not [c for c in row if c.startswith(FORMULA_START)], row
+    locs = {r[0] for r in list(csv.reader(io.StringIO(text, newline="")))[1:]}
+    for name in HOSTILE:
+        assert str(scanned["root"] / "weird" / name) in locs  # absolute paths start with "/"
+    # XLSX cells are typed: text is a text cell, written unchanged, never a formula.
+    assert "<f>" not in xml and "<f " not in xml
     wb = openpyxl.load_workbook(base / "f.xlsx")
+    written = set()
     for ws in wb.worksheets:
         for row in ws.iter_rows():
             for c in row:
                 assert c.data_type != "f", (ws.title, c.coordinate)
-                assert not (isinstance(c.value, str) and c.value.startswith(FORMULA_START)), c.value
-    # The hostile names are there, defused: a leading apostrophe.
-    locs = {r[0] for r in list(csv.reader(io.StringIO(text, newline="")))[1:]}
-    for name in HOSTILE:
-        assert str(scanned["root"] / "weird" / name) in locs  # absolute paths start with "/"
+                assert not (isinstance(c.value, str) and c.value.startswith("'")), c.value  # no apostrophe added
+                if isinstance(c.value, str):
+                    assert c.data_type == "s"
+                    written.add(c.value)
+    hostile = [n for n in HOSTILE if any(n in v for v in written)]
+    assert len(hostile) == len(HOSTILE)
     parts = export_mod.neutralise("=cmd|' /C calc'!A0")
     assert parts == "'=cmd|' /C calc'!A0" and export_mod.neutralise("-2+3") == "'-2+3"
     assert export_mod.neutralise("\uff1dSUM(1)").startswith("'")
     assert export_mod.neutralise("/srv/a.txt") == "/srv/a.txt" and export_mod.neutralise(None) is None
 
 
-def test_xlsx_summary_first_then_findings(scanned):
+def test_xlsx_sheets_and_summary(scanned):
     out = scanned["base"] / "client.xlsx"
     res = export(scanned["inv"], "xlsx", str(out))
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["Summary", "Findings"]
+    assert wb.sheetnames == ["Summary", "Risk", "Folders", "Findings", "Technical"]
     ws = wb["Findings"]
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == f"A1:M{res.findings + 1}"
+    assert ws.auto_filter.ref == f"A1:K{res.findings + 1}"
     assert ws.column_dimensions["A"].width > 50 and ws.column_dimensions["F"].width > 15
     rows = list(ws.iter_rows(values_only=True))
-    assert list(rows[0]) == export_mod.COLUMNS
+    assert [h for h, _ in export_xlsx.FINDINGS_COLUMNS] == list(rows[0])
     assert len(rows) - 1 == res.findings
+    tech = list(wb["Technical"].iter_rows(values_only=True))
+    assert len(tech) == len(rows) and [h for h, _ in export_xlsx.TECHNICAL_COLUMNS] == list(tech[0])
+    # The two sheets line up row by row; codes and hashes only on Technical.
+    for r, t in zip(rows[1:], tech[1:]):
+        assert r[:3] == t[:3] and r[4] == entity_labels.name(t[3]) and len(t[4]) == 64
+    # Who can read each finding's file, in words.
+    assert {r[8] for r in rows[1:]} <= {"Everyone", "All signed-in users", "A group", "Owner only"}
     export(scanned["inv"], "csv", str(scanned["base"] / "count.csv"))
     with (scanned["base"] / "count.csv").open(encoding="utf-8", newline="") as fh:
         assert len(list(csv.reader(fh))) - 1 == res.findings  # as many rows as the CSV
     summary = {r[0]: r[1:] for r in wb["Summary"].iter_rows(values_only=True) if r[0]}
     assert summary["Findings"][0] == res.findings
-    assert summary["Findings sheets"][0] == "Findings"
-    assert summary["US_SSN"][0] == sum(1 for r in rows[1:] if r[4] == "US_SSN")
-    assert summary["EMAIL_ADDRESS"][1] == len({r[8] for r in rows[1:] if r[4] == "EMAIL_ADDRESS"})  # distinct
+    assert summary["Findings sheets"][0].startswith("Findings")
+    assert summary["Social Security number"][1] == sum(1 for t in tech[1:] if t[3] == "US_SSN")
+    assert summary["E-mail address"][2] == len({t[4] for t in tech[1:] if t[3] == "EMAIL_ADDRESS"})  # distinct
+    assert "US_SSN" not in summary and "EMAIL_ADDRESS" not in summary
     assert str(scanned["root"]) in summary  # by target
-    assert str(scanned["root"] / "weird") in summary  # top folders
-    assert any(k.startswith("Items not examined") for k in summary)
-    assert any(str(k).startswith(("binary file", "unsupported format")) for k in summary)  # the blob, skipped
+    assert any(k.startswith("What was not examined") for k in summary)
+    assert {"Program or binary file", "Image in a format that is not read"} & set(summary)  # the blob, skipped
 
 
 def test_findings_continue_on_more_sheets_past_the_row_limit(scanned, monkeypatch):
-    monkeypatch.setattr(export_mod, "EXCEL_MAX_ROWS", 21)  # 20 findings per sheet
+    monkeypatch.setattr(export_xlsx, "EXCEL_MAX_ROWS", 21)  # 20 findings per sheet
     out = scanned["base"] / "split.xlsx"
     res = export(scanned["inv"], "xlsx", str(out))
     expected = [("Findings" if i == 0 else f"Findings {i + 1}") for i in range((res.findings + 19) // 20)]
     assert res.sheets == expected and len(expected) >= 3
     cells = _xlsx_cells(out)
-    assert list(cells) == ["Summary", *expected]
+    pairs = [(name, name.replace("Findings", "Technical")) for name in expected]
+    assert list(cells) == ["Summary", "Risk", "Folders", *[s for pair in pairs for s in pair]]
     counts = [len(cells[name]) - 1 for name in expected]
     assert sum(counts) == res.findings and max(counts) == 20
-    assert all(cells[name][0] == tuple(export_mod.COLUMNS) for name in expected)
+    assert [len(cells[t]) - 1 for _, t in pairs] == counts
+    assert all(cells[name][0] == tuple(h for h, _ in export_xlsx.FINDINGS_COLUMNS) for name in expected)
     note = {r[0]: r[1] for r in cells["Summary"] if r[0]}["Findings sheets"]
     assert "Findings 2" in note and "rows per sheet" in note
+    assert len(cells["Risk"]) - 1 == 10  # every location fits
+    monkeypatch.setattr(export_xlsx, "EXCEL_MAX_ROWS", 6)
+    export(scanned["inv"], "xlsx", str(out))
+    cells = _xlsx_cells(out)
+    assert len(cells["Risk"]) == 6  # the 5 riskiest locations, and a note
+    risk_note = {r[0]: r[1] for r in cells["Summary"] if r[0]}["Risk sheet"]
+    assert "5 riskiest of 10" in risk_note and "CSV" in risk_note
 
 
 def test_filters_and_an_older_scan(scanned):
@@ -232,6 +260,7 @@ def test_csv_export_memory_does_not_grow_with_the_inventory(tmp_path):
            "start": [0] * n, "end": [11] * n, "line": list(range(n)), "masked_value": ["***-**-1234"] * n,
            "value_hash": [f"{i:064x}" for i in range(n)], "context": ["SSN ***-**-1234 of employee"] * n,
            "found_at": [datetime.now(timezone.utc)] * n}
+    col.update({f.name: [None] * n for f in FINDINGS if f.name not in col})  # columns added later
     w.findings.add_table(pa.table(col, schema=FINDINGS))
     w.close()
     now = datetime.now(timezone.utc)

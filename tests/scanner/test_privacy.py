@@ -67,4 +67,33 @@ def test_snippet_masks_everything_but_structure():
 
 
 def test_scrub():
-    assert privacy.scrub("bad value '123-45-6789' from jane@example.com") == "bad value '###-##-####' from <email>"
+    assert privacy.scrub("bad value '123-45-6789' from jane@example.com") == "bad value '###-##-####' from j***@example.com"
+
+
+@pytest.mark.parametrize("message,expected", [
+    # be6bffa masked every digit: inv# , Errno ##, utf-#.
+    ("[Errno 13] Permission denied: '/var/lib/piiscout/inv2/.lock'",
+     "[Errno 13] Permission denied: '/var/lib/piiscout/inv2/.lock'"),
+    ("'utf-8' codec can't decode byte 0xe9 in position 3", "'utf-8' codec can't decode byte 0xe9 in position 3"),
+    ("connect to 127.0.0.1 port 4450 failed", "connect to ###.#.#.# port 4450 failed"),
+    ("bad card 4111 1111 1111 1111 in Smith_531-74-2190.pdf", "bad card #### #### #### #### in Smith_###-##-####.pdf"),
+    ("call (212) 555-0147", "call (###) ###-####"),
+    ("account 021000021", "account #########"),
+])
+def test_scrub_keeps_digits_that_are_not_values(message, expected):
+    assert privacy.scrub(message) == expected
+
+
+def test_builtin_entity_table_agrees_with_every_builtin_recognizer():
+    """The built-in normalisation and masking table is the one declaration
+    for built-in entity types (nothing registers into it at run time): each
+    built-in recognizer must say the same, or its hashes would depend on
+    which process computed them."""
+    from detectors.catalog import recognizer_classes
+    from scanner import privacy
+
+    for cls in recognizer_classes():
+        assert cls.ENTITY in privacy.BUILTIN_KINDS, cls.ENTITY
+        assert (privacy.kind_of(cls.ENTITY), privacy.mask_of(cls.ENTITY)) == (cls.NORMALISE, cls.MASK), cls
+    with pytest.raises(TypeError):
+        privacy.BUILTIN_KINDS["NEW_THING"] = privacy.TEXT  # read-only

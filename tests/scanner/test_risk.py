@@ -120,6 +120,15 @@ def test_assess_a_real_scan(tmp_path):
     assert a.locations[-1].band == "low" and a.locations[0].band in ("medium", "high")
     ssn = next(t for t in a.entities if t.entity == "US_SSN")
     assert (ssn.findings, ssn.distinct, ssn.locations) == (27, 27, {"file": 9})
-    assert a.headline() == "27 Social Security numbers in 9 files."
+    assert a.exposure_known  # a local tree records who may read each file (0644 here: everyone)
+    assert {r.exposure for r in a.locations} == {"everyone"}
+    assert a.headline() == "27 Social Security numbers in 9 files, 9 of them readable by everyone."
     assert {f.folder.rsplit("/", 1)[-1] for f in a.folders()} == {"hr", "finance", "it", "logs"}
     assert risk.risk_headline(inv) == a.headline()
+    for p in (share / "hr").glob("*.txt"):
+        p.chmod(0o600)
+    run_piiscout("scan", str(share), "-i", str(inv), "-q", check=True)
+    a = risk.assess(*resolve_view(inv, None))
+    owner = [r for r in a.locations if r.exposure == "owner"]
+    assert len(owner) == 4 and a.locations[-1].exposure == "owner"  # contacts.txt: least data, least exposure
+    assert a.headline() == "27 Social Security numbers in 9 files, 6 of them readable by everyone."

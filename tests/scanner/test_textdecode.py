@@ -57,3 +57,40 @@ def test_segments_own_every_position_once():
     assert covered[0][0] == 0 and covered[-1][1] == len(text)
     for (a, b), (c, d) in zip(covered, covered[1:]):
         assert b == c
+
+
+LEGACY = [
+    # (text, encoding): what old file servers hold; piiscout before this
+    # change read every one of them as cp1252.
+    ("Małgorzata Wójcik z Łodzi: PESEL 44051401359, urlop macierzyński od czerwca.\n" * 8, "cp1250"),
+    ("Анна Кузнецова, СНИЛС 112-233-445 95, уходит в декретный отпуск.\n" * 8, "cp1251"),
+    ("Анна Кузнецова, СНИЛС 112-233-445 95, уходит в декретный отпуск.\n" * 8, "koi8-r"),
+    ("Η κυρία Παπαδοπούλου, ΑΜΚΑ 01017012345, παίρνει άδεια μητρότητας.\n" * 8, "cp1253"),
+    ("大阪の田中花子さん（電話 06-6123-4567）は六月から産休に入ります。\n" * 8, "cp932"),
+    ("来自广州的王丽女士（身份证 11010519491231002X）将于六月开始休产假。\n" * 8, "gb18030"),
+    ("부산의 김지은 씨는 6월부터 출산 휴가에 들어갑니다. 전화 051-123-4567\n" * 8, "euc-kr"),
+]
+
+
+@pytest.mark.parametrize("text,encoding", LEGACY)
+def test_legacy_encodings_fall_back_to_charset_normalizer(text, encoding):
+    data = text.encode(encoding)
+    enc = detect_encoding(data[:8192])
+    assert "".join(iter_text(io.BytesIO(data), enc)) == text
+
+
+def test_an_ascii_head_leaves_the_encoding_open():
+    """A CSV export: 8 KiB of ASCII, then accented names in cp1250. The head
+    says nothing; the first block that is not UTF-8 decides."""
+    text = "id,name,ssn\n" + "".join(f"{i},Smith,234-56-{i:04d}\n" for i in range(600))
+    names = ["Małgorzata Wójcik", "Łukasz Woźniak", "Paweł Kamiński", "Agnieszka Dąbrowska",
+             "Krzysztof Zieliński", "Józef Szymański", "Grażyna Kozłowska"]
+    text += "".join(f"{i},{names[i % 7]},234-56-{i:04d}\n" for i in range(600, 900))
+    data = text.encode("cp1250")
+    enc = detect_encoding(data[:8192])
+    assert enc.name == "utf-8" and enc.tentative
+    from scanner.textdecode import DecodeStats
+
+    stats = DecodeStats()
+    assert "".join(iter_text(io.BytesIO(data), enc, stats, block=4096)) == text
+    assert stats.replaced == 0 and stats.switched_to == "cp1250"

@@ -5,6 +5,7 @@ process pool finds, and survive workers that die or hang mid-scan."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -58,13 +59,12 @@ def _stop(proc: subprocess.Popen) -> None:
             proc.wait(10)
 
 
-@pytest.fixture(scope="module")
-def cluster(tmp_path_factory):
+@contextlib.contextmanager
+def _running_cluster(base: Path):
     """A scheduler and two workers (each under a nanny that restarts it), as
     separate processes, the way an MSP would run them on several machines."""
     from distributed import Client
 
-    base = tmp_path_factory.mktemp("dask-cluster")
     markers = base / "markers"
     markers.mkdir()
     # The workers hold the secrets in their environment: the hash key and the
@@ -90,18 +90,10 @@ def cluster(tmp_path_factory):
               "--dashboard-address", "127.0.0.1:0")  # its HTTP server (health) starts anyway
         for i in range(2):
             start(f"worker{i}", "worker", address, "--host", "127.0.0.1", "--nthreads", "1", "--no-dashboard",
-                  "--name", f"w{i}", "--preload", str(PRELOAD))
-        deadline = time.monotonic() + 180
-        while True:  # the scheduler takes a moment to listen
-            try:
-                with Client(address, timeout=10, set_as_default=False) as c:
-                    c.wait_for_workers(2, timeout=max(1, deadline - time.monotonic()))
-                break
-            except OSError:
-                if time.monotonic() > deadline or procs[0].poll() is not None:
-                    raise
-                time.sleep(1)
-        yield SimpleNamespace(address=address, markers=markers, logs=base)
+                  "--nanny", "--name", f"w{i}", "--preload", str(PRELOAD))
+        ns = SimpleNamespace(address=address, markers=markers, logs=base, scheduler=procs[0])
+        _wait_for_workers(ns)
+        yield ns
     finally:
         for p in procs:
             if p.poll() is None:
@@ -110,6 +102,45 @@ def cluster(tmp_path_factory):
             _stop(p)
         for log in logs:
             log.close()
+
+
+def _wait_for_workers(cluster, n: int = 2, limit: float = 180) -> None:
+    """Both workers connected (after a test killed one, its nanny's
+    replacement), or the test fails here, not somewhere less clear."""
+    from distributed import Client
+
+    deadline = time.monotonic() + limit
+    while True:  # the scheduler takes a moment to listen
+        try:
+            with Client(cluster.address, timeout=10, set_as_default=False) as c:
+                c.wait_for_workers(n, timeout=max(1, deadline - time.monotonic()))
+            return
+        except OSError:
+            if time.monotonic() > deadline or cluster.scheduler.poll() is not None:
+                raise
+            time.sleep(1)
+
+
+@pytest.fixture(scope="module")
+def _shared_cluster(tmp_path_factory):
+    with _running_cluster(tmp_path_factory.mktemp("dask-cluster")) as c:
+        yield c
+
+
+@pytest.fixture
+def cluster(_shared_cluster):
+    """The module's cluster, for tests that leave its workers as they found
+    them; each starts only when both workers are connected."""
+    _wait_for_workers(_shared_cluster)
+    return _shared_cluster
+
+
+@pytest.fixture
+def own_cluster(tmp_path_factory):
+    """A cluster of its own, for a test that kills or restarts workers: no
+    other test's outcome depends on what it leaves behind, in any order."""
+    with _running_cluster(tmp_path_factory.mktemp("dask-own-cluster")) as c:
+        yield c
 
 
 def _tree(root: Path, n: int, suffix: str = ".txt") -> Path:
@@ -289,10 +320,10 @@ def test_workers_open_their_own_smb_sessions(cluster, fixtures_dir, monkeypatch)
         assert samba.PASSWORD not in log.read_text(errors="replace"), log.name
 
 
-def test_worker_killed_mid_scan(cluster, tmp_path):
+def test_worker_killed_mid_scan(own_cluster, tmp_path):
     """A worker process killed (SIGKILL, by PID) while it scans: its batch
     runs again on another worker and every item is accounted for once."""
-    for m in cluster.markers.iterdir():
+    for m in own_cluster.markers.iterdir():
         m.unlink()
     n = 24
     tree = _tree(tmp_path / "slow", n, ".slow")
@@ -303,7 +334,7 @@ def test_worker_killed_mid_scan(cluster, tmp_path):
             return
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:  # a worker that is inside a slow item right now
-            busy = [int(p.name) for p in cluster.markers.iterdir()]
+            busy = [int(p.name) for p in own_cluster.markers.iterdir()]
             if busy:
                 os.kill(busy[0], signal.SIGKILL)
                 killed.append(busy[0])
@@ -311,7 +342,7 @@ def test_worker_killed_mid_scan(cluster, tmp_path):
             time.sleep(0.05)
         raise AssertionError("no worker was busy")
 
-    out = _scan(DaskExecutor(cluster.address, workers=2, batch_items=4), tree, on_done=kill_a_busy_worker)
+    out = _scan(DaskExecutor(own_cluster.address, workers=2, batch_items=4), tree, on_done=kill_a_busy_worker)
     assert out.ok and killed
     recs = _by_name(out.records)
     assert Counter(os.path.basename(r.location) for r in out.records) == {f"f{i:03d}.slow": 1 for i in range(n)}
@@ -350,7 +381,7 @@ def test_workers_need_the_password_variables(cluster, tmp_path, monkeypatch):
         DaskExecutor(cluster.address).check(Job((spec,)))
 
 
-# Worker deaths and restarts last: the tests before need no waiting for a replacement.
+# Tests that kill or restart workers run on a cluster of their own (own_cluster).
 
 
 def _set_allowed_failures(n, dask_scheduler=None):
@@ -358,7 +389,7 @@ def _set_allowed_failures(n, dask_scheduler=None):
     return old
 
 
-def test_item_that_kills_every_worker_is_recorded_as_error(cluster, tmp_path, caplog):
+def test_item_that_kills_every_worker_is_recorded_as_error(own_cluster, tmp_path, caplog):
     tree = _tree(tmp_path / "crash", 6)
     (tree / "boom.crash").write_text("x")
     # Listed last, it shares a batch (sizes ramp up 1, 2, 4) with three good
@@ -369,12 +400,12 @@ def test_item_that_kills_every_worker_is_recorded_as_error(cluster, tmp_path, ca
     from distributed import Client
 
     def allowed_failures(n):
-        with Client(cluster.address, timeout=30, set_as_default=False) as c:
+        with Client(own_cluster.address, timeout=30, set_as_default=False) as c:
             return c.run_on_scheduler(_set_allowed_failures, n)
 
     old = allowed_failures(0)
     try:
-        out = _scan(DaskExecutor(cluster.address, batch_items=8), tree, last="boom.crash")
+        out = _scan(DaskExecutor(own_cluster.address, batch_items=8), tree, last="boom.crash")
     finally:
         allowed_failures(old)
     assert out.ok
@@ -387,11 +418,11 @@ def test_item_that_kills_every_worker_is_recorded_as_error(cluster, tmp_path, ca
     assert "retrying them one by one" in caplog.text
 
 
-def test_hung_item_is_given_up_and_its_worker_restarted(cluster, tmp_path, monkeypatch, caplog):
+def test_hung_item_is_given_up_and_its_worker_restarted(own_cluster, tmp_path, monkeypatch, caplog):
     monkeypatch.setattr(dask_mod, "KILL_GRACE", 0.5)
     tree = _tree(tmp_path / "hang", 5)
     (tree / "a.hang").write_text("x")
-    out = _scan(DaskExecutor(cluster.address, batch_items=8), tree, ScanSettings(item_timeout=1))
+    out = _scan(DaskExecutor(own_cluster.address, batch_items=8), tree, ScanSettings(item_timeout=1))
     assert out.ok
     recs = _by_name(out.records)
     assert recs["a.hang"].status == "error" and "time limit of 1s exceeded" in recs["a.hang"].reason

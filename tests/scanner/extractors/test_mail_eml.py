@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from scanner import evaluation
-from scanner.mail.html import html_to_text
+from scanner.extractors.htmltext import html_to_text
 from scanner.mail.mime import decode_header_value, parse_message
 from scanner.mail.names import attachment_part, folder_part, safe_text
 from scanner.sniff import sniff
@@ -60,6 +60,10 @@ def test_html_to_text_keeps_visible_text_only():
     linked = html_to_text('<p>Write <a href="mailto:jane%40example.com?subject=x">here</a> or '
                           '<a href="TEL:+12125550147">call</a></p>')
     assert "jane@example.com" in linked and "+12125550147" in linked
+    # The same converter as HTML documents: what a reader sees in attributes counts too.
+    shown = html_to_text('<p><img alt="badge of Jo, SSN 234-56-7891"><input value="jo@example.org"></p>')
+    assert "SSN 234-56-7891" in shown and "jo@example.org" in shown
+    assert html_to_text("") == "" and html_to_text("<<<") == "<<<"
 
 
 def test_part_names_hold_no_pii():

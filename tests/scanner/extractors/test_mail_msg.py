@@ -7,6 +7,7 @@ import io
 import pytest
 
 from scanner.errors import ItemError
+from scanner.extractors.rtftext import rtf_to_text
 from scanner.mail import container, rtf
 from scanner.mail.message import Attachment, MailMessage
 from scanner.mail.msg import MsgReader
@@ -46,7 +47,9 @@ def test_plain_message_with_recipients_and_attachment():
     head = dict(msg.headers)
     assert "@" in head["From"] and "<" in head["From"]
     assert "@" in head["To"] and head["Subject"].startswith("Re: ")
-    assert msg.message_id.startswith("<") and msg.bodies and "SSN" in "".join(msg.bodies) or msg.bodies
+    assert msg.message_id.startswith("<") and msg.message_id.endswith("@mail.example.com>")
+    body = "".join(msg.bodies)
+    assert body.startswith("Hi Natalie,") and "415-781-6591" in body and "tiffany468@mail.example.com" in body
     assert len(msg.attachments) == 1 and msg.attachments[0].filename == "payroll.csv"
     assert msg.attachments[0].data.startswith(b"name,ssn,phone")
 
@@ -84,7 +87,7 @@ def test_compressed_rtf_spec_example():
     comp = bytes.fromhex("2d0000002b0000004c5a4675f1c5c7a703000a0072637067313235423"
                          "20af32068656c0900206277 05b06c647d0a800fa0".replace(" ", ""))
     assert rtf.decompress(comp) == b"{\\rtf1\\ansi\\ansicpg1252\\pard hello world}\r\n"
-    assert rtf.rtf_to_text(b"{\\rtf1{\\fonttbl{\\f0 Arial;}}SSN\\tab 234-56-7890\\par caf\\'e9 \\u8364?}") == \
+    assert rtf_to_text(b"{\\rtf1{\\fonttbl{\\f0 Arial;}}SSN\\tab 234-56-7890\\par caf\\'e9 \\u8364?}") == \
         "SSN\t234-56-7890\ncafé €"
 
 

@@ -1,0 +1,210 @@
+"""People's names in structured data, found without NER.
+
+In a spreadsheet, a CSV export, a SQL table or a JSON/YAML/XML record, the
+column or key says the value is a name: `Employee`, `Patient Name`,
+`Full Name`, `Customer`, `first_name` / `last_name`, `"name": ...`. The
+value must still look like a name: one to five capitalised words (or an
+all-capitals `SMITH, JOHN`), with initials and particles (`van`, `de`,
+`O'Brien`, `Smith-Jones`), no digits, not a placeholder (`N/A`,
+`Unknown`, `TBD`), not a company (`Acme Corp`, `... LLC`, `... GmbH`) and
+not made of words that name things (`Production Server`, `Main Office`).
+A single word counts only under a first- or last-name column.
+
+Names in prose are NER's (`--ner`): spaCy runs only with that flag.
+"""
+
+from __future__ import annotations
+
+import re
+from detectors.base import PiiRecognizer, Rule, SegmentContext, Trigger, context_tokens
+from detectors.recognizers.columns import ColumnRecognizer
+
+# Header tokens (as context_tokens spells them) of columns that hold names.
+_PEOPLE = (r"name|full name|fullname|employee|employee name|emp name|patient|patient name|customer|"
+           r"customer name|client|client name|contact|contact name|member|member name|student|student name|"
+           r"guardian|parent|insured|insured name|subscriber|beneficiary|cardholder|card holder|"
+           r"cardholder name|name on card|account holder|account name|policy holder|policyholder|"
+           r"recipient|addressee|applicant|tenant|resident|person|attendee|participant|emergency contact|"
+           r"next of kin|spouse|manager|supervisor|owner|physician|doctor|provider name|employee full name|"
+           r"legal name|display name|person name|staff|staff name|worker|technician|requester|requestor|"
+           r"reported by|assigned to|caller|nom|nombre|nachname|vorname|cognome|naam|apellido|apellidos")
+_FIRST_LAST = (r"first name|firstname|first|fname|given name|givenname|forename|first nm|last name|lastname|"
+               r"last|lname|surname|family name|familyname|middle name|maiden name|prenom|vorname|nachname|"
+               r"nombre|apellido|cognome")
+HEADER = rf" (?:{_PEOPLE}|{_FIRST_LAST}) "
+FIRST_HEADER = re.compile(r"(?:^| )(?:first name|firstname|first|fname|given name|givenname|forename|prenom|vorname)"
+                          r"(?: |$)")
+LAST_HEADER = re.compile(r"(?:^| )(?:last name|lastname|last|lname|surname|family name|familyname|nachname|cognome)"
+                         r"(?: |$)")
+FIRST_LAST_HEADER = re.compile(rf"(?:^| )(?:{_FIRST_LAST})(?: |$)")
+# Columns that name things, not people, whatever else their header says.
+HEADER_DENY = (r" (?:company|business|organisation|organization|org|vendor|supplier|product|item|file|filename|"
+               r"host|hostname|server|device|computer|machine|app|application|project|campaign|street|city|"
+               r"town|county|state|country|region|site|building|location|department|dept|team|group|role|"
+               r"title|job|plan|type|category|status|id|number|no|num|nbr|code|email|e mail|mail|phone|"
+               r"address|username|user|login|domain|db|database|table|column|field|key|brand|model|event|"
+               r"course|school|bank|branch|store|shop|pet|drug|medication|diagnosis|service|sheet|tab|"
+               r"printer|share|folder|path|package|module|class|method|function|variable|tag|label|color|"
+               r"colour|size|font|queue|list|report|template|policy|rule|account number|count|date|dob) ")
+
+_PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "da", "das", "dos", "di", "du", "le",
+                        "la", "bin", "binti", "al", "el", "ter", "ten", "y", "st.", "mc"})
+_TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "mx", "mr.", "mrs.", "ms.", "dr.", "prof."})
+_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "md", "phd", "esq", "rn", "dds"})
+# Words that end company names, and words that name things people call by
+# capitalised names (servers, rooms, departments).
+_ORG_WORDS = frozenset("""
+inc inc. llc l.l.c. ltd ltd. limited corp corp. corporation co co. company gmbh ag sa s.a. sas sarl bv b.v. nv
+plc llp lp pllc pc pty group holdings holding services service solutions technologies technology tech systems
+partners associates bank university college school hospital clinic medical center centre foundation trust church
+department dept office offices team support sales marketing accounting finance payroll admin administrator
+administration it hr helpdesk desk server servers production prod staging test testing default unknown none null
+guest user users system systems main branch store shop studio labs lab consulting consultants international
+global industries enterprises agency insurance dental pharmacy realty properties management logistics network
+networks printer room building floor suite account accounts customer customers client clients vendor supplier
+project projects total subtotal sum balance report summary n/a na tbd tba various multiple other misc sample
+example demo dummy placeholder anonymous redacted confidential private public general all everyone nobody
+""".split())
+_PLACEHOLDERS = frozenset({"n/a", "na", "none", "null", "nil", "unknown", "tbd", "tba", "test", "-", "--", "?",
+                           "name", "first", "last", "xxx", "x", "anonymous", "redacted", "withheld", "deceased"})
+
+_TOKEN = re.compile(r"^(?:[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]*(?:['’][A-Za-zß-öø-ÿ]+)?(?:-[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’]+)?"
+                    r"|[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’-]+|[A-Z]\.?|Mc[A-Z][a-z]+|Mac[A-Z][a-z]+|O['’][A-Z][a-z]+)$")
+
+
+def looks_like_name(value: str, single_ok: bool = False) -> bool:
+    """Whether a cell or field value is a person's name (module doc)."""
+    v = value.strip().strip("\"'")
+    if not v or len(v) > 60 or any(c.isdigit() for c in v) or v.casefold() in _PLACEHOLDERS:
+        return False
+    if re.search(r"[@/\\#_=<>{}\[\]|*&%$+:;!?()]", v):
+        return False
+    if v.count(",") > 1:
+        return False
+    words = [w for w in re.split(r"[\s,]+", v) if w]
+    while words and words[0].casefold().rstrip(".") in {t.rstrip(".") for t in _TITLES}:
+        words = words[1:]
+    while words and words[-1].casefold() in _SUFFIXES:
+        words = words[:-1]
+    core = [w for w in words if w.casefold() not in _PARTICLES]
+    if not core or len(words) > 5 or (len(core) < 2 and not single_ok):
+        return False
+    if any(w.casefold().strip(".") in _ORG_WORDS or w.casefold() in _ORG_WORDS for w in words):
+        return False
+    if not all(_TOKEN.match(w) for w in core):
+        return False
+    # At least one real word (not an initial), and not every word in capitals
+    # unless the whole value is (SMITH, JOHN).
+    full = [w for w in core if len(w.rstrip(".")) > 1]
+    if not full:
+        return False
+    caps = [w for w in full if w.isupper()]
+    return not caps or len(caps) == len(full)
+
+
+class PersonColumnRecognizer(ColumnRecognizer):
+    """Cells of a column named for people."""
+
+    ENTITY = "PERSON"
+    HEADER = HEADER
+    HEADER_DENY = HEADER_DENY
+    CONTEXT = ("name", "employee", "patient", "customer", "client", "contact", "cardholder", "surname")
+    CONTEXT_SCORE = 0.85
+    NOTES = ("cells of columns named for people (Name, Employee, Patient, First/Last Name...); value must look like a "
+             "name, not a company or placeholder; first+last cells joined; no NER")
+    NORMALISE = "name"
+    MASK = "initials"
+
+    def cell_ok(self, value: str) -> bool:
+        return looks_like_name(value, single_ok=True)
+
+    def has_context(self, text: str, start: int, end: int, context) -> bool:
+        if not super().has_context(text, start, end, context):
+            return False
+        if looks_like_name(text[start:end]):
+            return True
+        words = self.header_words(text, start, context)
+        return any(FIRST_LAST_HEADER.search(context_tokens((w,)).strip()) for w in words)
+
+    def enhance_using_context(self, text, raw_recognizer_results, other_raw_recognizer_results, nlp_artifacts,
+                              context=None):
+        results = super().enhance_using_context(text, raw_recognizer_results, other_raw_recognizer_results,
+                                                nlp_artifacts, context)
+        return _join_first_last(text, results, context)
+
+
+_CELL_GAP = re.compile(r"[\t ,;|\"]+")
+
+
+def _header_at(context, pos: int) -> str:
+    words = context.words_at(pos) if isinstance(context, SegmentContext) else ()
+    return context_tokens(words).strip()
+
+
+def _join_first_last(text: str, results: list, context) -> list:
+    """A first-name cell followed by a last-name cell is one person: one
+    finding over both cells ("Rita;Guerrero"), as they are one name."""
+    if len(results) < 2 or not isinstance(context, SegmentContext):
+        return results
+    results = sorted(results, key=lambda r: r.start)
+    out, i = [], 0
+    while i < len(results):
+        a = results[i]
+        b = results[i + 1] if i + 1 < len(results) else None
+        if (b is not None and 0 < b.start - a.end <= 3 and _CELL_GAP.fullmatch(text[a.end:b.start])
+                and FIRST_HEADER.search(_header_at(context, a.start))
+                and LAST_HEADER.search(_header_at(context, b.start))):
+            a.end = b.end
+            a.score = max(a.score, b.score)
+            out.append(a)
+            i += 2
+            continue
+        out.append(a)
+        i += 1
+    return out
+
+# `Key: Name` in a record: the key right before the value, quoted or not.
+_KEYS = (r"name|full[ _-]?name|fullname|employee(?:[ _-]?name)?|patient(?:[ _-]?name)?|customer[ _-]?name|"
+         r"client[ _-]?name|contact[ _-]?name|cardholder(?:[ _-]?name)?|card[ _-]?holder|account[ _-]?holder|"
+         r"insured(?:[ _-]?name)?|member[ _-]?name|student[ _-]?name|guardian|emergency[ _-]?contact|"
+         r"next[ _-]?of[ _-]?kin|legal[ _-]?name|display[ _-]?name|person(?:[ _-]?name)?|"
+         r"employee[ _-]?full[ _-]?name|applicant(?:[ _-]?name)?|tenant(?:[ _-]?name)?|recipient(?:[ _-]?name)?|"
+         r"attn|attention")
+_SINGLE_KEYS = r"first[ _-]?name|firstname|given[ _-]?name|last[ _-]?name|lastname|surname|family[ _-]?name"
+_NAME_WORD = r"[A-ZÀ-ÖØ-Þ][A-Za-zß-öø-ÿ'’.-]*"
+# Up to five words, none of them the next key ("Department:").
+_NAME = (rf"{_NAME_WORD}(?![\w'’.-]*[ \t]*[:=])(?:,?[ \t]{{1,2}}(?:{_NAME_WORD}|van|von|der|den|de|del|della|da|das|dos|di|du|le|la|ter|ten|bin|al)"
+         rf"(?![\w'’.-]*[ \t]*[:=])){{0,4}}")
+_FIELD = (rf"(?i:(?<![\w-])(?:{_KEYS})[\"']?[ \t]*(?:[:=]|=>|>)[ \t]*[\"']?)"
+          rf"(?<=[:=\"'> \t])({_NAME})(?=[\"'<,;\t)|]|\r?$|[ \t]{{2,}}|[ \t]+[-–(]|\.(?:\s|$))")
+_FIELD_SINGLE = (rf"(?i:(?<![\w-])(?:{_SINGLE_KEYS})[\"']?[ \t]*(?:[:=]|=>)[ \t]*[\"']?)"
+                 rf"({_NAME_WORD})(?=[\"'<,;\t)|]|\r?$|[ \t]{{2,}})")
+
+
+class PersonFieldRecognizer(PiiRecognizer):
+    """`Name: Maria Gonzalez`, `"employee": "Chen, Robert"`,
+    `<PatientName>SMITH, JOHN</PatientName>`, `first_name=Maria`."""
+
+    ENTITY = "PERSON"
+    RULES = (
+        Rule("name_field", _FIELD, 0.85, 0.85, flags=re.MULTILINE, group=1),
+        Rule("first_last_field", _FIELD_SINGLE, 0.8, 0.8, flags=re.MULTILINE, group=1),
+    )
+    TRIGGERS = (
+        Trigger(rf"(?:{_KEYS})[\"']?[ \t]*(?:[:=]|=>|>)", caseless=True),
+        Trigger(rf"(?:{_SINGLE_KEYS})[\"']?[ \t]*(?:[:=]|=>)", caseless=True),
+    )
+    MAX_LEN = 80
+    NOTES = "Name: / \"employee\": / <PatientName> fields: the key right before a name-like value; no NER"
+    NORMALISE = "name"
+    MASK = "initials"
+
+    def refine(self, text: str, start: int, end: int) -> tuple[int, int] | None:
+        value = text[start:end].rstrip(" .,'\"’")
+        end = start + len(value)
+        single = (self._rule_of(text, start) == "first_last_field")
+        return (start, end) if looks_like_name(value, single_ok=single) else None
+
+    def _rule_of(self, text: str, start: int) -> str:
+        head = text[max(0, start - 30):start].lower()
+        return "first_last_field" if re.search(r"(?:first|given|last|family)[ _-]?name|surname", head) else "name_field"

@@ -1,0 +1,271 @@
+"""Every option of a scan, declared once.
+
+A scan option is one dataclass field whose metadata carries its
+command-line declaration (`option(...)`). From that one declaration:
+
+* `piiscout scan` gets its `--option` (`click_options`, scanner/cli.py);
+* a `scan --config` file accepts it as a key, spelled like the long option
+  without dashes or like the field (`--min-score` -> `min_score`,
+  `--exclude` -> `exclude` or `excludes`), converted and checked by the
+  same click type (`config_keys`, `convert`; scanner/config.py);
+* the request is built from it (`from_values`; scanner/request.py), and the
+  scans table's `options` record lists it (scanner/scan.py).
+
+The fields are grouped by who consumes them: `RunOptions` (this run:
+inventory, workers, incremental), `DetectionOptions` (turned into
+`detectors.catalog.DetectorSettings`), `scanner.settings.ScanSettings` (what
+executors and workers get) and `SourceOptions` (handed to the connectors'
+`parse` as target options). A value left unset (None, an empty tuple, an
+unset flag) takes the field's default; source options left unset are left
+out, so the connector's own default applies.
+
+Adding an option is adding one field to the group that consumes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import MISSING, Field, dataclass, field, fields
+from functools import lru_cache
+from typing import Any, Callable, Iterator, Mapping
+
+import click
+
+from detectors.catalog import DEFAULT_MIN_SCORE
+
+OPT = "piiscout.option"
+
+
+@dataclass(frozen=True)
+class Opt:
+    """How one field is given on the command line (and so in a config file)."""
+
+    decls: tuple[str, ...]  # "-x", "--exclude"; "--incremental/--no-incremental" for an on/off pair
+    help: str
+    click: Mapping[str, Any]  # type=, multiple=, is_flag=, metavar=, case_sensitive=...
+    parse: Callable[[Any], Any] | None = None  # after click's type: "500MB" -> bytes; ValueError: a bad value
+
+    @property
+    def multiple(self) -> bool:
+        return bool(self.click.get("multiple"))
+
+    @property
+    def flag(self) -> bool:
+        return bool(self.click.get("is_flag")) or any("/" in d for d in self.decls)
+
+    def long_names(self) -> list[str]:
+        """The long options' names as config keys: --min-score -> min_score."""
+        out = []
+        for d in self.decls:
+            for part in d.split("/")[:1]:
+                if part.startswith("--"):
+                    out.append(part[2:].replace("-", "_"))
+        return out
+
+
+def option(default: Any, /, *decls: str, help: str, parse: Callable[[Any], Any] | None = None, **click_kw) -> Any:
+    """A dataclass field that is also a scan option. `default` is the
+    field's; click's own default (None: unset) may be given in `click_kw`."""
+    return field(default=default, metadata={OPT: Opt(tuple(decls), help, click_kw, parse)})
+
+
+def declared(*classes: type) -> Iterator[tuple[type, Field, Opt]]:
+    """(group, field, its option) for every option of `classes`, in order."""
+    for cls in classes:
+        for f in fields(cls):
+            opt = f.metadata.get(OPT)
+            if opt is not None:
+                yield cls, f, opt
+
+
+def default_of(f: Field) -> Any:
+    if f.default is not MISSING:
+        return f.default
+    if f.default_factory is not MISSING:  # type: ignore[misc]
+        return f.default_factory()  # type: ignore[misc]
+    return None
+
+
+def is_unset(value: Any) -> bool:
+    return value is None or value == () or value is False
+
+
+def from_values(cls: type, values: Mapping[str, Any]):
+    """An instance of an option group from parameter values by field name;
+    a value that is None or missing takes the field's default."""
+    kw = {}
+    for f in fields(cls):
+        v = values.get(f.name)
+        if v is not None:
+            kw[f.name] = tuple(v) if isinstance(v, list) else v
+    return cls(**kw)
+
+
+# -- the command line -------------------------------------------------------------------
+
+def _callback(opt: Opt):
+    if opt.parse is None:
+        return None
+
+    def cb(ctx, param, value):
+        if value is None:
+            return None
+        try:
+            return opt.parse(value)
+        except ValueError as e:
+            raise click.BadParameter(str(e)) from None
+
+    return cb
+
+
+def _click_args(f: Field, opt: Opt) -> tuple[list[str], dict[str, Any]]:
+    kw = dict(opt.click)
+    if opt.multiple:
+        kw.setdefault("default", ())
+    elif kw.get("is_flag"):
+        kw.setdefault("default", False)
+    else:
+        kw.setdefault("default", None)  # unset: the field's default applies
+    return [*opt.decls, f.name], {"help": opt.help, "callback": _callback(opt), **kw}
+
+
+def click_option(f: Field, opt: Opt) -> click.Option:
+    """The click parameter of one field (its name is the field's)."""
+    decls, kw = _click_args(f, opt)
+    return click.Option(decls, **kw)
+
+
+def click_options(*classes: type):
+    """A decorator adding every option of `classes` to a click command, in
+    declaration order."""
+
+    def deco(fn):
+        for _, f, opt in reversed(list(declared(*classes))):
+            decls, kw = _click_args(f, opt)
+            fn = click.option(*decls, **kw)(fn)
+        return fn
+
+    return deco
+
+
+# -- config files ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Key:
+    """A config key: the field it sets and the click parameter that checks it."""
+
+    name: str  # the field name
+    param: click.Option
+
+
+def config_keys(*classes: type) -> dict[str, Key]:
+    """Every key a config file accepts for `classes`: long option spellings
+    and field names."""
+    keys: dict[str, Key] = {}
+    for _, f, opt in declared(*classes):
+        key = Key(f.name, click_option(f, opt))
+        for spelled in (*opt.long_names(), f.name):
+            keys[spelled] = key
+    return keys
+
+
+@lru_cache(maxsize=1)
+def _context() -> click.Context:
+    return click.Context(click.Command("scan"))
+
+
+def convert(key: Key, value: Any) -> Any:
+    """A TOML value to what the option would have produced on the command
+    line; ValueError with a short reason when it is not valid."""
+    ctx = _context()
+    if isinstance(value, dict):
+        raise ValueError("expected a value, not a table")
+    p = key.param
+    if p.multiple:
+        items = value if isinstance(value, list) else [value]
+        for v in items:
+            if isinstance(v, (list, dict)):
+                raise ValueError("expected a list of plain values")
+        value = tuple(items)
+    elif isinstance(value, list):
+        raise ValueError("expected a single value, not a list")
+    if p.is_flag and not p.multiple:
+        if not isinstance(value, bool):
+            raise ValueError("expected true or false")
+        return value
+    try:
+        out = p.type_cast_value(ctx, value)
+        if p.callback is not None:
+            out = p.callback(ctx, p, out)
+    except click.BadParameter as e:
+        raise ValueError(e.message) from None
+    return out
+
+
+# -- the groups other than ScanSettings (scanner/settings.py) -------------------------------------
+
+@dataclass(frozen=True)
+class RunOptions:
+    """This run: where results go, how many workers, what is reused."""
+
+    inventory: str | None = option(
+        None, "-i", "--inventory", type=click.Path(file_okay=False),
+        help="Inventory directory [default: $PIISCOUT_INVENTORY or the user data dir].")
+    workers: int | None = option(
+        None, "-j", "--workers", type=click.IntRange(1, 256), help="Worker processes [default: CPU count].")
+    incremental: bool = option(
+        False, "--incremental/--no-incremental", default=None,
+        help="Do not read again what is unchanged (same size and time) since the last scan of the same target; "
+             "carry its findings over [default: off, or the config's `incremental`].")
+
+
+@dataclass(frozen=True)
+class DetectionOptions:
+    """What to look for: turned into detectors.catalog.DetectorSettings."""
+
+    entities: tuple[str, ...] = option(
+        (), "-e", "--entities", multiple=True, metavar="LIST",
+        help="Entity types to look for, comma-separated or repeated (ALL for every one) "
+             "[default: all but the NER entities].")
+    min_score: float = option(
+        DEFAULT_MIN_SCORE, "--min-score", type=click.FloatRange(0, 1), help="Report findings scoring at least this [default: 0.5].")
+    ner: bool = option(False, "--ner", is_flag=True, help="Also find names (PERSON) with spaCy NER; much slower.")
+    rules_file: tuple[str, ...] = option(
+        (), "--rules", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
+        help="Custom rules, allow list and context words from a TOML file (README: Custom rules); repeatable.")
+    prefer_plugin: tuple[str, ...] = option(
+        (), "--prefer-plugin", multiple=True, metavar="NAME",
+        help="Use this plugin (entry point or package name) where it and a built-in serve the same scheme, "
+             "content type or entity [default: the built-in]; repeatable.")
+
+
+@dataclass(frozen=True)
+class SourceOptions:
+    """Options of one kind of source, handed to every connector's parse() as
+    target options; unset ones are left out (the connector's default)."""
+
+    # SMB (connectors/smb.py)
+    guest: bool = option(False, "--guest", is_flag=True, help="SMB: log in as guest (no user, no password).")
+    require_encryption: bool = option(
+        False, "--require-encryption", is_flag=True,
+        help="SMB: encrypt the whole session; refuse servers that cannot (SMB 2) [default: as the server asks].")
+    kerberos: bool = option(
+        False, "--kerberos", is_flag=True, help="SMB: log in with a Kerberos ticket (kinit) instead of a password.")
+    # SQL (connectors/sql.py)
+    schema: tuple[str, ...] = option(
+        (), "--schema", multiple=True, metavar="NAME",
+        help="SQL: scan only this schema (MySQL: database); repeatable [default: every non-system schema of the "
+             "URL's database].")
+    views: bool = option(False, "--views", is_flag=True, help="SQL: also scan views.")
+    include: tuple[str, ...] = option(
+        (), "--include", multiple=True, metavar="GLOB",
+        help="SQL: scan only tables matching GLOB (table or schema.table); repeatable. --exclude skips tables too.")
+    sample_rows: int | None = option(
+        None, "--sample-rows", type=click.IntRange(1), metavar="N",
+        help="SQL: read about N rows of each table, sampled cheaply per database [default: 10000].")
+    full: bool = option(False, "--full", is_flag=True, help="SQL: read every row of every table instead of a sample.")
+    statement_timeout: float | None = option(
+        None, "--statement-timeout", type=click.FloatRange(0), metavar="SECONDS",
+        help="SQL: cancel any one statement after this long (0: no limit) [default: 300].")
+
+    def target_options(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self) if not is_unset(getattr(self, f.name))}

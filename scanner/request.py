@@ -1,0 +1,173 @@
+"""A scan request from option values: the same for the command line and
+for each target of a config file.
+
+`build_request` takes the targets, the inventory and the values of the
+declared options (scanner/options.py, by field name; unset ones take their
+defaults) and checks them: entity names, custom rules files, target URLs
+(each connector's `parse`). A bad value raises `OptionError`, naming the
+option; the CLI shows it as a bad parameter, the config loader as a problem
+with that key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Mapping
+
+from detectors.catalog import DetectorSettings
+from scanner.errors import UsageError
+from scanner.model import TargetSpec
+from scanner.options import DetectionOptions, RunOptions, SourceOptions, declared, from_values
+from scanner.settings import ScanSettings
+
+# Every option group, in the order `piiscout scan --help` lists them.
+OPTION_GROUPS = (RunOptions, DetectionOptions, ScanSettings, SourceOptions)
+
+
+class OptionError(UsageError):
+    """A bad option value: `key` is the option's field name."""
+
+    def __init__(self, key: str, message: str):
+        self.key = key
+        self.message = message
+        super().__init__(message)
+
+    @property
+    def option(self) -> str:
+        """The option as typed on the command line (--entities)."""
+        for _, f, opt in declared(*OPTION_GROUPS):
+            if f.name == self.key:
+                return next((d for d in opt.decls if d.startswith("--")), self.key).split("/")[0]
+        return self.key
+
+
+@dataclass
+class ScanRequest:
+    targets: list[TargetSpec]
+    inventory: Path
+    settings: ScanSettings = field(default_factory=ScanSettings)
+    detectors: DetectorSettings = field(default_factory=DetectorSettings)
+    workers: int | None = None
+    progress: bool = True
+    # Reuse the results of items unchanged since the last scans of the same
+    # targets (scanner/incremental.py).
+    incremental: bool = False
+    # Every declared option as resolved (defaults applied), by field name:
+    # the scans table's `options` record.
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+def split_csv(values) -> list[str]:
+    out = []
+    for v in values:
+        out += [x.strip() for x in v.split(",") if x.strip()]
+    return out
+
+
+def parse_entities(values, ner: bool, extra: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """--entities as entity types; `extra`: those of custom rules, looked for
+    by default like piiscout's own."""
+    # Cached names: importing the recognizers costs seconds (scanner/entity_names.py).
+    from detectors.catalog import NER_ENTITIES
+    from scanner.entity_names import default_entities, known_entities, own_entities
+
+    requested = [e.upper() for e in split_csv(tuple(values))]
+    if not requested:
+        requested = list(default_entities()) + list(extra)
+    elif "ALL" in requested:
+        requested = [e for e in known_entities()] + list(extra)
+    if ner and "PERSON" not in requested:
+        requested.append("PERSON")
+    # Checking against Presidio's own entity list imports spaCy (seconds):
+    # only do it when something is not one of ours.
+    cheap = set(own_entities()) | set(NER_ENTITIES) | set(extra)
+    unknown = [e for e in requested if e not in cheap]
+    if unknown:
+        known = set(known_entities())
+        unknown = [e for e in unknown if e not in known]
+    if unknown:
+        raise OptionError("entities", f"unknown entity type {', '.join(unknown)} (see `piiscout detectors`)")
+    return tuple(dict.fromkeys(requested))
+
+
+def customisation(rules_files, sections: dict | None, base: Path | None = None):
+    """Custom rules, allow list and context words from a config file's tables
+    and --rules files, checked (naming the rule) and with plain allow-list
+    values hashed; None when there are none."""
+    from detectors import rules
+
+    raw = rules.RawCustomisation()
+    if sections:
+        raw, problems = rules.check_sections(sections)
+        if problems:  # the config loader reports these itself
+            raw = rules.RawCustomisation()
+    file_problems: list[str] = []
+    for f in rules_files or ():
+        path = Path(f).expanduser()
+        if base is not None and not path.is_absolute() and not path.exists():
+            path = base / path  # relative to the config file
+        more, p = rules.load_rules_file(path)
+        file_problems += p
+        have = {r.entity for r in raw.rules}
+        file_problems += [f"{path}: [rules.{r.entity}]: defined twice" for r in more.rules if r.entity in have]
+        raw.merge(more)
+    if file_problems:
+        raise OptionError("rules_file", "\n".join(file_problems))
+    custom = rules.build(raw, styles=_plugin_styles(raw))
+    return custom if custom else None
+
+
+def _plugin_styles(raw) -> dict:
+    """(kind, mask) of plugin entity types an allow-list entry names, so the
+    entry is hashed the way the plugin's findings are."""
+    from scanner import privacy
+
+    named = {e for e, _ in raw.allow_values if e} - set(privacy.BUILTIN_KINDS) - {r.entity for r in raw.rules}
+    if not named:
+        return {}
+    from detectors.catalog import entity_styles, plugin_recognizers
+
+    return entity_styles(plugin_recognizers())
+
+
+def _target_specs(targets: list[tuple[str, str]], inv: Path, options: dict[str, Any],
+                  prefer: tuple[str, ...] = ()) -> list[TargetSpec]:
+    from connectors.registry import resolve
+
+    specs = []
+    names: set[str] = set()
+    for name, raw in targets:
+        name = name if name not in names else f"{name}#{len(names)}"
+        names.add(name)
+        specs.append(resolve(raw, name=name, options={"skip_paths": (str(inv),), **options}, prefer=prefer))
+    return specs
+
+
+def build_request(targets: list[tuple[str, str]], inv: Path, values: Mapping[str, Any], progress: bool = True,
+                  password_env: str | None = None, sections: dict | None = None,
+                  base: Path | None = None) -> ScanRequest:
+    """A ScanRequest from (name, raw target) pairs, the inventory and the
+    declared options' values by field name; `sections`: a config file's
+    [rules]/[allow]/[context] tables, `base`: its folder."""
+    run = from_values(RunOptions, values)
+    det = from_values(DetectionOptions, values)
+    settings = from_values(ScanSettings, values)
+    source = from_values(SourceOptions, values)
+    prefer = tuple(split_csv(det.prefer_plugin))
+    custom = customisation(det.rules_file, sections, base)
+    target_opts = source.target_options()
+    if password_env:
+        target_opts["password_env"] = password_env
+    detectors = DetectorSettings(
+        entities=parse_entities(det.entities, det.ner, custom.entities if custom else ()),
+        min_score=det.min_score,
+        custom=custom,
+        prefer_plugins=prefer,
+        ner=det.ner,
+    )
+    resolved = {f.name: getattr(g, f.name) for g in (run, det, settings, source) for f in fields(g)}
+    return ScanRequest(targets=_target_specs(targets, inv, target_opts, prefer), inventory=inv, settings=settings,
+                       detectors=detectors, workers=run.workers, progress=progress,
+                       incremental=bool(run.incremental), options=resolved)
+

@@ -1,0 +1,95 @@
+"""Exposure in `report` (text and JSON) and in inventories from before it existed."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from tests import accounts
+from tests.conftest import FIXTURES, run_piiscout
+
+pytestmark = pytest.mark.skipif(accounts.unavailable() is not None, reason=accounts.unavailable() or "")
+
+
+@pytest.fixture
+def scanned(tmp_path):
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    accounts.permission_tree(str(tree))  # four SSN files: everyone, group, owner (+ACL), owner
+    (tree / "contacts.txt").write_text("mail anna.smith@example.com\n")  # everyone, low sensitivity
+    (tree / "notes.txt").write_text("nothing personal here\n")
+    inv = tmp_path / "inv"
+    proc = run_piiscout("scan", str(tree), "-i", str(inv), "-q")
+    assert proc.returncode == 0, proc.stderr
+    return tree, inv
+
+
+def report_json(inv) -> dict:
+    proc = run_piiscout("report", str(inv), "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def test_report_counts_by_exposure_and_entity(scanned):
+    tree, inv = scanned
+    rep = report_json(inv)
+    assert rep["by_exposure"] == {"everyone": {"items": 3, "with_findings": 2},
+                                  "group": {"items": 1, "with_findings": 1},
+                                  "owner": {"items": 2, "with_findings": 2}}
+    assert rep["exposure_by_entity"]["US_SSN"] == {"everyone": 1, "group": 1, "owner": 2}
+    assert rep["exposure_by_entity"]["EMAIL_ADDRESS"] == {"everyone": 1}
+    assert rep["exposure_headline"] == {"entity_type": "US_SSN", "exposure": "everyone", "locations": 1,
+                                        "text": "1 file with Social Security numbers readable by everyone"}
+    top = {os.path.basename(r["location"]): r["exposure"] for r in rep["top_locations"]}
+    assert top["world.txt"] == "everyone" and top["hr.txt"] == "group"
+    text = run_piiscout("report", str(inv)).stdout
+    assert "1 file with Social Security numbers readable by everyone." in text
+    assert "hr.txt  (US_SSN 1, readable by a group)" in text
+
+
+def test_headline_counts_files_and_falls_back_to_signed_in_users(scanned, tmp_path):
+    tree, inv = scanned
+    for i in range(11):  # twelve world-readable SSN files in all
+        p = tree / f"copy-{i}.txt"
+        shutil.copy(tree / "world.txt", p)
+        os.chmod(p, 0o644)
+    run_piiscout("scan", str(tree), "-i", str(inv), "-q")
+    assert report_json(inv)["exposure_headline"]["text"] == \
+        "12 files with Social Security numbers readable by everyone"
+    # Nothing sensitive open to everyone: nothing to headline about everyone.
+    for p in tree.glob("*.txt"):
+        os.chmod(p, 0o640)
+    run_piiscout("scan", str(tree), "-i", str(inv), "-q")
+    assert report_json(inv)["exposure_headline"] is None
+
+
+def _as_release_1(inv) -> None:
+    """Rewrite the items files as be6bffa wrote them: no exposure, readers,
+    changed_at or location_hash, schema version 1 (fixtures/inventory/ holds
+    the real thing without permissions to compare)."""
+    old = pq.ParquetFile(next((FIXTURES / "inventory" / "be6bffa" / "items").glob("*.parquet"))).schema_arrow
+    for p in (inv / "items").glob("*.parquet"):
+        t = pq.read_table(p).select(old.names).cast(old)
+        pq.write_table(t.replace_schema_metadata(old.metadata), p)
+
+
+def test_an_old_inventory_reports_unknown_and_a_rescan_fills_exposure_in(scanned):
+    tree, inv = scanned
+    _as_release_1(inv)
+    rep = report_json(inv)
+    assert set(rep["by_exposure"]) == {"unknown"} and rep["exposure_headline"] is None
+    csv = run_piiscout("export", str(inv), "-o", "-").stdout.splitlines()
+    assert csv[0].endswith(",exposure,readers") and all(line.endswith(",,") for line in csv[1:])
+    # An incremental rescan reads nothing again but records who may read each file.
+    proc = run_piiscout("scan", str(tree), "-i", str(inv), "-q", "--incremental")
+    assert proc.returncode == 0, proc.stderr
+    rep = report_json(inv)
+    assert rep["items"] == {"unchanged": 6}
+    assert rep["exposure_by_entity"]["US_SSN"] == {"everyone": 1, "group": 1, "owner": 2}
+    items = pa.concat_tables([pq.read_table(p) for p in sorted((inv / "items").glob("*.parquet"))])
+    assert items.schema.field("readers").type == pa.list_(pa.string())
