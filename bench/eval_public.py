@@ -205,7 +205,7 @@ def piiscout_engine(ner: bool):
     from detectors.engine import DetectionEngine
 
     entities = default_entities() + (("PERSON",) if ner else ())
-    return DetectionEngine(DetectorSettings(entities=entities))
+    return DetectionEngine(DetectorSettings(entities=entities, ner=ner))
 
 
 def piiscout_detect(engine, text: str) -> list[tuple[str, int, int, float]]:

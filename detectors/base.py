@@ -184,8 +184,9 @@ class PiiRecognizer(EntityRecognizer):
                 continue
             has_ctx = self.has_context(text, res.start, res.end, context)
             score = rule.context_score if has_ctx else rule.score
-            if score > 0 and self._negative_re is not None and self._near_scoped(
-                self._negative_re, text, res.start, res.end
+            if score > 0 and self._negative_re is not None and (
+                self._near_scoped(self._negative_re, text, res.start, res.end, context)
+                or self._cell_label_matches(self._negative_re, text, res.start, context)
             ):
                 score = min(score, 0.2)
             if score > 0 and not has_ctx and self.ID_LABELS_NEGATIVE and self._labelled_as_id(
@@ -280,7 +281,7 @@ class PiiRecognizer(EntityRecognizer):
     def has_context(self, text: str, start: int, end: int, context: list[str] | None) -> bool:
         if self._context_re is None:
             return False
-        if self._near_scoped(self._context_re, text, start, end):
+        if self._near_scoped(self._context_re, text, start, end, context):
             return True
         if context is not None:
             # An empty SegmentContext may still know per-position context.
@@ -297,15 +298,26 @@ class PiiRecognizer(EntityRecognizer):
     def _near(self, rx: re.Pattern, text: str, start: int, end: int) -> bool:
         return bool(rx.search(context_window(text, start, end, self.CONTEXT_BEFORE, self.CONTEXT_AFTER)))
 
-    def _near_scoped(self, rx: re.Pattern, text: str, start: int, end: int) -> bool:
+    def _near_scoped(self, rx: re.Pattern, text: str, start: int, end: int, context=None) -> bool:
         """Context of a value that has a key of its own (`"key": value`,
         `key=value`) is that key alone: on an NDJSON or logfmt line, the
         `"ssn"` key of one field says nothing about the `order_id` beside
-        it. A value without a key has its line around it (`_near`)."""
+        it. A cell under a column header (CSV, COPY, fixed-width, SQL) has
+        that header (the caller checks it), not the other cells of its row.
+        Any other value has its line around it (`_near`)."""
         key = value_key(text, start)
         if key is None:
+            if isinstance(context, SegmentContext) and context.layout is not None \
+                    and context.layout.context_at(text, start):
+                return False
             return self._near(rx, text, start, end)
         return bool(rx.search(" " + key.lower() + " ") or rx.search(context_tokens((key,))))
+
+    def _cell_label_matches(self, rx: re.Pattern, text: str, start: int, context) -> bool:
+        if not isinstance(context, SegmentContext) or context.layout is None:
+            return False
+        words = context.layout.context_at(text, start)
+        return bool(words) and bool(rx.search(context_tokens(words)))
 
     def _labelled_as_id(self, text: str, start: int, context: list[str] | None) -> bool:
         """Is the value's own label (its key, column header or SQL column)

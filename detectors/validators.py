@@ -115,6 +115,12 @@ def is_valid_card(value: str) -> bool:
 # --- IBAN ---------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1)
+def iban_countries() -> tuple[str, ...]:
+    """Country codes python-stdnum knows IBAN formats for."""
+    return tuple(sorted({p[1] for p in _iban._ibandb.prefixes if len(p[1]) == 2}))
+
+
 @lru_cache(maxsize=4096)
 def is_valid_iban(value: str) -> bool:
     """Country length, BBAN format and mod 97; not stdnum's per-country bank

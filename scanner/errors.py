@@ -70,7 +70,7 @@ def one_line(exc: BaseException, limit: int = 300) -> str:
     message of our own errors are trusted verbatim; others keep their type
     and a scrubbed message.
     """
-    from scanner.privacy import scrub
+    from scanner.scrub import scrub
 
     if isinstance(exc, PiiscoutError):
         msg = str(exc)

@@ -61,10 +61,11 @@ FOLDER_COLUMNS = [("Folder (subfolders included)", 64), ("Risk", 7), ("Band", 9)
 
 
 class XlsxExport:
-    def __init__(self, inv: Inventory, view: View, flt, path: Path, tmpdir: str):
+    def __init__(self, inv: Inventory, view: View, flt, path: Path, tmpdir: str, findings=()):
         import xlsxwriter
 
         self.inv, self.view, self.flt = inv, view, flt
+        self.findings = findings  # the filtered findings' record batches (scanner.export.finding_batches)
         self.wb = xlsxwriter.Workbook(str(path), {
             "constant_memory": True, "tmpdir": tmpdir, "use_zip64": True,
             # Text is text: never turned into formulas, numbers or links.
@@ -131,12 +132,10 @@ class XlsxExport:
 
     def write_findings(self) -> int:
         """Findings and Technical, split across sheets past Excel's row limit."""
-        from scanner.export import finding_batches
-
         client = tech = None
         row = EXCEL_MAX_ROWS
         total = 0
-        for b in finding_batches(self.inv, self.view, self.flt):
+        for b in self.findings:
             for values in zip(*(_column(b, c) for c in FINDING_FIELDS)):
                 if row >= EXCEL_MAX_ROWS:
                     client, tech = self._next_findings_sheets(client, tech, row)
@@ -383,8 +382,11 @@ def _summary_targets_and_problems(x: XlsxExport, line: _Lines) -> None:
         line("none")
 
 
-def write_xlsx(inv: Inventory, view: View, flt, path: Path, tmpdir: str) -> tuple[int, list[str]]:
-    x = XlsxExport(inv, view, flt, path, tmpdir)
+def write_xlsx(inv: Inventory, view: View, flt, path: Path, tmpdir: str,
+               findings=()) -> tuple[int, list[str]]:
+    """`findings`: the record batches to list (scanner.export passes its
+    filtered finding_batches: this module does not import the exporter)."""
+    x = XlsxExport(inv, view, flt, path, tmpdir, findings)
     x.write_risk()
     x.write_folders()
     total = x.write_findings()

@@ -144,6 +144,7 @@ class CarryResult:
     statuses: Counter = field(default_factory=Counter)
     findings: int = 0
     suppressed: int = 0  # allow-listed detections in the carried items
+    by_entity: Counter = field(default_factory=Counter)  # carried findings by entity type
     items: int = 0  # top-level items carried
 
 
@@ -175,7 +176,7 @@ class Baseline:
         if not inv.exists():
             return None
         rows = [r for r in scan_rows(inv)
-                if r["status"] in ("complete", "interrupted") and r["hash_key_id"] == key_id]
+                if r["status"] in ("complete", "partial", "interrupted") and r["hash_key_id"] == key_id]
         chains: dict[str, list[str]] = {}
         for spec in targets:
             url = spec.url
@@ -337,6 +338,7 @@ class Baseline:
                     if b.num_rows:
                         b = _with_scan_id(b, FINDINGS, sid)
                         res.findings += b.num_rows
+                        res.by_entity.update(dict(zip(*_counts(b.column(FINDINGS.get_field_index("entity_type"))))))
                         buf = _buffer(buf, b, writer.findings)
             _drain(buf, writer.findings)
         log.info("incremental: %d unchanged items carried over with %d findings; new permissions for %d "

@@ -26,7 +26,7 @@ from scanner.extractors.base import Blob, ExtractContext
 from scanner.model import (ERROR, SCANNED, SKIPPED, Child, Content, Finding, Item, ItemRecord, ObjectInfo,
                            Segment, Stream, Table)
 from scanner.refine import refine
-from scanner.settings import Job
+from scanner.job import Job
 from scanner.sniff import HEAD, sniff
 from scanner.streams import CountingReader
 from scanner.tables import TableScan
@@ -52,6 +52,7 @@ class ItemProcessor:
         from detectors.catalog import entity_styles
 
         self.styles = entity_styles(getattr(self.engine, "recognizers", ()))
+        self.plugin_types = registry.plugin_types()  # formats plugin extractors read, for sniff()
         custom = job.detectors.custom
         if custom and custom.allow:
             from detectors.custom import matcher
@@ -161,7 +162,7 @@ class ItemProcessor:
                              shared=shared if shared is not None else {})
         try:
             head = counter.read(HEAD)
-            ctype = info.content_type or sniff(head, name)
+            ctype = info.content_type or sniff(head, name, self.plugin_types)
             info.content_type = ctype
             blob = Blob(counter, head, name, info.size, ctype)
             # Containers (ZIP, OLE) are told apart by their members.

@@ -20,6 +20,7 @@ from typing import Mapping
 from pathlib import Path
 
 from scanner.errors import UsageError
+from scanner.scrub import _DIGITS, _EMAILISH, VALUE_DIGITS, mask_email, scrub  # noqa: F401 (scrub: privacy.scrub)
 
 HASH_KEY_ENV = "PIISCOUT_HASH_KEY"
 
@@ -41,6 +42,7 @@ _KINDS: dict[str, str] = {
     "US_ITIN": IDENTIFIER,
     "CREDIT_CARD": IDENTIFIER,
     "US_BANK_NUMBER": IDENTIFIER,
+    "ABA_ROUTING_NUMBER": IDENTIFIER,
     "US_PASSPORT": IDENTIFIER,
     "US_DRIVER_LICENSE": IDENTIFIER,
     "IBAN_CODE": IDENTIFIER,
@@ -61,6 +63,7 @@ _MASKS: dict[str, str] = {
     "US_ITIN": "tail",
     "CREDIT_CARD": "tail",
     "US_BANK_NUMBER": "tail",
+    "ABA_ROUTING_NUMBER": "tail",
     "US_PASSPORT": "tail",
     "US_DRIVER_LICENSE": "tail",
     "IBAN_CODE": "tail",
@@ -148,7 +151,7 @@ def normalise_as(kind: str, value: str) -> str:
     if kind == ADDRESS:
         return _SPACES.sub(" ", _PUNCT.sub(" ", unicodedata.normalize("NFKC", value).casefold())).strip()
     if kind == DATE:
-        from detectors.recognizers.date_of_birth import iso_date
+        from detectors.dates import iso_date
 
         iso = iso_date(value)
         if iso is not None:
@@ -343,10 +346,9 @@ _URL_AT = re.compile("%40", re.IGNORECASE)
 
 def _mask_email(value: str) -> str:
     value = _URL_AT.sub("@", value)  # jane%40example.com, as in query strings
-    local, at, domain = value.rpartition("@")
-    if not at:
+    if "@" not in value:
         return _mask_initials(value)
-    return (local[:1] or "") + "***@" + domain
+    return mask_email(value)
 
 
 def _mask_initials(value: str) -> str:
@@ -362,32 +364,6 @@ def _mask_initials(value: str) -> str:
 
 
 # --- scrubbing free text (error messages, context snippets) -----------------
-
-_EMAILISH = re.compile(r"[^\s@<>()\[\]{}'\",;:]+@[^\s@<>()\[\]{}'\",;:]+")
-_DIGITS = re.compile(r"\d")
-# Digits joined by separators as values are written: 123-45-6789,
-# 4111 1111 1111 1111, (212) 555-0147, 212.555.0147, 021000021.
-_DIGIT_RUN = re.compile(r"\d(?:[ .\-()]{0,2}\d)*")
-VALUE_DIGITS = 5  # a run of fewer digits cannot be an SSN, card, phone or account number
-
-
-def _mask_run(m: re.Match) -> str:
-    run = m.group(0)
-    if sum(c.isdigit() for c in run) < VALUE_DIGITS:
-        return run
-    return _DIGITS.sub("#", run)
-
-
-def scrub(text: str) -> str:
-    """Remove what could be a value from a message we did not write (library
-    exception text and log lines): e-mail-like tokens are masked as e-mail
-    values are (`j***@example.com`) and runs of 5 or more digits become '#'.
-    What only looks like a number stays readable: `inv2`, `Errno 13`,
-    `utf-8`, `0xe9`, port 4450, line 12."""
-    if "@" in text:
-        text = _EMAILISH.sub(lambda m: _mask_email(m.group(0)), text)
-    return _DIGIT_RUN.sub(_mask_run, text)
-
 
 _SAFE: frozenset[str] | None = None
 

@@ -66,6 +66,9 @@ def build_report(inventory: Path, scan_id: str | None = None, top: int = 10) -> 
         # The target's name (a config file's table name, or as given); null for older scans.
         "target": scan.get("target"),
         "newer_interrupted": [s["scan_id"] for s in view.superseded],
+        # Partial scans of the state: locations each could not reach (shown
+        # as the scans before it found them).
+        "unreached": dict(getattr(view, "unreached", {}) or {}),
         "findings": f.num_rows,
         # Detections not reported because their value is allow-listed.
         "suppressed": int(pc.sum(it.column("suppressed")).as_py() or 0) if it.num_rows else 0,
@@ -152,6 +155,9 @@ def render_text(rep: dict) -> str:
         ]
         if rep.get("target"):
             lines.insert(1, f"Target: {rep['target']}")
+    for sid, n in rep.get("unreached", {}).items():
+        lines.append(f"Scan {sid} was partial: {n:,} folder(s), share(s), table(s) or object(s) it could not "
+                     "reach are shown as the scans before it found them.")
     for sid in rep.get("newer_interrupted", ()):
         lines.append(f"Not shown: the newer scan {sid} was interrupted (see it with --scan {sid}).")
     lines += [

@@ -45,7 +45,7 @@ _XML = r"<(?:[A-Za-z]+:)?" + _KEY + r"[^<>/]*>(?P<v>[^<>\r\n]{1,200})</"
 _XML_ATTR = _KEY + r"""=(?P<q>["'])(?P<v>[^"'\r\n]{1,200})(?P=q)"""
 _ADO = r"(?i:(?<![\w])(?:password|pwd)[ \t]*=[ \t]*)(?P<v>[^;\"'\r\n]{1,200})(?=;|[\"']|\s*$)"
 # "The temporary password is X", "Wi-Fi password X", "password changed to X".
-_PROSE = (r"(?i:(?<![\w-])(?:password|passwort|passcode|pwd|kennwort)(?:[ \t]+(?:is|was|set to|reset to|changed to|"
+_PROSE = (r"(?i:(?:p(?<![\w-]p)(?:assword|asswort|asscode|wd)|k(?<![\w-]k)ennwort)(?:[ \t]+(?:is|was|set to|reset to|changed to|"
           r"will be|remains|now))?[ \t]*[:=]?[ \t]+)([^\s\"'<>()]{4,64}?)(?=[.,;:]?(?:\s|$)|[\"'<)])")
 # "Login for the vendor portal: admin / X".
 _PAIR = (r"(?i:(?<![\w-])(?:login|log-in|logon|credentials?|creds)\b[^\n:]{0,40}:[ \t]*[^\s/]{1,40}[ \t]*/[ \t]*)"
@@ -132,12 +132,14 @@ class CredentialRecognizer(PiiRecognizer):
              r"(?![A-Za-z0-9_])", 0.95, 1.0),
         Rule("slack_token", r"(xox[abposr](?<![A-Za-z0-9]....)-[0-9A-Za-z]{8,}(?:-[0-9A-Za-z]{8,}){1,3})(?![\w-])",
              0.9, 1.0),
-        Rule("slack_webhook", r"https://hooks\.slack\.com/services/(T[A-Z0-9]{6,12}/B[A-Z0-9]{6,12}/[A-Za-z0-9]{20,32})",
+        Rule("slack_webhook",
+             r"https://hooks\.slack\.com/services/(T[A-Z0-9]{6,12}/B[A-Z0-9]{6,12}/[A-Za-z0-9]{20,32})",
              0.9, 1.0, group=1),
         Rule("stripe_key", r"((?:sk|rk)(?<![A-Za-z0-9]..)_(?:live|test)_[A-Za-z0-9]{24,99})(?![A-Za-z0-9])", 0.95, 1.0),
         Rule("azure_account_key", r"(?:AccountKey|SharedAccessKey)=([A-Za-z0-9+/]{40,100}={0,2})(?=;|\s|[\"']|$)",
              0.95, 1.0, group=1),
-        Rule("azure_sas_sig", r"[?&]sig=([A-Za-z0-9%+/]{40,120}(?:%3[Dd]|=){0,2})(?=&|\s|[\"'<]|$)", 0.85, 0.95, group=1),
+        Rule("azure_sas_sig", r"[?&]sig=([A-Za-z0-9%+/]{40,120}(?:%3[Dd]|=){0,2})(?=&|\s|[\"'<]|$)",
+             0.85, 0.95, group=1),
         Rule("url_password", _URL_PW, 0.85, 0.95, group=1),
         Rule("ado_password", _ADO, 0.85, 0.95, flags=re.MULTILINE, group=1),
         Rule("key_value", _KV, 0.8, 0.9, flags=re.IGNORECASE | re.MULTILINE, group=2),
@@ -197,14 +199,18 @@ class PasswordProseRecognizer(CredentialRecognizer):
         Rule("login_pair", _PAIR, 0.8, 0.85, group=1),
     )
     TRIGGERS = (
-        Trigger(r"(?:password|passwort|passcode|pwd|kennwort)[ \t]", caseless=True),
+        # A value in prose must hold a digit or a symbol (mixed_secret): the
+        # word "password" alone in a note wakes nothing.
+        Trigger(r"(?:password|passwort|passcode|pwd|kennwort)(?:[ \t]+(?:is|was|set to|reset to|changed to|will be|"
+                r"remains|now))?[ \t]*[:=]?[ \t]+[^\s\"'<>()]{0,63}[^\sA-Za-z\"'<>()]", caseless=True),
         Trigger(r"(?:login|log-in|logon|credential|creds)[^\n:]{0,40}:", caseless=True),
     )
     MAX_LEN = 140
     NOTES = "passwords in sentences: 'the temporary password is X', 'login: admin / X' (password-like values only)"
 
 
-_PASSWORD_HEADER = r" (?:password|passwort|passwd|pwd|pass|passcode|pin|secret|pw|kennwort|mot de passe|contrase(?:n|ñ)a) "
+_PASSWORD_HEADER = (r" (?:password|passwort|passwd|pwd|pass|passcode|pin|secret|pw|kennwort|mot de passe|"
+                    r"contrase(?:n|ñ)a) ")
 _PASSWORD_DENY = (r" (?:hash|hashed|salt|digest|bcrypt|sha\d*|md5|last|changed|change|expires|expiry|expiration|date|"
                   r"reset|hint|policy|length|age|set|required|never|must|strength|history|question|answer|count) ")
 

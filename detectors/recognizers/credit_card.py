@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from detectors.base import SUPPRESSED_KEY, PiiRecognizer, Rule, Trigger
+from detectors.base import SUPPRESSED_KEY, PiiRecognizer, Rule, Trigger, context_word_regex
 from detectors.test_cards import is_test_card
 from detectors.validators import digits, is_valid_card
 
@@ -42,7 +42,7 @@ class PaymentCardRecognizer(PiiRecognizer):
              rf"({_FIRST}(?<!\d[ .-]\d)\d{{3}}([ .-])\d{{4}}\2\d{{4}}(?:\2\d{{4}}(?:\2\d{{1,3}})?|\2\d{{1,3}})?)"
              r"(?!\w|\.\d|\2\d{4})", 0.75, 1.0, group=1),
         # Amex and Diners 4-6-5 / 4-6-4, Maestro 6-13.
-        Rule("card_amex", rf"({_FIRST}(?<!\d[ .-]\d)(?:\d{{3}}([ -])\d{{6}}\2\d{{4,5}}|\d{{5}}([ -])\d{{13}}))"
+        Rule("card_amex", rf"({_FIRST}(?<!\d[ .-]\d)(?:\d{{3}}([ .-])\d{{6}}\2\d{{4,5}}|\d{{5}}([ -])\d{{13}}))"
              r"(?!\w|\.\d|[ -]\d)", 0.75, 1.0, group=1),
     )
     CONTEXT = (
@@ -57,9 +57,23 @@ class PaymentCardRecognizer(PiiRecognizer):
     # decimals (0.8903275579889898). Only issuer prefixes open a window:
     # epoch milliseconds (17...), zero-padded keys (000...) and most
     # counters never wake Python.
-    TRIGGERS = (Trigger(r"(?:^|[^0-9.])(?:[2-6]|18|06|81)(?:[ .-]?\d){10,18}(?:[^0-9]|$)"),)
-    CONTEXT_TRIGGERS = False  # the trigger covers every rule, 12-digit ones too
+    TRIGGERS = (
+        # 13-19 digits in a row, from an issuer's first digits.
+        Trigger(r"(?:^|[^0-9.])(?:[2-6]\d{12,18}|(?:18|06|81)\d{11,17})(?:[^0-9]|$)"),
+        # The groupings the rules accept: 4-4-4(-4..), 4-6-5, 6-13; dots only in 4-4-4-4 and 4-6-5.
+        Trigger(r"(?:^|[^0-9.])[0-68]\d{3}[ -]\d{4,6}[ -]\d{4,5}"),
+        Trigger(r"(?:^|[^0-9.])[0-68]\d{3}\.\d{4,6}\.\d{4,5}"),
+        Trigger(r"(?:^|[^0-9.])[0-68]\d{5}[ -]\d{13}(?:[^0-9]|$)"),
+        # 12 digits count only with context: under a card header...
+        Trigger(r"(?:^|[^0-9.])(?:[2-6]|06|81)\d{10,11}(?:[^0-9]|$)", bare=True),
+    )
+    # ... or near a card word (`triggers` adds them).
+    STRONG_CONTEXT = ("card", "cards", "credit", "debit", "maestro", "cc", "ccn", "pan", "card number", "card no")
     MAX_LEN = 23
+
+    def triggers(self) -> list[Trigger]:
+        return list(self.TRIGGERS) + [Trigger(context_word_regex(w, prefilter=True), caseless=True, context=True)
+                                      for w in self.STRONG_CONTEXT]
 
     def analyze_range(self, text, lo, hi, entities=None):
         results = super().analyze_range(text, lo, hi, entities)
@@ -88,7 +102,7 @@ class PaymentCardRecognizer(PiiRecognizer):
             return False
         groups = tuple(len(g) for g in _SEP.split(value))
         if "." in seps:
-            return groups == (4, 4, 4, 4)
+            return groups in ((4, 4, 4, 4), (4, 6, 5), (4, 6, 4))
         return groups in _GROUPINGS
 
     def adjust(self, value: str, score: float, has_context: bool) -> float:

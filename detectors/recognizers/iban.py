@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from detectors.base import PiiRecognizer, Rule, Trigger
-from detectors.validators import is_valid_iban
+from detectors.validators import iban_countries, is_valid_iban
 
 _GROUP_TAIL = re.compile(r"[ -]?[A-Za-z0-9]{1,4}$")
 
@@ -31,8 +31,16 @@ class IbanCodeRecognizer(PiiRecognizer):
         ),
     )
     CONTEXT = ("iban", "bank", "account", "acct", "swift", "bic", "transfer", "beneficiary")
-    TRIGGERS = (Trigger(r"[A-Za-z]{2}\d{2}[ -]?[A-Za-z0-9]{4}", caseless=True),)
     MAX_LEN = 42
+
+    def triggers(self) -> list[Trigger]:
+        # Upper case as IBANs are printed. Lower case only for a country
+        # that has IBANs, at the start of a token, and with a first BBAN
+        # group of digits or of letters: hex ids and hashes (de05b9c1...)
+        # are everywhere in logs and would otherwise all wake Python.
+        countries = "|".join(c.lower() for c in iban_countries())
+        return [Trigger(r"[A-Z]{2}\d{2}[ -]?[A-Z0-9]{4}"),
+                Trigger(rf"(?:^|[^a-z0-9])(?:{countries})\d{{2}}[ -]?(?:\d{{4}}|[a-z]{{4}})")]
 
     def validate(self, value: str) -> bool:
         return is_valid_iban(value)

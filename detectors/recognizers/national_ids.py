@@ -37,6 +37,8 @@ class IdSpec:
     triggers: tuple[Trigger, ...]
     max_len: int
     doc: str
+    # Keyword arguments of the stdnum module's is_valid.
+    options: tuple[tuple[str, object], ...] = ()
 
 
 def _digits_rule(name: str, n: int, score: float = 0.0, context_score: float = 0.8) -> Rule:
@@ -139,6 +141,8 @@ SPECS: tuple[IdSpec, ...] = (
         ("hetu", "henkilötunnus", "henkilotunnus", "sotu", "personbeteckning", "personal identity code"),
         (Trigger(r"[0-3]\d[01]\d{3}[-+A-FU-Ya-fu-y]\d{3}[0-9A-Ya-y]"),), 11,
         "Finnish personal identity code (HETU), DDMMYY, century sign, 3 digits, check character",
+        # Temporary codes (individual number 900-999) identify people too.
+        (("allow_temporary", True),),
     ),
     IdSpec(
         "NO_FODSELSNUMMER", "no.fodselsnummer",
@@ -202,9 +206,9 @@ def _module(name: str):
     return importlib.import_module(f"stdnum.{name}")
 
 
-def is_valid_id(stdnum_module: str, value: str) -> bool:
+def is_valid_id(stdnum_module: str, value: str, options: tuple[tuple[str, object], ...] = ()) -> bool:
     try:
-        return bool(_module(stdnum_module).is_valid(value))
+        return bool(_module(stdnum_module).is_valid(value, **dict(options)))
     except Exception:  # noqa: BLE001 - stdnum raises on odd input; not valid then
         return False
 
@@ -218,7 +222,7 @@ def _notes(spec: IdSpec) -> str:
 
 def _make(spec: IdSpec) -> type[PiiRecognizer]:
     def validate(self, value: str) -> bool:
-        return is_valid_id(spec.stdnum, value)
+        return is_valid_id(spec.stdnum, value, spec.options)
 
     # "Stdnum..." so as not to collide with Presidio's class names.
     name = "Stdnum" + "".join(p.capitalize() for p in spec.entity.split("_")) + "Recognizer"

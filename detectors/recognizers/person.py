@@ -173,7 +173,8 @@ _KEYS = (r"name|full[ _-]?name|fullname|employee(?:[ _-]?name)?|patient(?:[ _-]?
 _SINGLE_KEYS = r"first[ _-]?name|firstname|given[ _-]?name|last[ _-]?name|lastname|surname|family[ _-]?name"
 _NAME_WORD = r"[A-ZÀ-ÖØ-Þ][A-Za-zß-öø-ÿ'’.-]*"
 # Up to five words, none of them the next key ("Department:").
-_NAME = (rf"{_NAME_WORD}(?![\w'’.-]*[ \t]*[:=])(?:,?[ \t]{{1,2}}(?:{_NAME_WORD}|van|von|der|den|de|del|della|da|das|dos|di|du|le|la|ter|ten|bin|al)"
+_PARTICLE_RX = "van|von|der|den|de|del|della|da|das|dos|di|du|le|la|ter|ten|bin|al"
+_NAME = (rf"{_NAME_WORD}(?![\w'’.-]*[ \t]*[:=])(?:,?[ \t]{{1,2}}(?:{_NAME_WORD}|{_PARTICLE_RX})"
          rf"(?![\w'’.-]*[ \t]*[:=])){{0,4}}")
 _FIELD = (rf"(?i:(?<![\w-])(?:{_KEYS})[\"']?[ \t]*(?:[:=]|=>|>)[ \t]*[\"']?)"
           rf"(?<=[:=\"'> \t])({_NAME})(?=[\"'<,;\t)|]|\r?$|[ \t]{{2,}}|[ \t]+[-–(]|\.(?:\s|$))")

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from detectors.base import PiiRecognizer, Rule, Trigger
+from detectors.base import PiiRecognizer, Rule, Trigger, _word_alternation
 from detectors.validators import digits, is_valid_card, phone_quality
 
 # After the number: not a digit, letter or a separator followed by one
@@ -33,6 +33,8 @@ _NANP_LIKE = re.compile(r"(?:\+?1[-. ]?)?(?:\(\d{3}\) ?|\d{3}[-. ])\d{3}[-. ]\d{
 _SSN_LIKE = re.compile(r"\d{3}([-. ])\d{2}\1\d{4}")
 _EIN_LIKE = re.compile(r"\d{2}-\d{7}")  # a US employer identification number
 _DATE = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4}")
+_AFTER_COUNTRY_CODE = re.compile(r"\+\d{1,3}[ -]?$")
+_LAST_GROUP = re.compile(r"[-. ]\(?\d+\)?$")
 _DOTTED_QUAD = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 
 
@@ -49,7 +51,7 @@ class PhoneNumberRecognizer(PiiRecognizer):
         ),
         Rule(
             "national",
-            r"(?<![\w+.,:/-])((?:\(\d{1,5}\)[ -]?)?\d{1,8}(?:[-. ]\(?\d{1,8}\)?){1,5})(?![\w]|[-.,/:]\d)",
+            r"(?<![\w+.,:/-])(?<!\d[ .-])((?:\(\d{1,5}\)[ -]?)?\d{1,8}(?:[-. ]\d{1,8}){1,5})(?![\w)]|[-.,/:]\d)",
             0.0,
             0.65,
         ),
@@ -61,7 +63,9 @@ class PhoneNumberRecognizer(PiiRecognizer):
         "extension", "mob", "hotline", "helpline", "msisdn", "handy",
     )
     TRIGGERS = (
-        Trigger(r"[2-9]\d{2}\)? ?[-. ]?\d{3}[-. ]\d{4}"),
+        # The separator (or parentheses) after the area code is required by
+        # the rule too: without it, build numbers (20250417.7957) would hit.
+        Trigger(r"(?:^|[^0-9])(?:\([2-9]\d{2}\) ?|[2-9]\d{2}[-. ])\d{3}[-. ]\d{4}"),
         Trigger(r"\+[1-9]\d{0,2}[-. ]?\(?\d"),
         # A bare ten-digit number counts only with context: armed only under
         # a phone header; the context words (added by `triggers`) wake the
@@ -72,11 +76,41 @@ class PhoneNumberRecognizer(PiiRecognizer):
     MAX_LEN = 32
     NORMALISE = "phone"
 
+    # Near a number that only context can make a phone (bare, national),
+    # these say it is something else.
+    NOT_A_PHONE = ("sin", "social insurance", "insurance number", "ssn", "social security", "employee id",
+                   "emp id", "account", "acct", "routing", "npi", "member id", "policy")
+
+    def __init__(self, name: str | None = None):
+        super().__init__(name)
+        self._not_a_phone = _word_alternation(sorted(self.NOT_A_PHONE, key=len, reverse=True))
+
     def refine_rule(self, rule: Rule, text: str, start: int, end: int) -> tuple[int, int] | None:
         value = text[start:end]
         if rule.name == "national":
+            if _AFTER_COUNTRY_CODE.search(text, max(0, start - 6), start):
+                return None  # the rest of an international number
             return (start, end) if _national_shape(value) else None
+        if rule.name == "international":
+            # A greedy match may run into the next column ("+91 74466 51737 456"):
+            # drop trailing groups while that makes a valid number of it.
+            if phone_quality(value) != "valid":
+                m = _LAST_GROUP.search(value)
+                while m and len(digits(value[: m.start()])) >= 7:
+                    value = value[: m.start()]
+                    if phone_quality(value) == "valid":
+                        return start, start + len(value)
+                    m = _LAST_GROUP.search(value)
+                value = text[start:end]
         return (start, end) if phone_quality(value) is not None else None
+
+    def enhance_using_context(self, text, raw_recognizer_results, other_raw_recognizer_results, nlp_artifacts,
+                              context=None):
+        out = super().enhance_using_context(text, raw_recognizer_results, other_raw_recognizer_results,
+                                            nlp_artifacts, context)
+        return [r for r in out if r.recognition_metadata.get("piiscout_rule_name") not in ("national", "nanp_bare")
+                or not (self._near_scoped(self._not_a_phone, text, r.start, r.end, context)
+                        or self._cell_label_matches(self._not_a_phone, text, r.start, context))]
 
     def adjust_rule(self, rule: Rule, value: str, score: float, has_context: bool) -> float:
         quality = phone_quality(value) if rule.name != "national" else None

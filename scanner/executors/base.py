@@ -14,7 +14,7 @@ from abc import ABC, abstractmethod
 from typing import Callable, Iterable, Iterator
 
 from scanner.model import ERROR, Finding, Item, ItemRecord
-from scanner.settings import Job
+from scanner.job import Job
 
 log = logging.getLogger(__name__)
 

@@ -46,7 +46,7 @@ from scanner import __version__, privacy
 from scanner.errors import EXIT_USAGE, PiiscoutError, UsageError, one_line
 from scanner.executors.base import Executor, WorkerRuntime, failed_record
 from scanner.model import Item
-from scanner.settings import Job
+from scanner.job import Job
 
 log = logging.getLogger(__name__)
 

@@ -56,17 +56,19 @@ class DelimitedLayout(Layout):
 
 def sniff_dialect(sample: str, preferred: str | None = None) -> tuple[str, tuple[str, ...]]:
     """(delimiter, headers) from the first lines; headers is () when the first
-    row does not look like a header."""
-    lines = [ln for ln in sample.splitlines()[:20] if ln.strip()]
+    row of two cells or more does not look like a header."""
+    lines = [ln for ln in sample.splitlines()[:40] if ln.strip(" \t,;|\ufeff")]
     if not lines:
         return preferred or ",", ()
     best, best_score = preferred or ",", -1.0
     for d in DELIMITERS:
         counts = [ln.count(d) for ln in lines[:-1] or lines]  # the last line may be cut
-        if not counts or counts[0] == 0:
+        # The usual count (a title line above the table may have none).
+        usual = max(set(counts), key=lambda c: (counts.count(c), c)) if counts else 0
+        if usual == 0:
             continue
-        consistent = sum(1 for c in counts if c == counts[0]) / len(counts)
-        score = consistent * 10 + min(counts[0], 50) / 50 + (5 if d == preferred else 0)
+        consistent = sum(1 for c in counts if c == usual) / len(counts)
+        score = consistent * 10 + min(usual, 50) / 50 + (5 if d == preferred else 0)
         if score > best_score:
             best, best_score = d, score
     # Exports from spreadsheets keep their title and "report date" lines

@@ -13,7 +13,7 @@ from typing import Iterable
 
 from scanner import plugins
 from scanner.extractors.base import Extractor
-from scanner.sniff import is_text_type
+from scanner.sniff import PluginTypes, is_builtin_text_extension, is_text_type
 
 log = logging.getLogger(__name__)
 
@@ -45,20 +45,10 @@ def _accept(obj, info) -> list:
     return [obj]
 
 
-def _teach_sniff(cls, types: list[str]) -> None:
-    """Plugin types are recognised by their file extensions and magic bytes."""
-    from scanner import sniff
-
-    for ext in getattr(cls, "extensions", ()) or ():
-        sniff.add_extension(ext, types[0])
-    for magic in getattr(cls, "magic", ()) or ():
-        sniff.add_magic(magic, types[0])
-
-
 # The one registry mechanism (scanner.plugins.Registry): built-ins register
 # with @register, plugins through the entry point group; pick() decides.
 EXTRACTORS = plugins.Registry(GROUP, "content type", BUILTIN,
-                              lambda cls: [t.lower() for t in cls.content_types if t], _accept, _teach_sniff)
+                              lambda cls: [t.lower() for t in cls.content_types if t], _accept)
 register = EXTRACTORS.register
 plugin_of = plugins.plugin_of
 
@@ -72,3 +62,24 @@ def for_type(ctype: str, prefer: Iterable[str] = ()) -> type[Extractor] | None:
 
 def registered(prefer: Iterable[str] = ()) -> dict[str, type[Extractor]]:
     return EXTRACTORS.all(prefer)
+
+
+def plugin_types() -> PluginTypes:
+    """What sniff() needs to recognise plugin formats: each plugin's
+    `extensions` and `magic`, for its first content type. Built-in text
+    extensions and signatures stay the built-ins'."""
+    exts: dict[str, str] = {}
+    magic: list[tuple[bytes, str]] = []
+    for cls, _ in EXTRACTORS.plugins():
+        ctype = next((t.lower() for t in cls.content_types if t), None)
+        if ctype is None:
+            continue
+        for ext in getattr(cls, "extensions", ()) or ():
+            ext = ext.lower() if ext.startswith(".") else "." + ext.lower()
+            if not is_builtin_text_extension(ext):
+                exts.setdefault(ext, ctype)
+        for m in getattr(cls, "magic", ()) or ():
+            m = m.encode("latin-1") if isinstance(m, str) else bytes(m)
+            if m:
+                magic.append((m, ctype))
+    return PluginTypes(exts, tuple(magic))

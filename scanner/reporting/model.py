@@ -370,7 +370,7 @@ def _trend(inv: Inventory, view: View, trend_of: list[str]) -> tuple[list[str], 
     """Findings per complete scan of each target scanned at least twice, oldest first;
     `trend_of[0]` is set to the target's name when there is only one."""
     targets = view.targets
-    rows = [r for r in scan_rows(inv) if r["status"] == "complete" and set(r["targets"]) & set(targets)]
+    rows = [r for r in scan_rows(inv) if r["status"] in ("complete", "partial") and set(r["targets"]) & set(targets)]
     per_target: dict[str, list[dict]] = {}
     for r in rows:
         for t in r["targets"]:

@@ -64,12 +64,12 @@ def _test_types(monkeypatch):
     registry.register(BrokenExtractor)
     real = sniff.sniff
 
-    def fake_sniff(head, name=""):
+    def fake_sniff(head, name="", plugins=None):
         if name.endswith(".bundle"):
             return BUNDLE
         if name.endswith(".broken"):
             return BROKEN
-        return real(head, name)
+        return real(head, name, plugins)
 
     monkeypatch.setattr("scanner.pipeline.sniff", fake_sniff)
 
