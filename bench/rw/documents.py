@@ -292,7 +292,6 @@ def write_pptx(p: Planter, path: Path) -> None:
             body.add_paragraph().text = prose.sentence(p, e)
         if rng.random() < 0.4:
             rows = _table_rows(p, rng.choice(["contacts", "hr"]), rng.randint(2, 4))
-            rows = [r[:5] for r in rows]
             shape = slide.shapes.add_table(len(rows), len(rows[0]), Inches(0.5), Inches(4.5), Inches(9), Inches(2))
             for i, row in enumerate(rows):
                 for j, c in enumerate(row):

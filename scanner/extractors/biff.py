@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import struct
 
+from scanner.errors import ItemError
 from scanner.extractors import numfmt
+from scanner.extractors.base import MAX_IN_MEMORY
+from scanner.streams import read_limited
 from scanner.extractors.sheetstyles import shaping
 
 BOF, EOF, BOUNDSHEET, FORMAT, XF, DIMENSIONS = 0x0809, 0x000A, 0x0085, 0x041E, 0x00E0, 0x0200
@@ -152,3 +155,16 @@ def _wide(data: bytes, pos: int) -> tuple[str, int]:
         return "", pos + 4
     end = pos + 4 + 2 * cch
     return data[pos + 4:end].decode("utf-16-le", "replace"), end
+
+
+def workbook_stream(blob) -> bytes:
+    """The Workbook (BIFF8) or Book (BIFF5) stream of an XLS blob."""
+    ole = blob.memo.get("olefile")
+    if ole is None:
+        import olefile
+
+        ole = olefile.OleFileIO(blob.seekable())
+    for name in ("Workbook", "Book"):
+        if ole.exists(name):
+            return read_limited(ole.openstream(name), MAX_IN_MEMORY, "workbook")
+    raise ItemError("corrupt XLS file (no Workbook stream)")

@@ -19,7 +19,7 @@ from typing import Iterator
 from scanner.errors import ItemError, ItemSkipped, one_line
 from scanner.extractors.base import Blob, ExtractContext, Extractor
 from scanner.extractors.ocr import OCR_DISABLED, ocr_image, require_ocr
-from scanner.extractors.pdflayout import page_text
+from scanner.extractors.pdflayout import page_items
 from scanner.extractors.registry import register
 from scanner.extractors.textbuilder import SegmentWriter
 from scanner.model import Child, Segment
@@ -53,13 +53,11 @@ class PdfExtractor(Extractor):
                 page = doc[i]
                 try:
                     textpage = page.get_textpage()
-                    text = _page_text(textpage) if textpage.count_chars() > 0 else ""
+                    items = _page_items(textpage) if textpage.count_chars() > 0 else []
                     textpage.close()
-                    if text.strip():
+                    if any(it[0] == "table" or it[1].strip() for it in items):
                         text_pages += 1
-                        writer = SegmentWriter(f"page={i + 1}")
-                        yield from writer.write(text.replace("\r\n", "\n").replace("\r", "\n"))
-                        yield from writer.close()
+                        yield from _write_page(items, f"page={i + 1}")
                     elif _has_images(page, raw):
                         scanned_pages.append(i)
                 finally:
@@ -88,14 +86,33 @@ class PdfExtractor(Extractor):
             doc.close()
 
 
-def _page_text(textpage) -> str:
-    """Text with lines wrapped in table cells and paragraphs joined
-    (pdflayout); PDFium's plain text if the layout cannot be read."""
+def _page_items(textpage) -> list:
+    """Lines and tables with lines wrapped in table cells and paragraphs
+    joined (pdflayout); PDFium's plain text if the layout cannot be read."""
     try:
-        text = page_text(textpage)
+        items = page_items(textpage)
     except Exception:  # noqa: BLE001 - odd geometry (rotated, degenerate boxes): plain text still holds
-        text = None
-    return text if text is not None else textpage.get_text_range()
+        items = None
+    if items is None:
+        text = textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n")
+        items = [("text", line) for line in text.split("\n")]
+    return items
+
+
+def _write_page(items, section: str) -> Iterator[Segment]:
+    """One line per text line; tables as rows under their header, which is
+    context for their cells (a bare 123456789 under "SSN")."""
+    writer = SegmentWriter(section)
+    for item in items:
+        if item[0] == "text":
+            yield from writer.line(item[1])
+        else:
+            yield from writer.begin_table(item[1])
+            yield from writer.row(item[1])
+            for row in item[2]:
+                yield from writer.row(row)
+            writer.end_table()
+    yield from writer.close()
 
 
 def _has_images(page, raw) -> bool:

@@ -25,6 +25,8 @@ LINE_STEP = 1.55  # a wrapped line's baseline is at most this many font sizes be
 ALIGN = 0.3  # left edges within this many font sizes are the same column
 _JOINERS = ("-", "/", "_", "@", ".")
 _LONG_TOKEN = re.compile(r"(?=[A-Za-z]*\d[A-Za-z]*\d)[A-Za-z0-9]{6,}$")  # IBANs, card and account numbers
+_DOMAIN_REST = re.compile(r"[\w-]*(\.[\w-]+)*\.[A-Za-z]{2,}[>),;]*$")  # ence-malone.com
+_GROUP_CUT = re.compile(r"(\d+)[./-](\d+)$")  # 4511-6453-4122-4 | 968
 _LOCAL_PART = re.compile(r"[\w+-]+[._+-][\w.+-]*$")  # jane.q.smi | th@example.com
 # An e-mail address cut before its end: nothing after the @ has a dot yet,
 # or what is left on the next line is a scrap of a top-level domain.
@@ -237,6 +239,12 @@ def _join(upper: _Run, lower: _Run, column_right: float) -> str:
         return u + " " + low
     if _EMAIL_OPEN.search(tail) or (_EMAIL_TAIL.search(tail) and len(first) <= 3 and first.isalpha()):
         return u + low
+    if "@" in tail and _DOMAIN_REST.match(first):
+        return u + low  # cut inside the domain
+    group = _GROUP_CUT.search(tail)
+    lead = re.match(r"\d+", first)
+    if group and lead and len(group.group(2)) + len(lead.group()) in (len(group.group(1)), 4):
+        return u + low  # the rest completes a digit group (4350.3566.690 | 2.0608, 682-18-3 | 636)
     # A long identifier broken mid-way (no group separators): the rest is a
     # shorter scrap of letters and digits, the whole the size of a card
     # number (digits) or an IBAN (letters too).
@@ -248,9 +256,13 @@ def _join(upper: _Run, lower: _Run, column_right: float) -> str:
     return u + " " + low
 
 
-def page_text(textpage) -> str | None:
-    """The page's text with wrapped lines joined; None when PDFium gives no
-    text runs (the caller then takes its plain text)."""
+Item = tuple  # ("text", line) | ("table", headers, rows)
+
+
+def page_items(textpage) -> list[Item] | None:
+    """The page as lines of text and tables (a header line and the rows
+    whose cells sit under its columns), wrapped lines joined; None when
+    PDFium gives no text runs (the caller then takes its plain text)."""
     runs = runs_of(textpage)
     if not runs:
         return None
@@ -268,10 +280,23 @@ def page_text(textpage) -> str | None:
                 text = _join(replace(cur, text=text), cur.below, right_at.get(round(cur.left / 2), cur.right))
                 cur = cur.below
             blocks.append((r, text))
-    return _lines(blocks)
+    return _tables(_lines(blocks))
 
 
-def _lines(blocks) -> str:
+def page_text(textpage) -> str | None:
+    items = page_items(textpage)
+    if items is None:
+        return None
+    out = []
+    for item in items:
+        if item[0] == "text":
+            out.append(item[1])
+        else:
+            out += ["\t".join(item[1])] + ["\t".join(row) for row in item[2]]
+    return "\n".join(out) + "\n"
+
+
+def _lines(blocks) -> list[list[tuple[_Run, str]]]:
     """Blocks into lines: same first-line baseline, left to right."""
     blocks.sort(key=lambda b: -b[0].top)
     lines: list[list[tuple[_Run, str]]] = []
@@ -283,4 +308,50 @@ def _lines(blocks) -> str:
                 lines[-1].append((run, text))
                 continue
         lines.append([(run, text)])
-    return "\n".join(" ".join(t for _, t in sorted(line, key=lambda b: b[0].left)) for line in lines) + "\n"
+    return [sorted(line, key=lambda b: b[0].left) for line in lines]
+
+
+def _tables(lines) -> list[Item]:
+    """A line of three or more header-like cells starts a table; the lines
+    below whose cells all start under its columns are its rows. Their
+    headers are then context for every cell, as in a spreadsheet."""
+    from scanner.extractors.textbuilder import looks_like_header
+
+    out: list[Item] = []
+    i = 0
+    while i < len(lines):
+        cells = [t for _, t in lines[i]]
+        if len(cells) >= 3 and looks_like_header(cells):
+            cols = [run.left for run, _ in lines[i]]
+            rows = []
+            j = i + 1
+            while j < len(lines) and _under(lines[j], cols):
+                rows.append(_place(lines[j], cols))
+                j += 1
+            if rows:
+                out.append(("table", cells, rows))
+                i = j
+                continue
+        out.append(("text", " ".join(cells)))
+        i += 1
+    return out
+
+
+def _under(line, cols: list[float]) -> bool:
+    """Whether a line is a row of the table with these column starts: at
+    least two cells, none left of the first column, no new header."""
+    if len(line) < 2 or line[0][0].left < cols[0] - line[0][0].height:
+        return False
+    from scanner.extractors.textbuilder import looks_like_header
+
+    return not (len(line) >= 3 and looks_like_header([t for _, t in line]) and len(line) == len(cols))
+
+
+def _place(line, cols: list[float]) -> list[str]:
+    """A row's cells under their columns (a cell belongs to the rightmost
+    column starting at or before it)."""
+    cells = [""] * len(cols)
+    for run, text in line:
+        j = max((k for k, left in enumerate(cols) if left <= run.left + run.height * 0.5), default=0)
+        cells[j] = (cells[j] + " " + text).strip()
+    return cells

@@ -31,7 +31,6 @@ from scanner.extractors.sheetrows import SheetWriter, cell_text
 from scanner.extractors.textbuilder import SegmentWriter
 from scanner.model import Segment
 from scanner.refine import ODS, XLS, XLSB, XLSX
-from scanner.streams import read_limited
 
 # Dense cells calamine may allocate for one sheet (~32 bytes each).
 MAX_CELLS = 8_000_000
@@ -201,9 +200,9 @@ class _XlsxLayout(_Layout):
 
 class _XlsLayout(_Layout):
     def __init__(self, blob: Blob):
-        from scanner.extractors.biff import XlsLayout
+        from scanner.extractors.biff import XlsLayout, workbook_stream
 
-        self.workbook = _xls_stream(blob)
+        self.workbook = workbook_stream(blob)
         self.biff = XlsLayout(self.workbook)
         self._cache: dict[str, tuple[dict, int]] = {}
 
@@ -225,18 +224,6 @@ class _XlsLayout(_Layout):
         from scanner.extractors.xls import note_segments
 
         return note_segments(blob, ctx)
-
-
-def _xls_stream(blob: Blob) -> bytes:
-    ole = blob.memo.get("olefile")
-    if ole is None:
-        import olefile
-
-        ole = olefile.OleFileIO(blob.seekable())
-    for name in ("Workbook", "Book"):
-        if ole.exists(name):
-            return read_limited(ole.openstream(name), MAX_IN_MEMORY, "workbook")
-    raise ItemError("corrupt XLS file (no Workbook stream)")
 
 
 _ANNOTATION = re.compile(rb"<office:annotation\b.*?</office:annotation>", re.S)

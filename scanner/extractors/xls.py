@@ -81,11 +81,10 @@ def _notes(sheet) -> Iterator[Segment]:
 
 
 def _formats(blob: Blob):
-    from scanner.extractors.biff import XlsLayout
-    from scanner.extractors.spreadsheet import _xls_stream
+    from scanner.extractors.biff import XlsLayout, workbook_stream
 
     try:
-        return XlsLayout(_xls_stream(blob))
+        return XlsLayout(workbook_stream(blob))
     except Exception:  # noqa: BLE001 - formats are a refinement; values still read
         return None
 

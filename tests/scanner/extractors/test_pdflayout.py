@@ -17,6 +17,12 @@ def run(text: str, right: float, left: float = 100.0, top: float = 700.0) -> _Ru
     ("dana.whitfield.p", "ayroll@example-mail.com", "dana.whitfield.payroll@example-mail.com"),
     ("joe.public@example.co", "m", "joe.public@example.com"),
     ("ayroll@example", "-mail.com", "ayroll@example-mail.com"),
+    ("brian_heath@us.lawr", "ence-malone.com", "brian_heath@us.lawrence-malone.com"),
+    # cut inside a group of digits
+    ("4350.3566.690", "2.0608", "4350.3566.6902.0608"),
+    ("4511-6453-4122-4", "968", "4511-6453-4122-4968"),
+    ("682-18-3", "636", "682-18-3636"),
+    ("15-Apr-196", "5", "15-Apr-196 5"),  # letters between: no digit group to complete
     # cut at a hyphen, a dot, a slash
     ("123-45-", "6789", "123-45-6789"),
     ("(312) 826-", "3048", "(312) 826-3048"),
@@ -34,6 +40,12 @@ def run(text: str, right: float, left: float = 100.0, top: float = 700.0) -> _Ru
 def test_join(upper, lower, joined):
     # the upper line fills its column (right edge 160 of 160)
     assert _join(run(upper, 160.0), run(lower, 130.0, top=690.5), 160.0) == joined
+
+
+def test_justified_prose_keeps_its_spaces():
+    # a 400-point column: every justified line fills it
+    assert _join(_Run(100, 693, 500, 700, "the employee gave her", 8.0), _Run(100, 683, 500, 690, "number 009-87-4563", 8.0),
+                 500.0) == "the employee gave her number 009-87-4563"
 
 
 def test_a_line_short_of_its_column_keeps_its_space():
