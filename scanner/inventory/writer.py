@@ -289,18 +289,26 @@ class InventoryWriter:
         self.items = TableWriter(self.root / "items", ITEMS, scan_id, rows_per_group=50_000,
                                  repair=_error_row)
 
-    def add_findings(self, findings: Iterable[Finding]) -> int:
+    def add_findings(self, findings: Iterable[Finding], names=None) -> int:
+        """`names` (scanner/namescan.NameScanner): masks the PII in locations
+        and parts and adds their keyed location_hash."""
         now = datetime.now(timezone.utc)
         n = 0
         sid = self.scan_id
         w = writable
         for f in findings:
+            if names is not None:
+                location, lh = names.location(f.location, f.source)
+                part = names.part(f.part)
+            else:
+                location, lh, part = f.location, None, f.part
             self.findings.add(
                 {
                     "scan_id": sid,
                     "source": f.source,
-                    "location": w(f.location),
-                    "part": w(f.part),
+                    "location": w(location),
+                    "part": w(part),
+                    "location_hash": lh,
                     "row_key": w(f.row_key) if f.row_key else f.row_key,
                     "entity_type": f.entity_type,
                     "score": f.score,
@@ -340,6 +348,7 @@ class InventoryWriter:
                 "exposure": r.access.exposure if r.access is not None else None,
                 "readers": list(r.access.readers) if r.access is not None else None,
                 "changed_at": _ts(r.changed_at),
+                "location_hash": r.location_hash,
             }
         )
 
