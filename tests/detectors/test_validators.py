@@ -50,3 +50,14 @@ def test_phone_quality_matches_phonenumbers_validity():
         num = phonenumbers.parse(text, "US")
         expected = phonenumbers.is_valid_number(num)
         assert (validators.phone_quality(value) == "valid") == expected, value
+
+
+def test_nanp_validity_equals_phonenumbers_for_every_area_code():
+    # Every area code (US, Canada, the Caribbean, the territories: regions
+    # told apart by leading digits), with exchanges of every first digit.
+    rnd = random.Random(11)
+    for area in range(200, 1000):
+        for first in "0123456789":
+            national = f"{area}{first}{rnd.randint(0, 99):02d}{rnd.randint(0, 9999):04d}"
+            num = phonenumbers.PhoneNumber(country_code=1, national_number=int(national))
+            assert validators._nanp_valid(national) == phonenumbers.is_valid_number(num), national

@@ -166,8 +166,8 @@ def _scan(executor, target, settings: ScanSettings | None = None, on_done=None, 
     out = SimpleNamespace(findings=[], records=[], done=[])
 
     def sink(kind, payload):
-        if kind == "findings":
-            out.findings.extend(payload)
+        if kind == "findings":  # an Arrow record batch: one dict a row
+            out.findings.extend(payload.to_pylist())
         elif kind == "record":
             out.records.append(payload)
         elif kind == "done":
@@ -184,10 +184,14 @@ def _scan(executor, target, settings: ScanSettings | None = None, on_done=None, 
 
 def _same(a, b) -> None:
     """Findings identical; item records identical except timings."""
-    assert sorted(map(astuple, a.findings)) == sorted(map(astuple, b.findings))
+    assert sorted(map(_row, a.findings)) == sorted(map(_row, b.findings))
     assert (sorted(astuple(replace(r, duration_s=0.0)) for r in a.records)
             == sorted(astuple(replace(r, duration_s=0.0)) for r in b.records))
     assert len(a.done) == len(b.done)
+
+
+def _row(finding: dict) -> tuple:
+    return tuple(repr(v) for v in finding.values())
 
 
 def _by_name(records):
