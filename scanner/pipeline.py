@@ -69,6 +69,10 @@ class ItemProcessor:
         self._connectors: dict[str, object] = {}
         self._batch = FindingColumns()
         self._sampler = ContextSampler()
+        # pyarrow's first conversion of Python values costs 0.3-0.7 s (it
+        # looks for pandas): paid here, while the worker starts, not within
+        # the time limit of its first item.
+        FindingColumns().take()
 
     # -- connectors ----------------------------------------------------------
     def connector(self, target_name: str):

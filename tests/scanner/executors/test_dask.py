@@ -431,6 +431,6 @@ def test_hung_item_is_given_up_and_its_worker_restarted(own_cluster, tmp_path, m
     recs = _by_name(out.records)
     assert recs["a.hang"].status == "error" and "time limit of 1s exceeded" in recs["a.hang"].reason
     for i in range(5):
-        assert recs[f"f{i:03d}.txt"].status == "scanned"
+        assert recs[f"f{i:03d}.txt"].status == "scanned", recs[f"f{i:03d}.txt"]
     assert len(out.done) == 6 and len(out.records) == 6
     assert "restarting that worker" in caplog.text
