@@ -95,7 +95,8 @@ class SeparateCluster:
 def run_once(executor, corpus: Path, inventory: Path) -> dict:
     from connectors.local import LocalConnector
     from scanner.scan import ScanRequest, run_scan
-    from scanner.settings import Job, ScanSettings
+    from scanner.job import Job
+    from scanner.settings import ScanSettings
 
     spec = LocalConnector.parse(str(corpus))
     req = ScanRequest(targets=[spec], inventory=inventory, settings=ScanSettings(), progress=False)

@@ -32,7 +32,8 @@ from connectors.registry import resolve  # noqa: E402
 from scanner.extractors.base import ExtractContext  # noqa: E402
 from scanner.model import Child, Item, Segment  # noqa: E402
 from scanner.pipeline import ItemProcessor  # noqa: E402
-from scanner.settings import Job, ScanSettings  # noqa: E402
+from scanner.job import Job  # noqa: E402
+from scanner.settings import ScanSettings  # noqa: E402
 
 
 def build_mbox(path: Path, target_mb: float, attachment_kb: int = 0) -> int:

@@ -24,12 +24,11 @@ from urllib.parse import unquote, urlsplit
 
 from connectors.local import LocalConnector
 from connectors.registry import register
-from scanner.errors import ItemSkipped, TargetError, UsageError
-from scanner.mail.message import MESSAGE_RFC822
+from scanner.errors import TargetError, UsageError
 from scanner.model import Item, ItemRecord, Stream, TargetSpec
-from scanner.sniff import HEAD
 
 MBOX = "application/mbox"
+MESSAGE_RFC822 = "message/rfc822"
 _MESSAGE_DIRS = ("cur", "new")
 
 
@@ -83,18 +82,9 @@ class MailConnector(LocalConnector):
                 yield replace(x, source=self.name)
 
     def content(self, item: Item) -> Stream:
-        stream = self.open(item)
-        if self.kind != "mbox":
-            return Stream(stream, os.path.basename(item.ref))
-        try:
-            head = stream.read(HEAD)
-            if head.strip() and not head.lstrip(b"\xef\xbb\xbf\r\n").startswith(b"From "):
-                raise ItemSkipped("not an mbox file")
-            stream.seek(0)
-        except BaseException:
-            stream.close()
-            raise
-        return Stream(stream, os.path.basename(item.ref), MBOX)
+        # An mbox:// target's files are read as mbox (the extractor skips one
+        # that is not); a Maildir's as the messages they are.
+        return Stream(self.open(item), os.path.basename(item.ref), MBOX if self.kind == "mbox" else None)
 
 
 def _has_maildir(root: str, depth: int = 3) -> bool:

@@ -42,7 +42,7 @@ from connectors.smb_session import (
     SmbSession,
     SmbUnreachable,
 )
-from scanner.errors import ItemError, TargetError, UsageError
+from scanner.errors import CredentialError, ItemError, TargetError, UsageError
 from scanner.exposure import UNREADABLE
 from scanner.model import ERROR, SKIPPED, Access, Item, ItemRecord, Stream, TargetSpec, listing_record
 from scanner.names import escape_name
@@ -133,8 +133,8 @@ def _password_env(principal: str, address: str, options: dict[str, Any]) -> str:
             raise UsageError("no password given") from None
         os.environ[private] = password
         return private
-    raise UsageError(f"no password for {principal} on {address}: set ${env} "
-                     "(or use --guest, or --kerberos with a ticket)")
+    raise CredentialError(f"no password for {principal} on {address}: set ${env} "
+                          "(or use --guest, or --kerberos with a ticket)")
 
 
 @register

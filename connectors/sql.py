@@ -43,7 +43,7 @@ import importlib
 from connectors.base import Connector
 from connectors.registry import register
 from scanner import privacy
-from scanner.errors import ItemError, TargetError, UsageError
+from scanner.errors import CredentialError, ItemError, TargetError, UsageError
 from scanner.model import ERROR, SKIPPED, Item, ItemRecord, Table, TargetSpec, listing_record
 
 log = logging.getLogger(__name__)
@@ -221,7 +221,7 @@ class SqlConnector(Connector):
             elif options.get("password_env"):
                 password_env = _env_name(options["password_env"])
                 if password_env not in os.environ:
-                    raise UsageError(f"no password for {safe_url(url)}: ${password_env} is not set")
+                    raise CredentialError(f"no password for {safe_url(url)}: ${password_env} is not set")
             elif DEFAULT_PASSWORD_ENV in os.environ:
                 password_env = DEFAULT_PASSWORD_ENV
         clean = safe_url(url)

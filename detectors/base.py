@@ -92,6 +92,11 @@ class SegmentContext(list):
         return tuple(self) + tuple(self.layout.context_at(self.text, pos))
 
 
+# A result whose metadata holds this key is a real match of a value that is
+# public and harmless (a published test card number): the pipeline counts it
+# as suppressed instead of writing a finding (the value says why).
+SUPPRESSED_KEY = "piiscout_suppressed"
+
 _SPLIT = re.compile(r"[^0-9a-z]+")
 
 
@@ -131,6 +136,9 @@ class PiiRecognizer(EntityRecognizer):
     # (score 0) and no other trigger covers it; set False when TRIGGERS
     # already cover every rule.
     CONTEXT_TRIGGERS: ClassVar[bool] = True
+    # Drop a match that has no context of its own when its label (key,
+    # header, column) names an identifier, counter, time or size (ID_WORDS).
+    ID_LABELS_NEGATIVE: ClassVar[bool] = False
     # Longest match, in characters: bounds the prefilter windows.
     MAX_LEN: ClassVar[int] = 64
     CONTEXT_BEFORE: ClassVar[int] = CONTEXT_BEFORE
@@ -189,11 +197,16 @@ class PiiRecognizer(EntityRecognizer):
                 continue
             has_ctx = self.has_context(text, res.start, res.end, context)
             score = rule.context_score if has_ctx else rule.score
-            if score > 0 and self._negative_re is not None and self._near(
-                self._negative_re, text, res.start, res.end
+            if score > 0 and self._negative_re is not None and (
+                self._near_scoped(self._negative_re, text, res.start, res.end, context)
+                or self._cell_label_matches(self._negative_re, text, res.start, context)
             ):
                 score = min(score, 0.2)
-            score = self.adjust(text[res.start : res.end], score, has_ctx)
+            if score > 0 and not has_ctx and self.ID_LABELS_NEGATIVE and self._labelled_as_id(
+                text, res.start, context
+            ):
+                score = 0.0
+            score = self.adjust_rule(rule, text[res.start : res.end], score, has_ctx)
             res.score = round(score, 4)
             meta[RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY] = True
             res.recognition_metadata = meta
@@ -211,26 +224,27 @@ class PiiRecognizer(EntityRecognizer):
         results = []
         for rule, rx in self._compiled:
             for m in rx.finditer(text, lo, hi):
-                span = self.refine(text, *m.span(rule.group))
+                span = self.refine_rule(rule, text, *m.span(rule.group))
                 if span is None:
                     continue
-                start, end = span
-                results.append(
-                    RecognizerResult(
-                        entity_type=self.ENTITY,
-                        start=start,
-                        end=end,
-                        # Provisional: the final score is set by context scoring.
-                        score=max(rule.score, rule.context_score),
-                        analysis_explanation=None,
-                        recognition_metadata={
-                            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                            "piiscout_rule_name": rule.name,
-                        },
-                    )
-                )
+                results.append(self.result(rule, *span))
         return results
+
+    def result(self, rule: Rule, start: int, end: int, **meta) -> RecognizerResult:
+        """A raw result of `rule` (its final score is set by context scoring)."""
+        return RecognizerResult(
+            entity_type=self.ENTITY,
+            start=start,
+            end=end,
+            score=max(rule.score, rule.context_score),
+            analysis_explanation=None,
+            recognition_metadata={
+                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                "piiscout_rule_name": rule.name,
+                **meta,
+            },
+        )
 
     def triggers(self) -> list[Trigger]:
         """Prefilter patterns. Default: the declared TRIGGERS, plus the
@@ -263,15 +277,24 @@ class PiiRecognizer(EntityRecognizer):
         """Accept, narrow or reject a regex match. Default: `validate` it."""
         return (start, end) if self.validate(text[start:end]) else None
 
+    def refine_rule(self, rule: Rule, text: str, start: int, end: int) -> tuple[int, int] | None:
+        """`refine` for a match of one rule (recognizers whose rules need
+        different checks override this)."""
+        return self.refine(text, start, end)
+
     def adjust(self, value: str, score: float, has_context: bool) -> float:
         return score
+
+    def adjust_rule(self, rule: Rule, value: str, score: float, has_context: bool) -> float:
+        """`adjust` for a match of one rule."""
+        return self.adjust(value, score, has_context)
 
     # -- context -------------------------------------------------------------
 
     def has_context(self, text: str, start: int, end: int, context: list[str] | None) -> bool:
         if self._context_re is None:
             return False
-        if self._near(self._context_re, text, start, end):
+        if self._near_scoped(self._context_re, text, start, end, context):
             return True
         if context is not None:
             # An empty SegmentContext may still know per-position context.
@@ -288,11 +311,124 @@ class PiiRecognizer(EntityRecognizer):
     def _near(self, rx: re.Pattern, text: str, start: int, end: int) -> bool:
         return bool(rx.search(context_window(text, start, end, self.CONTEXT_BEFORE, self.CONTEXT_AFTER)))
 
+    def _near_scoped(self, rx: re.Pattern, text: str, start: int, end: int, context=None) -> bool:
+        """Context of a value that has a key of its own (`"key": value`,
+        `key=value`) is that key alone: on an NDJSON or logfmt line, the
+        `"ssn"` key of one field says nothing about the `order_id` beside
+        it. A cell under a column header (CSV, COPY, fixed-width, SQL) has
+        that header (the caller checks it), not the other cells of its row.
+        Any other value has its line around it (`_near`)."""
+        key = value_key(text, start)
+        if key is None:
+            if isinstance(context, SegmentContext) and context.layout is not None \
+                    and context.layout.context_at(text, start):
+                return False
+            return self._near(rx, text, start, end)
+        return bool(rx.search(" " + key.lower() + " ") or rx.search(context_tokens((key,))))
+
+    def _cell_label_matches(self, rx: re.Pattern, text: str, start: int, context) -> bool:
+        if not isinstance(context, SegmentContext) or context.layout is None:
+            return False
+        words = context.layout.context_at(text, start)
+        return bool(words) and bool(rx.search(context_tokens(words)))
+
+    def _labelled_as_id(self, text: str, start: int, context: list[str] | None) -> bool:
+        """Is the value's own label (its key, column header or SQL column)
+        the name of an identifier, counter, time or size? A number under
+        `order_id`, `seq` or `duration_ms` is that, whatever it looks like."""
+        labels: tuple[str, ...] = ()
+        key = value_key(text, start)
+        if key is not None:
+            labels = (key,)
+        if isinstance(context, SegmentContext):
+            labels += context.words_at(start)
+        elif context:
+            labels += tuple(context)
+        return bool(labels) and bool(_ID_LABEL.search(context_tokens(labels)))
+
     def _rule_by_name(self, name: str | None) -> Rule | None:
         for r in self.RULES:
             if r.name == name:
                 return r
         return None
+
+
+# Names of things that are numbers but never a person's: a value labelled
+# with one of these (its JSON/logfmt key, CSV header, SQL column) is not an
+# SSN, card or phone number even when its digits fit (issue: counters, ids,
+# zero-padded keys and epoch times reported as PII in dense logs).
+ID_WORDS = (
+    "id", "ids", "uuid", "guid", "gid", "pid", "tid", "ppid", "seq", "seqno", "seq no", "sequence", "counter",
+    "count", "cnt", "offset", "index", "idx", "pos", "position", "line", "lineno", "row", "col", "trace",
+    "traceid", "span", "spanid", "request", "req", "correlation", "job", "task", "thread", "worker", "build",
+    "version", "ver", "rev", "revision", "release", "commit", "sha", "hash", "checksum", "crc", "md5",
+    "digest", "key", "cache", "etag", "ts", "time", "timestamp", "epoch", "created", "updated", "modified",
+    "duration", "elapsed", "latency", "took", "ms", "us", "ns", "sec", "secs", "seconds", "millis", "bytes",
+    "size", "length", "len", "port", "order", "orders", "invoice", "ticket", "tracking", "shipment",
+    "parcel", "sku", "upc", "ean", "gtin", "isbn", "issn", "imei", "meid", "iccid", "serial", "batch", "lot",
+    "session", "nonce", "object", "oid", "ref", "reference", "amount", "total", "qty", "quantity", "price",
+    "zip", "zipcode", "postal", "postcode", "npi", "mrn", "checksum", "frame", "packet", "seqnum", "inode",
+)
+_ID_LABEL = re.compile("|".join(sorted(
+    (r"(?<![a-z0-9])" + re.escape(w).replace(r"\ ", r"[\s_\-]+") + r"(?![a-z0-9])" for w in set(ID_WORDS)),
+    key=len, reverse=True)))
+
+
+def value_key(text: str, start: int) -> str | None:
+    """The key or label a value sits under, if it has one of its own:
+    `"key": value` (JSON, Python dicts), `key=value` (logfmt, query strings,
+    INI) or `Label: value` (forms, records, YAML: the words right before the
+    colon, back to a field separator). On a line holding several labelled
+    fields, each value's context is its own label, not its neighbours'."""
+    i = start
+    if i > 0 and text[i - 1] in "\"'":
+        i -= 1
+    while i > 0 and text[i - 1] in " \t":
+        i -= 1
+    if i == 0:
+        return None
+    c = text[i - 1]
+    if c == "=":
+        k = i - 1
+        if k > 0 and text[k - 1] in "!<>=":  # a comparison, not an assignment
+            return None
+        m = k
+        while m > 0 and k - m <= 64 and (text[m - 1].isalnum() or text[m - 1] in "_.-[]"):
+            m -= 1
+        return text[m:k] if m < k and k - m <= 64 else None
+    if c == ":":
+        k = i - 1
+        while k > 0 and text[k - 1] in " \t":
+            k -= 1
+        if k > 0 and text[k - 1] in "\"'":
+            q = text.rfind(text[k - 1], max(0, k - 66), k - 1)
+            if q >= 0 and "\n" not in text[q:k]:
+                return text[q + 1 : k - 1]
+            return None
+        return _colon_label(text, k)
+    return None
+
+
+_LABEL_CHARS = frozenset(" _#/'’.-&()")
+_LABEL_CUTS = (". ", " - ", " – ", " — ")
+
+
+def _colon_label(text: str, colon: int) -> str | None:
+    """The words before a colon at `colon` (exclusive), back to a field
+    separator: "Employee SSN" in "Name: Jo Lee - Employee SSN: ..."."""
+    j = colon
+    while j > 0 and colon - j < 48 and (text[j - 1].isalpha() or text[j - 1] in _LABEL_CHARS):
+        j -= 1
+    label = text[j:colon]
+    for cut in _LABEL_CUTS:
+        pos = label.rfind(cut)
+        if pos >= 0:
+            label = label[pos + len(cut):]
+    label = label.replace("(", " ").replace(")", " ").strip(" .-#/&'’")
+    if not label or not any(ch.isalpha() for ch in label):
+        return None
+    words = label.split()
+    return " ".join(words[-5:])
 
 
 _LABEL_ONLY = re.compile(r"^[\s:#=*\-\u2013\u2014|>]*$")
@@ -357,7 +493,8 @@ def context_word_regex(word: str, prefilter: bool = False) -> str:
         # ~15x faster than one whose every branch starts with a look-behind.
         rx = rx[0] + r"(?<![a-z0-9]." + ")" + rx[1:]
     if w[-1:].isalnum():
-        rx = rx + r"(?![a-z0-9])"
+        # Nor the prefix of an identifier ("DL-T34615-15" is not "DL").
+        rx = rx + r"(?![a-z0-9]|-[a-z]{0,2}\d)"
     return rx
 
 

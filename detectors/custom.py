@@ -65,13 +65,8 @@ def _class_name(entity: str) -> str:
 
 def rule_class(rule: CustomRule, extra: Sequence[str] = (), deny: Sequence[str] = ()) -> type[PiiRecognizer]:
     """A PiiRecognizer subclass for one custom rule."""
-    from detectors.catalog import recognizer_classes
-    from scanner import privacy
-
-    if rule.entity not in {c.ENTITY for c in recognizer_classes()}:
-        # A rule for a built-in entity type adds patterns; its values keep the
-        # built-in's hashing and masking (value_hash must not change meaning).
-        privacy.register_entity(rule.entity, rule.normalise, rule.mask)
+    # A rule for a built-in entity type adds patterns; its values keep the
+    # built-in's hashing and masking (catalog.entity_styles leaves those out).
     flags = RE_FLAGS | (re.IGNORECASE if rule.ignore_case else 0)
     rules = tuple(Rule(f"{rule.entity.lower()}_{i}", p, rule.score, rule.context_score, flags)
                   for i, p in enumerate(rule.patterns, 1))
@@ -141,7 +136,7 @@ class AllowMatcher:
     def __bool__(self) -> bool:
         return bool(self.allow)
 
-    def allowed(self, entity: str, value: str, value_hash: str) -> bool:
+    def allowed(self, entity: str, value: str, value_hash: str, style=None) -> bool:
         if value_hash in self.hashes or (entity, value_hash) in self.entity_hashes:
             return True
         pats = self._any + self._by_entity.get(entity, [])
@@ -149,7 +144,7 @@ class AllowMatcher:
             return False
         from scanner import privacy
 
-        norm = privacy.normalise(entity, value)
+        norm = privacy.normalise(entity, value, style)
         return any(p.fullmatch(value) or p.fullmatch(norm) for p in pats)
 
 

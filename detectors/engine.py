@@ -30,7 +30,7 @@ from typing import Sequence
 
 from presidio_analyzer import RecognizerResult
 
-from detectors.base import CONTEXT_AFTER, CONTEXT_BEFORE, PiiRecognizer, SegmentContext, context_tokens, \
+from detectors.base import CONTEXT_AFTER, CONTEXT_BEFORE, SUPPRESSED_KEY, PiiRecognizer, SegmentContext, context_tokens, \
     context_window, _word_alternation
 from detectors.catalog import DetectorSettings, build_recognizers
 from detectors.prefilter import build_prefilter
@@ -45,13 +45,10 @@ class DetectionEngine:
     def __init__(self, settings: DetectorSettings, recognizers: Sequence | None = None):
         self.settings = settings
         self.entities = list(settings.entities)
-        from scanner import plugins
-
-        if settings.prefer_plugins:
-            plugins.set_preferred(settings.prefer_plugins)
         recs = (list(recognizers) if recognizers is not None
-                else build_recognizers(self.entities, settings.custom))
+                else build_recognizers(self.entities, settings.custom, settings.prefer_plugins))
         self._failures: list[str] = []
+        self._suppressed = 0
         self._plugin_ctx: dict[int, tuple] = {}
         for rec in recs:
             if getattr(rec, "_piiscout_plugin", None) is not None and not isinstance(rec, PiiRecognizer):
@@ -149,7 +146,22 @@ class DetectionEngine:
             lo, hi = seg.core
             results = [r for r in results if lo <= r.start < hi]
         results.sort(key=lambda r: (r.start, r.end, r.entity_type))
-        return results
+        return self._unsuppressed(results)
+
+    def _unsuppressed(self, results: list[RecognizerResult]) -> list[RecognizerResult]:
+        """Drop (and count) results of public harmless values, such as
+        published test card numbers (detectors.base.SUPPRESSED_KEY)."""
+        if not any(r.recognition_metadata and r.recognition_metadata.get(SUPPRESSED_KEY) for r in results):
+            return results
+        kept = [r for r in results if not (r.recognition_metadata or {}).get(SUPPRESSED_KEY)]
+        self._suppressed += len(results) - len(kept)
+        return kept
+
+    def take_suppressed(self) -> int:
+        """Results suppressed since the last call (the pipeline adds them to
+        the item's `suppressed` count, like allow-listed values)."""
+        n, self._suppressed = self._suppressed, 0
+        return n
 
     def detect_many(self, segments: Sequence[Segment]) -> list[list[RecognizerResult]]:
         """Like detect() for several segments; NER runs batched over all."""

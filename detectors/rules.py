@@ -413,19 +413,17 @@ class RulesError(UsageError):
         super().__init__("\n".join(problems))
 
 
-def build(raw: RawCustomisation, key: bytes | None = None) -> Customisation:
+def build(raw: RawCustomisation, key: bytes | None = None, styles: dict | None = None) -> Customisation:
     """Hash plain allow-list values (every normalisation an entity type can
-    use, unless the entry names its entity type) and freeze."""
+    use, unless the entry names its entity type) and freeze. An entry for a
+    custom rule's entity type is hashed as the rule normalises; `styles`:
+    (kind, mask) of other entity types that are not built in (plugins')."""
     from scanner import privacy
 
-    builtin: set[str] = set()
-    if raw.rules:
-        from scanner.entity_names import own_entities
-
-        builtin = set(own_entities())
+    styles = dict(styles or {})
     for r in raw.rules:
-        if r.entity not in builtin:  # a built-in entity keeps its hashing and masking
-            privacy.register_entity(r.entity, r.normalise, r.mask)
+        if r.entity not in privacy.BUILTIN_KINDS:  # a built-in entity keeps its hashing and masking
+            styles[r.entity] = (r.normalise, r.mask)
     hashes: set[str] = set()
     entity_hashes: set[tuple[str, str]] = set()
     k = key or (privacy.hash_key() if raw.allow_values else b"")
@@ -438,8 +436,9 @@ def build(raw: RawCustomisation, key: bytes | None = None) -> Customisation:
                 hashes.add(h)
             continue
         if entity:
-            if privacy.normalise(entity, value):
-                entity_hashes.add((entity, privacy.value_hash(entity, value, k)))
+            style = styles.get(entity)
+            if privacy.normalise(entity, value, style):
+                entity_hashes.add((entity, privacy.value_hash(entity, value, k, style)))
         else:
             for kind in privacy.KINDS:
                 # Not under a normalisation that leaves nothing (an e-mail

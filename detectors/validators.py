@@ -79,6 +79,7 @@ _CARD_RULES: tuple[tuple[str, tuple[tuple[str, str], ...], tuple[int, ...]], ...
                  ("6304", "6304"), ("6759", "6759"), ("6761", "6763"), ("0604", "0604"),
                  ("6390", "6390")), (12, 13, 14, 15, 16, 17, 18, 19)),
     ("mir", (("2200", "2204"),), (16, 17, 18, 19)),
+    ("dankort", (("5019", "5019"),), (16,)),
 )
 
 
@@ -119,10 +120,19 @@ def is_valid_card(value: str) -> bool:
 # --- IBAN ---------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1)
+def iban_countries() -> tuple[str, ...]:
+    """Country codes python-stdnum knows IBAN formats for."""
+    return tuple(sorted({p[1] for p in _iban._ibandb.prefixes if len(p[1]) == 2}))
+
+
 @lru_cache(maxsize=4096)
 def is_valid_iban(value: str) -> bool:
+    """Country length, BBAN format and mod 97; not stdnum's per-country bank
+    registries (they reject valid IBANs of banks they do not list)."""
+    compact = re.sub(r"[\s-]", "", value).upper()
     try:
-        _iban.validate(value)
+        _iban.validate(compact, check_country=False)
         return True
     except ValidationError:
         return False
@@ -138,6 +148,8 @@ def ip_kind(value: str) -> str | None:
         ip = ipaddress.ip_address(value)
     except ValueError:
         return None
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped  # ::ffff:192.0.2.1 is that IPv4 address
     if ip.is_unspecified or ip.is_multicast:
         return "internal"
     if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved:
@@ -178,7 +190,9 @@ def _parse_phone(value: str, region: str = "US"):
 @lru_cache(maxsize=65536)
 def phone_quality(value: str, region: str = "US") -> str | None:
     """'valid' (phonenumbers knows the number range), 'possible' (right shape
-    for its country, e.g. a NANP number in an unassigned area code) or None."""
+    for its country, e.g. a NANP number in an unassigned area code),
+    'shape' (a North American number whose exchange starts with 0 or 1:
+    never dialled, but printed in forms and fictional data) or None."""
     import phonenumbers
 
     num = _parse_phone(value, region)
@@ -189,7 +203,12 @@ def phone_quality(value: str, region: str = "US") -> str | None:
             return "valid"
     elif phonenumbers.is_valid_number(num):
         return "valid"
-    if num.country_code == 1 and _nanp_shape(str(num.national_number)):
+    national = str(num.national_number)
+    if num.country_code == 1 and _nanp_shape(national):
+        return "possible"
+    if num.country_code == 1 and len(national) == 10 and national[0] in "23456789":
+        return "shape"
+    if num.country_code != 1 and phonenumbers.is_possible_number(num):
         return "possible"
     return None
 
@@ -311,6 +330,12 @@ def _suffixes() -> frozenset[str]:
 
 def is_valid_email_domain(domain: str) -> bool:
     tld = domain.rsplit(".", 1)[-1].lower()
+    if tld.startswith("xn--"):
+        # Punycode: the list holds internationalised TLDs as Unicode.
+        try:
+            tld = tld.encode("ascii").decode("idna")
+        except (UnicodeError, ValueError):
+            return False
     known = _suffixes()
     if known:
         return tld in known

@@ -7,6 +7,7 @@ into one-line messages and the documented exit codes (README: Exit codes).
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -21,6 +22,7 @@ from scanner.errors import (
     EXIT_ITEM_ERRORS,
     EXIT_LOCKED,
     EXIT_USAGE,
+    CredentialError,
     PiiscoutError,
     one_line,
 )
@@ -135,13 +137,39 @@ def given_options(ctx: click.Context, values: dict) -> dict:
             if ctx.get_parameter_source(n) in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)}
 
 
-def _run_request(req) -> int:
-    from scanner.scan import describe_summary, run_scan
+def _run_request(req, name: str | None = None) -> int:
+    """Run one scan; it ends with one record (text or JSON, README: Cron),
+    also when it fails: then after the error's own line."""
+    from scanner import ui
+    from scanner.scan import describe_summary, end_record, run_scan
 
     t0 = time.monotonic()
-    summary = run_scan(req)
-    click.echo(describe_summary(summary, req.inventory, time.monotonic() - t0))
+    try:
+        summary = run_scan(req)
+    except PiiscoutError as e:
+        _failed_record(e, name or ", ".join(dict.fromkeys(t.name for t in req.targets)),
+                       [t.url for t in req.targets], req.inventory, time.monotonic() - t0)
+        return e.exit_code
+    ui.scan_end(end_record(summary, req.inventory), describe_summary(summary, req.inventory,
+                                                                       time.monotonic() - t0))
     return summary.exit_code
+
+
+def _failed_record(e: PiiscoutError, name: str | None, urls: list[str], inventory, seconds: float) -> None:
+    """The error's line, then the end-of-scan record of a scan that could not
+    run or finish (scan_id null when it never started)."""
+    from scanner import ui
+    from scanner.scan import describe_target
+
+    ui.error(f"target {name}: {e}" if name and len(urls) <= 1 and name != (urls[0] if urls else None)
+             else str(e))
+    sid = getattr(e, "scan_id", None)
+    reason = " ".join(str(e).split())
+    text = (f"scan {sid or '(not started)'} failed: {describe_target(name, urls)}{reason}, "
+            f"exit {e.exit_code} -> {os.fspath(inventory)}")
+    ui.scan_end({"scan_id": sid, "target": name, "targets": urls, "inventory": os.fspath(inventory),
+                 "status": "failed", "reason": reason, "items": {}, "items_total": 0, "findings": 0,
+                 "findings_by_entity": {}, "duration_s": round(seconds, 3), "exit_code": e.exit_code}, text)
 
 
 # Worst first: what a config run exits with when its targets end differently.
@@ -157,11 +185,11 @@ def _scan_config(path, given: dict, names, allow_secrets, quiet) -> int:
     cfg = load_config(path, given, allow_inline_secrets=allow_secrets, selected=tuple(names), progress=not quiet)
     codes = []
     for t in cfg.select(names):
-        try:
-            code = _run_request(t.request)
-        except PiiscoutError as e:
-            click.echo(f"piiscout: error: target {t.name}: {e}", err=True)
-            code = e.exit_code
+        if t.failure:  # e.g. its password variable is not set: this target only
+            _failed_record(CredentialError(t.failure), t.name, [t.url], t.inventory, 0.0)
+            code = EXIT_USAGE
+        else:
+            code = _run_request(t.request, t.name)
         codes.append(code)
         if code == EXIT_INTERRUPTED:
             break
@@ -389,7 +417,9 @@ def plugins(fmt, rules_files, config):
 
     logging.getLogger("piiscout.plugins").setLevel(logging.ERROR)  # listed below instead
     logging.getLogger("piiscout.rules").setLevel(logging.ERROR)
-    rows = [p.as_dict() for p in plug.all_plugins()]
+    from scanner.installed import all_plugins
+
+    rows = [p.as_dict() for p in all_plugins()]
     custom = _custom_from(tuple(rules_files), config) if (rules_files or config) else None
     rule_rows = [{"entity_type": r.entity, "patterns": len(r.patterns), "score": r.score,
                   "context_score": r.context_score, "validator": r.validator, "mask": r.mask,
@@ -449,16 +479,17 @@ def hash_value(entity, kind, value_arg):
         raise click.UsageError("give --entity or --kind, not both")
     if entity:
         entity = entity.strip().upper()
-        if entity not in privacy._KINDS:
+        style = None
+        if entity not in privacy.BUILTIN_KINDS:
             from scanner.entity_names import known_entities
 
             if entity not in known_entities():
                 raise click.BadParameter(f"unknown entity type {entity} (for a custom rule's entity give "
                                          "--kind, its `normalise`)", param_hint="--entity")
-            from detectors.catalog import plugin_recognizers, recognizer_classes
+            from detectors.catalog import style_of
 
-            recognizer_classes(), plugin_recognizers()  # they register their normalisation
-        kind = privacy.kind_of(entity)
+            style = style_of(entity)  # a plugin's entity: its recognizer says how
+        kind = privacy.kind_of(entity, style)
     kind = kind or privacy.IDENTIFIER
     if value_arg is not None:
         click.echo("piiscout: warning: a value given with --value is kept in your shell history", err=True)
@@ -516,27 +547,34 @@ def _quiet_unraisable(args) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    from scanner import ui
+
     sys.unraisablehook = _quiet_unraisable
+    args = list(sys.argv[1:] if argv is None else argv)
+    fmt = ui.early_format(args)
+    ui.setup_logging(log_format=fmt)  # `scan` sets its own levels; errors of every command go through it
     try:
-        rv = cli.main(args=argv, prog_name="piiscout", standalone_mode=False)
+        rv = cli.main(args=args, prog_name="piiscout", standalone_mode=False)
     except click.exceptions.Exit as e:
         sys.exit(e.exit_code)
     except click.ClickException as e:
-        e.show()
+        if fmt == "json":
+            ui.error(e.format_message())
+        else:
+            e.show()
         sys.exit(EXIT_USAGE if isinstance(e, click.UsageError) else e.exit_code)
     except click.exceptions.Abort:
-        click.echo("piiscout: aborted", err=True)
+        ui.error("aborted")
         sys.exit(EXIT_INTERRUPTED)
     except PiiscoutError as e:
-        for line in str(e).splitlines() or [""]:  # a config error lists every problem
-            click.echo(f"piiscout: error: {line}", err=True)
+        ui.error(str(e))
         sys.exit(e.exit_code)
     except KeyboardInterrupt:
-        click.echo("piiscout: interrupted", err=True)
+        ui.error("interrupted")
         sys.exit(EXIT_INTERRUPTED)
     except Exception as e:  # noqa: BLE001 - a bug: one line, details only in debug logs
         log.debug("internal error", exc_info=True)
-        click.echo(f"piiscout: internal error: {one_line(e)} (run with -vv for details)", err=True)
+        ui.error(f"internal error: {one_line(e)} (run with -vv for details)")
         sys.exit(EXIT_FAILED)
     sys.exit(rv if isinstance(rv, int) else 0)
 

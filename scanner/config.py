@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
-from scanner.errors import UsageError
+from scanner.errors import CredentialError, UsageError
 from scanner.inventory import default_inventory
 from scanner.options import config_keys, convert
 from scanner.request import OPTION_GROUPS, OptionError, build_request, parse_entities
@@ -73,6 +73,9 @@ class TargetConfig:
     values: dict[str, Any]  # option field name -> value (None: unset, the default applies)
     password_env: str | None = None
     request: Any = None  # what `build` made of it (a ScanRequest)
+    # Why this target cannot run though the file is fine (its password
+    # variable is not set): it fails alone, the others are scanned.
+    failure: str | None = None
     sections: dict[str, Any] = field(default_factory=dict)  # the file's custom-rule tables
 
 
@@ -281,6 +284,11 @@ class _Reader:
                               values=values, password_env=password_env, sections=sections)
         try:
             target.request = build(target)
+            if password_env and password_env not in os.environ:
+                raise CredentialError(f"the password variable ${password_env} is not set")
+        except CredentialError as e:
+            target.failure = str(e)  # checked like the others, but fails alone
+            return target
         except OptionError as e:
             self.problem(table, e.key, e.message)
             return None
@@ -319,16 +327,12 @@ class _Reader:
         return password_env
 
     def check_selected(self, cfg: ScanConfig, selected: tuple[str, ...]) -> None:
-        """--target names exist, and their password variables are set."""
+        """--target names exist. (A password variable that is not set fails
+        its target only, when its turn comes: TargetConfig.failure.)"""
         try:
-            chosen = cfg.select(selected)
+            cfg.select(selected)
         except UsageError as e:
             self.problems.append(str(e))
-            return
-        for t in chosen:
-            if t.password_env and t.password_env not in os.environ:
-                self.problem(f"[targets.{t.name}]", "password_env",
-                             f"the environment variable {t.password_env} is not set")
 
 
 def _resolve_path(value: str, base: Path) -> str:

@@ -21,11 +21,12 @@ from pathlib import Path
 from typing import TextIO
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from scanner.errors import UsageError
 from scanner.export import neutralise
 from scanner.inventory.reader import Inventory
-from scanner.inventory.state import View, current_view, read_table, scan_rows
+from scanner.inventory.state import View, current_view, iter_batches, read_table, scan_rows
 
 KEY = ["location", "entity_type", "value_hash"]
 COLUMNS = ["change", "location", "part", "line", "entity_type", "masked_value", "value_hash", "occurrences",
@@ -38,10 +39,13 @@ class DiffResult:
     until: View
     new: pa.Table
     resolved: pa.Table
+    # Gone from the newer side only because it could not read where they
+    # were (an error row there): not reported as resolved.
+    unverified: pa.Table | None = None
 
 
 def _pick(inv: Inventory, scan_id: str | None, since: str | None) -> tuple[str, str]:
-    rows = [r for r in scan_rows(inv) if r["status"] in ("complete", "interrupted")]
+    rows = [r for r in scan_rows(inv) if r["status"] in ("complete", "partial", "interrupted")]
     if not rows:
         raise UsageError(f"the inventory at {inv.root} has no finished scan yet")
     ids = [r["scan_id"] for r in rows]
@@ -59,12 +63,12 @@ def _pick(inv: Inventory, scan_id: str | None, since: str | None) -> tuple[str, 
         if sid is not None and sid not in ids:
             raise UsageError(f"no finished scan {sid} in {inv.root}")
     if scan_id is None:
-        complete = [r["scan_id"] for r in rows if r["status"] == "complete"]
+        complete = [r["scan_id"] for r in rows if r["status"] in ("complete", "partial")]
         scan_id = complete[-1] if complete else ids[-1]
     until = rows[ids.index(scan_id)]
     if since is None:
         earlier = [r for r in rows[: ids.index(scan_id)] if set(r["targets"]) & set(until["targets"])]
-        complete = [r for r in earlier if r["status"] == "complete"]
+        complete = [r for r in earlier if r["status"] in ("complete", "partial")]
         pick = complete[-1] if complete else (earlier[-1] if earlier else None)
         if pick is None:
             raise UsageError(f"scan {scan_id} is the first scan of its targets: nothing to compare with "
@@ -96,9 +100,27 @@ def diff(inventory: Path | str, scan_id: str | None = None, since: str | None = 
                          "their findings cannot be compared")
     a, b = _distinct(inv, since_v), _distinct(inv, until_v)
     new = b.join(a.select(KEY), keys=KEY, join_type="left anti")
-    resolved = a.join(b.select(KEY), keys=KEY, join_type="left anti")
+    gone = a.join(b.select(KEY), keys=KEY, join_type="left anti")
+    unread = _not_read(inv, until_v)
+    mask = unread.mask(gone.column("location")) if unread and gone.num_rows else None
+    resolved = gone.filter(pc.invert(mask)) if mask is not None else gone
+    unverified = gone.filter(mask) if mask is not None else gone.slice(0, 0)
     order = [("location", "ascending"), ("entity_type", "ascending"), ("line", "ascending")]
-    return DiffResult(since_v, until_v, new.sort_by(order), resolved.sort_by(order))
+    return DiffResult(since_v, until_v, new.sort_by(order), resolved.sort_by(order), unverified.sort_by(order))
+
+
+def _not_read(inv: Inventory, view: View):
+    """Locations the newer state could not read: its top-level error rows
+    (a folder's: everything below it). A finding there is not resolved,
+    whatever the scan status (docs/inventory.md, The current state)."""
+    from scanner.completeness import Unreached
+
+    out = Unreached()
+    for batch in iter_batches(inv, view, "items", ["location", "part", "status", "content_type"]):
+        batch = batch.filter(pc.and_(pc.equal(batch.column(2), "error"), pc.equal(batch.column(1), "")))
+        for loc, ctype in zip(batch.column(0).to_pylist(), batch.column(3).to_pylist()):
+            out.add(loc, ctype)
+    return out
 
 
 def _records(res: DiffResult):
@@ -123,6 +145,9 @@ def render_text(res: DiffResult, limit: int = 50) -> str:
             lines.append(f"  {r['entity_type']:<18} {r['masked_value']:<22} {where}{at}{more}")
         if limit and len(rows) > limit:
             lines.append(f"  ... and {len(rows) - limit} more (--limit 0 for all, --format csv for a file)")
+    if res.unverified is not None and res.unverified.num_rows:
+        lines += ["", f"Not verified: {res.unverified.num_rows} finding(s) at locations the newer scan could not "
+                      "read (not counted as resolved; see `piiscout report`)"]
     return "\n".join(lines)
 
 
@@ -132,6 +157,8 @@ def render_json(res: DiffResult) -> str:
         "until": res.until.latest["scan_id"],
         "new": res.new.num_rows,
         "resolved": res.resolved.num_rows,
+        # Gone only because the newer scan could not read there: not resolved.
+        "unverified": res.unverified.num_rows if res.unverified is not None else 0,
         "changes": list(_records(res)),
     }, indent=2, default=str)
 

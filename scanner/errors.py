@@ -27,6 +27,11 @@ class UsageError(PiiscoutError):
     exit_code = EXIT_USAGE
 
 
+class CredentialError(UsageError):
+    """A target's password variable is not set. In a config run this fails
+    only that target (exit 2 for it); the others are scanned."""
+
+
 class TargetError(PiiscoutError):
     """A target cannot be scanned at all: missing, unreachable, bad login."""
 
@@ -65,7 +70,7 @@ def one_line(exc: BaseException, limit: int = 300) -> str:
     message of our own errors are trusted verbatim; others keep their type
     and a scrubbed message.
     """
-    from scanner.privacy import scrub
+    from scanner.scrub import scrub
 
     if isinstance(exc, PiiscoutError):
         msg = str(exc)

@@ -208,7 +208,7 @@ def export(inventory: Path | str, fmt: str, output: str, scan_id: str | None = N
         with atomic_path(dest) as tmp:
             # xlsxwriter's own scratch files, next to the output (not /tmp).
             work = tempfile.mkdtemp(prefix=".piiscout-export-", dir=dest.parent)
-            n, sheets = write_xlsx(inv, view, flt, tmp, work)
+            n, sheets = write_xlsx(inv, view, flt, tmp, work, finding_batches(inv, view, flt))
     finally:
         if work:
             shutil.rmtree(work, ignore_errors=True)

@@ -54,16 +54,18 @@ FINDINGS_COLUMNS = [("Location", 60), ("Part", 28), ("Line", 7), ("Row key", 14)
 TECHNICAL_COLUMNS = [("Location", 60), ("Part", 28), ("Line", 7), ("Entity code", 20), ("Value hash", 68),
                      ("Detector", 26), ("Source", 8), ("Scan", 26), ("Score", 7)]
 RISK_COLUMNS = [("Location", 64), ("Kind", 9), ("Risk", 7), ("Band", 9), ("Most sensitive contents", 60),
-                ("Findings", 10), ("Who can read it", 18), ("Last modified", 14)]
+                ("Findings", 10), ("Who can read it", 18), ("Last modified", 14), ("Readers", 50)]
+MAX_READERS_SHOWN = 12
 FOLDER_COLUMNS = [("Folder (subfolders included)", 64), ("Risk", 7), ("Band", 9), ("Files with personal data", 12),
                   ("Readable by everyone", 12), ("Findings", 10), ("Most sensitive contents", 60)]
 
 
 class XlsxExport:
-    def __init__(self, inv: Inventory, view: View, flt, path: Path, tmpdir: str):
+    def __init__(self, inv: Inventory, view: View, flt, path: Path, tmpdir: str, findings=()):
         import xlsxwriter
 
         self.inv, self.view, self.flt = inv, view, flt
+        self.findings = findings  # the filtered findings' record batches (scanner.export.finding_batches)
         self.wb = xlsxwriter.Workbook(str(path), {
             "constant_memory": True, "tmpdir": tmpdir, "use_zip64": True,
             # Text is text: never turned into formulas, numbers or links.
@@ -76,6 +78,8 @@ class XlsxExport:
         self.score_of = {r.location: r.score for r in self.assessment.locations}
         self.exposure_of = {r.location: r.exposure for r in self.assessment.locations}  # items.exposure
         self.sheets: list[str] = []
+        self.names: dict[str, str] = {}  # entity code -> plain name, looked up once
+        self.exposure_labels: dict[str | None, str] = {}
         self.risk_rows = 0
 
     def _formats(self) -> dict:
@@ -128,54 +132,66 @@ class XlsxExport:
 
     def write_findings(self) -> int:
         """Findings and Technical, split across sheets past Excel's row limit."""
-        from scanner.export import finding_batches
-
-        cols = ["location", "part", "line", "row_key", "entity_type", "masked_value", "score", "context",
-                "found_at", "value_hash", "detector", "source", "scan_id"]
         client = tech = None
         row = EXCEL_MAX_ROWS
         total = 0
-        for b in finding_batches(self.inv, self.view, self.flt):
-            values = {c: b.column(b.schema.get_field_index(c)).to_pylist() for c in cols}
-            for i in range(b.num_rows):
+        for b in self.findings:
+            for values in zip(*(_column(b, c) for c in FINDING_FIELDS)):
                 if row >= EXCEL_MAX_ROWS:
-                    if client is not None:
-                        self._close_table(client, row, FINDINGS_COLUMNS)
-                        self._close_table(tech, row, TECHNICAL_COLUMNS)
-                    n = len(self.sheets) + 1
-                    suffix = "" if n == 1 else f" {n}"
-                    client = self._sheet(f"Findings{suffix}", FINDINGS_COLUMNS)
-                    tech = self._sheet(f"Technical{suffix}", TECHNICAL_COLUMNS)
-                    self.sheets.append(f"Findings{suffix}")
+                    client, tech = self._next_findings_sheets(client, tech, row)
                     row = 1
-                self._finding_row(client, tech, row, {c: values[c][i] for c in cols})
+                self._finding_row(client, tech, row, values)
                 row += 1
                 total += 1
         if client is None:  # no findings: the sheets still exist, with their headers
-            client = self._sheet("Findings", FINDINGS_COLUMNS)
-            tech = self._sheet("Technical", TECHNICAL_COLUMNS)
-            self.sheets.append("Findings")
+            client, tech = self._next_findings_sheets(None, None, 1)
             row = 1
         self._close_table(client, row, FINDINGS_COLUMNS)
         self._close_table(tech, row, TECHNICAL_COLUMNS)
         return total
 
-    def _finding_row(self, client, tech, row: int, v: dict) -> None:
-        put = self._put
-        for col, key in enumerate(("location", "part", "line", "row_key")):
-            put(client, row, col, v[key])
-        for col, key in enumerate(("location", "part", "line")):
-            put(tech, row, col, v[key])
-        put(client, row, 4, entity_labels.name(v["entity_type"]))
-        put(client, row, 5, v["masked_value"])
-        put(client, row, 6, v["score"], self.f["score"])
-        put(client, row, 7, self.score_of.get(v["location"]))
-        put(client, row, 8, risk.EXPOSURE_LABEL.get(self.exposure_of.get(v["location"]), "Not recorded"))
-        put(client, row, 9, v["context"])
-        put(client, row, 10, v["found_at"], self.f["when"])
-        for col, key in enumerate(("entity_type", "value_hash", "detector", "source", "scan_id"), start=3):
-            put(tech, row, col, v[key])
-        put(tech, row, 8, v["score"], self.f["score"])
+    def _next_findings_sheets(self, client, tech, rows: int):
+        if client is not None:
+            self._close_table(client, rows, FINDINGS_COLUMNS)
+            self._close_table(tech, rows, TECHNICAL_COLUMNS)
+        suffix = "" if not self.sheets else f" {len(self.sheets) + 1}"
+        self.sheets.append(f"Findings{suffix}")
+        return self._sheet(f"Findings{suffix}", FINDINGS_COLUMNS), self._sheet(f"Technical{suffix}", TECHNICAL_COLUMNS)
+
+    def _finding_row(self, client, tech, row: int, v: tuple) -> None:
+        """One finding on both sheets; direct typed writes (a million rows: no per-cell type sniffing)."""
+        loc, part, line, row_key, entity, masked, score, context, found, value_hash, detector, source, scan = v
+        text, tech_text, f = client.write_string, tech.write_string, self.f
+        text(row, 0, loc)
+        tech_text(row, 0, loc)
+        if part:
+            text(row, 1, part)
+            tech_text(row, 1, part)
+        if line is not None:
+            client.write_number(row, 2, line)
+            tech.write_number(row, 2, line)
+        if row_key:
+            text(row, 3, row_key)
+        name = self.names.get(entity)
+        if name is None:
+            name = self.names[entity] = entity_labels.name(entity)
+        text(row, 4, name)
+        text(row, 5, masked)
+        client.write_number(row, 6, score, f["score"])
+        risk_score = self.score_of.get(loc)
+        if risk_score is not None:
+            client.write_number(row, 7, risk_score)
+        exposure = self.exposure_of.get(loc)
+        label = self.exposure_labels.get(exposure)
+        if label is None:
+            label = self.exposure_labels[exposure] = risk.EXPOSURE_LABEL.get(exposure, "Not recorded")
+        text(row, 8, label)
+        if context:
+            text(row, 9, context)
+        client.write_number(row, 10, found, f["when"])
+        for col, value in enumerate((entity, value_hash, detector, source, scan), start=3):
+            tech_text(row, col, value)
+        tech.write_number(row, 8, score, f["score"])
 
     def write_risk(self) -> None:
         ws = self._sheet("Risk", RISK_COLUMNS)
@@ -183,8 +199,11 @@ class XlsxExport:
         for r in self.assessment.locations:
             if row >= EXCEL_MAX_ROWS:
                 break
+            readers = "; ".join(r.readers[:MAX_READERS_SHOWN])
+            if len(r.readers) > MAX_READERS_SHOWN:
+                readers += f"; and {len(r.readers) - MAX_READERS_SHOWN} more"
             cells = [r.location, KIND_LABEL.get(r.kind, r.kind), r.score, r.band, _what(r.counts), r.findings,
-                     risk.EXPOSURE_LABEL.get(r.exposure, "Not recorded"), r.modified_at]
+                     risk.EXPOSURE_LABEL.get(r.exposure, "Not recorded"), r.modified_at, readers]
             for col, value in enumerate(cells):
                 self._put(ws, row, col, value, self.f["date"] if col == 7 else None)
             row += 1
@@ -217,6 +236,25 @@ class XlsxExport:
             if cause is not None:
                 raise cause from None
             raise InventoryError(f"cannot write the workbook: {type(e).__name__}") from None
+
+
+FINDING_FIELDS = ("location", "part", "line", "row_key", "entity_type", "masked_value", "score", "context",
+                  "found_at", "value_hash", "detector", "source", "scan_id")
+EXCEL_EPOCH_DAYS = 25569  # 1970-01-01 as an Excel serial date
+US_PER_DAY = 86_400_000_000
+
+
+def _column(b, name: str) -> list:
+    """A batch's column as Python values; times as Excel serial dates (UTC),
+    computed in Arrow rather than one datetime object per row."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    col = b.column(b.schema.get_field_index(name))
+    if name == "found_at":
+        us = pc.cast(col, pa.int64())
+        return pc.add(pc.divide(pc.cast(us, pa.float64()), US_PER_DAY), EXCEL_EPOCH_DAYS).to_pylist()
+    return col.to_pylist()
 
 
 def _what(counts) -> str:
@@ -344,8 +382,11 @@ def _summary_targets_and_problems(x: XlsxExport, line: _Lines) -> None:
         line("none")
 
 
-def write_xlsx(inv: Inventory, view: View, flt, path: Path, tmpdir: str) -> tuple[int, list[str]]:
-    x = XlsxExport(inv, view, flt, path, tmpdir)
+def write_xlsx(inv: Inventory, view: View, flt, path: Path, tmpdir: str,
+               findings=()) -> tuple[int, list[str]]:
+    """`findings`: the record batches to list (scanner.export passes its
+    filtered finding_batches: this module does not import the exporter)."""
+    x = XlsxExport(inv, view, flt, path, tmpdir, findings)
     x.write_risk()
     x.write_folders()
     total = x.write_findings()

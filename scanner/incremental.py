@@ -144,6 +144,7 @@ class CarryResult:
     statuses: Counter = field(default_factory=Counter)
     findings: int = 0
     suppressed: int = 0  # allow-listed detections in the carried items
+    by_entity: Counter = field(default_factory=Counter)  # carried findings by entity type
     items: int = 0  # top-level items carried
 
 
@@ -175,7 +176,7 @@ class Baseline:
         if not inv.exists():
             return None
         rows = [r for r in scan_rows(inv)
-                if r["status"] in ("complete", "interrupted") and r["hash_key_id"] == key_id]
+                if r["status"] in ("complete", "partial", "interrupted") and r["hash_key_id"] == key_id]
         chains: dict[str, list[str]] = {}
         for spec in targets:
             url = spec.url
@@ -337,6 +338,7 @@ class Baseline:
                     if b.num_rows:
                         b = _with_scan_id(b, FINDINGS, sid)
                         res.findings += b.num_rows
+                        res.by_entity.update(dict(zip(*_counts(b.column(FINDINGS.get_field_index("entity_type"))))))
                         buf = _buffer(buf, b, writer.findings)
             _drain(buf, writer.findings)
         log.info("incremental: %d unchanged items carried over with %d findings; new permissions for %d "
@@ -376,13 +378,15 @@ def _with_scan_id(b: pa.RecordBatch, schema: pa.Schema, scan_id: str) -> pa.Reco
 
 
 def _as_carried_items(b: pa.RecordBatch, scan_id: str) -> pa.RecordBatch:
-    """Rows copied from an earlier scan: the top-level row of an item that was
-    scanned becomes `unchanged`; nothing was read or timed in this scan."""
+    """Rows copied from an earlier scan: every row that was `scanned` (the
+    item's own, and its archive members, messages and attachments) becomes
+    `unchanged`, so the scan's counts say what this scan read; skipped and
+    failed rows keep their status. Nothing was read or timed in this scan."""
     b = _with_scan_id(b, ITEMS, scan_id)
     cols = list(b.columns)
     f = ITEMS.get_field_index
-    top = pc.and_(pc.equal(cols[f("part")], ""), pc.equal(cols[f("status")], SCANNED))
-    cols[f("status")] = pc.if_else(top, UNCHANGED, cols[f("status")])
+    was_read = pc.equal(cols[f("status")], SCANNED)
+    cols[f("status")] = pc.if_else(was_read, UNCHANGED, cols[f("status")])
     cols[f("bytes_scanned")] = pa.array(np.zeros(b.num_rows, dtype=np.int64))
     cols[f("duration_s")] = pa.array(np.zeros(b.num_rows, dtype=np.float64))
     return pa.RecordBatch.from_arrays(cols, schema=b.schema)

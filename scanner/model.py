@@ -300,8 +300,13 @@ class Finding:
 @dataclass(frozen=True)
 class ScanSummary:
     scan_id: str
-    status: str  # complete | interrupted | failed
+    status: str  # complete | partial | interrupted | failed
     items: Mapping[str, int] = field(default_factory=dict)  # by status
     findings: int = 0
     suppressed: int = 0
     exit_code: int = 0
+    findings_by_entity: Mapping[str, int] = field(default_factory=dict)
+    target: str | None = None  # the target's name (config table, or as given)
+    targets: tuple[str, ...] = ()  # URLs
+    duration_s: float = 0.0
+    unreached: int = 0  # folders, shares, tables (or objects) the scan could not list or read

@@ -11,11 +11,11 @@ command-line declaration (`option(...)`). From that one declaration:
 * the request is built from it (`from_values`; scanner/request.py), and the
   scans table's `options` record lists it (scanner/scan.py).
 
-The fields are grouped by who consumes them: `RunOptions` (this run:
-inventory, workers, incremental), `DetectionOptions` (turned into
-`detectors.catalog.DetectorSettings`), `scanner.settings.ScanSettings` (what
-executors and workers get) and `SourceOptions` (handed to the connectors'
-`parse` as target options). A value left unset (None, an empty tuple, an
+The fields are grouped by who consumes them: `scanner.settings.ScanSettings`
+(what executors and workers get), and in scanner/request.py `RunOptions`
+(this run: inventory, workers, incremental), `DetectionOptions` (turned into
+`detectors.catalog.DetectorSettings`) and `SourceOptions` (handed to the
+connectors' `parse` as target options). A value left unset (None, an empty tuple, an
 unset flag) takes the field's default; source options left unset are left
 out, so the connector's own default applies.
 
@@ -29,8 +29,6 @@ from functools import lru_cache
 from typing import Any, Callable, Iterator, Mapping
 
 import click
-
-from detectors.catalog import DEFAULT_MIN_SCORE
 
 OPT = "piiscout.option"
 
@@ -199,73 +197,3 @@ def convert(key: Key, value: Any) -> Any:
     except click.BadParameter as e:
         raise ValueError(e.message) from None
     return out
-
-
-# -- the groups other than ScanSettings (scanner/settings.py) -------------------------------------
-
-@dataclass(frozen=True)
-class RunOptions:
-    """This run: where results go, how many workers, what is reused."""
-
-    inventory: str | None = option(
-        None, "-i", "--inventory", type=click.Path(file_okay=False),
-        help="Inventory directory [default: $PIISCOUT_INVENTORY or the user data dir].")
-    workers: int | None = option(
-        None, "-j", "--workers", type=click.IntRange(1, 256), help="Worker processes [default: CPU count].")
-    incremental: bool = option(
-        False, "--incremental/--no-incremental", default=None,
-        help="Do not read again what is unchanged (same size and time) since the last scan of the same target; "
-             "carry its findings over [default: off, or the config's `incremental`].")
-
-
-@dataclass(frozen=True)
-class DetectionOptions:
-    """What to look for: turned into detectors.catalog.DetectorSettings."""
-
-    entities: tuple[str, ...] = option(
-        (), "-e", "--entities", multiple=True, metavar="LIST",
-        help="Entity types to look for, comma-separated or repeated (ALL for every one) "
-             "[default: all but the NER entities].")
-    min_score: float = option(
-        DEFAULT_MIN_SCORE, "--min-score", type=click.FloatRange(0, 1), help="Report findings scoring at least this [default: 0.5].")
-    ner: bool = option(False, "--ner", is_flag=True, help="Also find names (PERSON) with spaCy NER; much slower.")
-    rules_file: tuple[str, ...] = option(
-        (), "--rules", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
-        help="Custom rules, allow list and context words from a TOML file (README: Custom rules); repeatable.")
-    prefer_plugin: tuple[str, ...] = option(
-        (), "--prefer-plugin", multiple=True, metavar="NAME",
-        help="Use this plugin (entry point or package name) where it and a built-in serve the same scheme, "
-             "content type or entity [default: the built-in]; repeatable.")
-
-
-@dataclass(frozen=True)
-class SourceOptions:
-    """Options of one kind of source, handed to every connector's parse() as
-    target options; unset ones are left out (the connector's default)."""
-
-    # SMB (connectors/smb.py)
-    guest: bool = option(False, "--guest", is_flag=True, help="SMB: log in as guest (no user, no password).")
-    require_encryption: bool = option(
-        False, "--require-encryption", is_flag=True,
-        help="SMB: encrypt the whole session; refuse servers that cannot (SMB 2) [default: as the server asks].")
-    kerberos: bool = option(
-        False, "--kerberos", is_flag=True, help="SMB: log in with a Kerberos ticket (kinit) instead of a password.")
-    # SQL (connectors/sql.py)
-    schema: tuple[str, ...] = option(
-        (), "--schema", multiple=True, metavar="NAME",
-        help="SQL: scan only this schema (MySQL: database); repeatable [default: every non-system schema of the "
-             "URL's database].")
-    views: bool = option(False, "--views", is_flag=True, help="SQL: also scan views.")
-    include: tuple[str, ...] = option(
-        (), "--include", multiple=True, metavar="GLOB",
-        help="SQL: scan only tables matching GLOB (table or schema.table); repeatable. --exclude skips tables too.")
-    sample_rows: int | None = option(
-        None, "--sample-rows", type=click.IntRange(1), metavar="N",
-        help="SQL: read about N rows of each table, sampled cheaply per database [default: 10000].")
-    full: bool = option(False, "--full", is_flag=True, help="SQL: read every row of every table instead of a sample.")
-    statement_timeout: float | None = option(
-        None, "--statement-timeout", type=click.FloatRange(0), metavar="SECONDS",
-        help="SQL: cancel any one statement after this long (0: no limit) [default: 300].")
-
-    def target_options(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self) if not is_unset(getattr(self, f.name))}

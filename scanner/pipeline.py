@@ -30,7 +30,7 @@ from scanner.findings_batch import ContextSampler, FindingColumns
 from scanner.model import (ERROR, SCANNED, SKIPPED, Child, Content, Item, ItemRecord, ObjectInfo,
                            Segment, Stream, Table)
 from scanner.refine import refine
-from scanner.settings import Job
+from scanner.job import Job
 from scanner.sniff import HEAD, sniff
 from scanner.streams import CountingReader
 from scanner.tables import TableScan
@@ -48,12 +48,15 @@ class ItemProcessor:
     def __init__(self, job: Job, engine: DetectionEngine | None = None):
         self.job = job
         self.settings = job.settings
-        from scanner import plugins
-
-        if job.detectors.prefer_plugins:
-            plugins.set_preferred(job.detectors.prefer_plugins)
+        self.prefer = job.detectors.prefer_plugins  # --prefer-plugin: every registry lookup is told
         self.engine = engine or DetectionEngine(job.detectors)
         self.key = privacy.hash_key()
+        # How values of entity types that are not built in (plugins, custom
+        # rules) are hashed and masked, from the recognizers that report them.
+        from detectors.catalog import entity_styles
+
+        self.styles = entity_styles(getattr(self.engine, "recognizers", ()))
+        self.plugin_types = registry.plugin_types()  # formats plugin extractors read, for sniff()
         custom = job.detectors.custom
         if custom and custom.allow:
             from detectors.custom import matcher
@@ -81,7 +84,7 @@ class ItemProcessor:
             from connectors.registry import connector_for
 
             spec = self.job.target(target_name)
-            conn = connector_for(spec)(spec, self.settings)
+            conn = connector_for(spec, self.prefer)(spec, self.settings)
             self._connectors[target_name] = conn
         return conn
 
@@ -119,7 +122,8 @@ class ItemProcessor:
         from connectors.registry import connector_for, plugin_of
 
         try:
-            info_p = plugin_of(type(conn) if conn is not None else connector_for(self.job.target(item.target)))
+            info_p = plugin_of(type(conn) if conn is not None
+                               else connector_for(self.job.target(item.target), self.prefer))
         except Exception:  # noqa: BLE001
             info_p = None
         if info_p is None:
@@ -166,12 +170,12 @@ class ItemProcessor:
                              shared=shared if shared is not None else {})
         try:
             head = counter.read(HEAD)
-            ctype = info.content_type or sniff(head, name)
+            ctype = info.content_type or sniff(head, name, self.plugin_types)
             info.content_type = ctype
             blob = Blob(counter, head, name, info.size, ctype)
             # Containers (ZIP, OLE) are told apart by their members.
             ctype = info.content_type = blob.content_type = refine(blob, ctype)
-            extractor_cls = registry.for_type(ctype)
+            extractor_cls = registry.for_type(ctype, self.prefer)
             if extractor_cls is None:
                 raise ItemSkipped(unsupported_reason(ctype))
             plugin = registry.plugin_of(extractor_cls)
@@ -208,6 +212,7 @@ class ItemProcessor:
         failure is kept for the record of the object being read."""
         results = self.engine.detect(seg)
         failed = self.engine.take_failures() if hasattr(self.engine, "take_failures") else ()
+        self._suppressed += self.engine.take_suppressed() if hasattr(self.engine, "take_suppressed") else 0
         for f in failed:
             if f not in self._failures:
                 self._failures.append(f)
@@ -238,14 +243,16 @@ class ItemProcessor:
         base = span[0] if span is not None else 0
         if span is not None:
             text = text[span[0]:span[1]]
-        mask, value_hash, key, allow = privacy.mask, privacy.value_hash, self.key, self.allow
-        masks = [(r.start - base, r.end - base, mask(r.entity_type, text[r.start - base:r.end - base]))
+        mask, value_hash, key, allow, styles = privacy.mask, privacy.value_hash, self.key, self.allow, self.styles
+        masks = [(r.start - base, r.end - base,
+                  mask(r.entity_type, text[r.start - base:r.end - base], styles.get(r.entity_type)))
                  for r in results]
         kept: list[tuple] = []  # (result, start, end, masked, hash)
         for r, (s, e, masked) in zip(results, masks):
             value = text[s:e]
-            vhash = value_hash(r.entity_type, value, key)
-            if allow is not None and allow.allowed(r.entity_type, value, vhash):
+            style = styles.get(r.entity_type)
+            vhash = value_hash(r.entity_type, value, key, style)
+            if allow is not None and allow.allowed(r.entity_type, value, vhash, style):
                 self._suppressed += 1
                 continue
             kept.append((r, s, e, masked, vhash))

@@ -9,12 +9,15 @@ Three entry-point groups (docs/plugins.md):
 * ``piiscout.recognizers``: a Presidio `EntityRecognizer` (a subclass, an
   instance, or a callable returning one or a list of them).
 
-Built-ins go through the same tables (`connectors.registry.register`,
-`scanner.extractors.registry.register`, `detectors.catalog`) with the origin
-"builtin"; a plugin is registered by the same function with its own origin.
-When both claim one scheme or content type the built-in is kept and the
-conflict is recorded, unless the user named the plugin with
-`--prefer-plugin NAME` (or `prefer_plugin` in a config file).
+One mechanism, `Registry`, serves all three: built-ins and plugins are
+registered by the same function (`register`, with the origin "builtin" or
+the plugin's PluginInfo), candidates are kept side by side per key (a URL
+scheme, a content type, an entity type) and `pick(key, prefer)` decides:
+the built-in, unless the user named the plugin with `--prefer-plugin NAME`
+(or `prefer_plugin` in a config file). Preferences are passed to every
+lookup (DetectorSettings.prefer_plugins travels with the job): nothing here
+is set from outside. A conflict with a built-in is recorded on the plugin
+(status "shadowed"), and shown as "preferred" where the user chose it.
 
 A plugin that fails to import or to load is recorded with its error (one
 line) and a warning is logged once per process; it never stops a scan.
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+import importlib
 from typing import Any, Callable, Iterable
 
 from scanner.errors import one_line
@@ -58,42 +62,154 @@ class PluginInfo:
 _INFOS: dict[tuple[str, str], PluginInfo] = {}
 _LOADED_GROUPS: dict[str, list[PluginInfo]] = {}
 _WARNED: set[tuple[str, str, str]] = set()
-# Plugin names (entry point or distribution names) the user prefers over
-# built-ins: set from ScanSettings in the parent and in every worker.
-_PREFERRED: frozenset[str] = frozenset()
+PREFERRED = "preferred"  # shadowed by a built-in, but named with --prefer-plugin
 
 
-def set_preferred(names: Iterable[str]) -> None:
-    global _PREFERRED
-    _PREFERRED = frozenset(n.strip().lower() for n in names if n and n.strip())
+def preference(names: Iterable[str]) -> frozenset[str]:
+    """--prefer-plugin names as looked up: entry point or distribution
+    names, case-insensitive."""
+    return frozenset(n.strip().lower() for n in names if n and n.strip())
 
 
-def preferred() -> frozenset[str]:
-    return _PREFERRED
-
-
-def is_preferred(origin: "PluginInfo | str") -> bool:
+def is_preferred(origin: "PluginInfo | str", prefer: Iterable[str] = ()) -> bool:
     if isinstance(origin, str):
         return False
-    return origin.name.lower() in _PREFERRED or (origin.dist or "").lower() in _PREFERRED
+    names = prefer if isinstance(prefer, frozenset) else preference(prefer)
+    return origin.name.lower() in names or (origin.dist or "").lower() in names
+
+
+def status_of(info: PluginInfo, prefer: Iterable[str] = ()) -> str:
+    """A plugin's status for a scan with these preferences."""
+    if info.status == SHADOWED and is_preferred(info, prefer):
+        return PREFERRED
+    return info.status
 
 
 _ALL_EPS: dict[str, list] | None = None
 
 
-def pick(cands: list[tuple[Any, Any]] | None) -> Any:
+def pick(cands: list[tuple[Any, Any]] | None, prefer: Iterable[str] = ()) -> Any:
     """Of the (implementation, origin) pairs registered for one key (a URL
     scheme, a content type), the one to use: a preferred plugin, else the
     built-in, else the first plugin."""
     if not cands:
         return None
+    names = preference(prefer)
+    if names:
+        for impl, origin in cands:
+            if origin != BUILTIN and is_preferred(origin, names):
+                return impl
     for impl, origin in cands:
-        if origin != "builtin" and is_preferred(origin):
-            return impl
-    for impl, origin in cands:
-        if origin == "builtin":
+        if origin == BUILTIN:
             return impl
     return cands[0][0]
+
+
+class Registry:
+    """Built-ins and plugins of one kind, by key: connectors by URL scheme,
+    extractors by content type, recognizers by entity type.
+
+    `modules` are imported on first use (each registers its built-ins with
+    `register`); then the entry points of `group` are loaded and each
+    plugin object goes through `accept(obj, info)`, which checks it and
+    returns the implementations it provides (raising TypeError to reject
+    it). `keys(impl)` gives the keys an implementation serves.
+    """
+
+    def __init__(self, group: str, kind: str, modules: Iterable[str], keys: Callable[[Any], Iterable[str]],
+                 accept: Callable[[Any, PluginInfo], list] | None = None,
+                 on_plugin: Callable[[Any, list[str]], None] | None = None):
+        self.group = group
+        self.kind = kind  # "scheme", "content type", "entity": how conflicts are described
+        self.modules = tuple(modules)
+        self.keys = keys
+        self.accept = accept or (lambda obj, info: [obj])
+        self.on_plugin = on_plugin  # e.g. teach sniff() a plugin's file extensions
+        self.by_key: dict[str, list[tuple[Any, Any]]] = {}
+        self._loaded = False
+
+    def register(self, impl: Any, replace: bool = True, origin: Any = BUILTIN) -> Any:
+        """Serve `keys(impl)` with `impl` (a decorator for built-ins). A
+        built-in registered again for a key replaces the earlier built-in
+        (`replace`); a plugin is added next to the built-in."""
+        for key in self.keys(impl):
+            cands = self.by_key.setdefault(key, [])
+            if origin == BUILTIN:
+                if replace or not cands:
+                    cands[:] = [c for c in cands if c[1] != BUILTIN]
+                    cands.insert(0, (impl, origin))
+            else:
+                cands.append((impl, origin))
+        return impl
+
+    def register_plugin(self, obj: Any, info: PluginInfo) -> list[str]:
+        """Check a plugin's object, register what it provides next to the
+        built-ins and return the keys it serves (what `piiscout plugins` lists)."""
+        made = self.accept(obj, info)
+        provides: list[str] = []
+        for impl in made:
+            keys = [k for k in self.keys(impl) if k]
+            if not keys:
+                raise TypeError(f"{info.module} declares no {self.kind}")
+            try:
+                impl._piiscout_plugin = info  # errors raised by it name the plugin
+            except (AttributeError, TypeError):
+                pass
+            for key in keys:
+                if any(o == BUILTIN for _, o in self.by_key.get(key, [])):
+                    shadow(info, self.label(key), self.kind)
+            self.register(impl, origin=info)
+            provides += [self.label(k) for k in keys]
+            if self.on_plugin is not None:
+                self.on_plugin(impl, keys)
+        return provides
+
+    def label(self, key: str) -> str:
+        return key + "://" if self.kind == "scheme" else key
+
+    def load(self) -> None:
+        if self._loaded:
+            return
+        self._loaded = True
+        for mod in self.modules:
+            importlib.import_module(mod)
+        load_group(self.group, self.register_plugin)
+
+    def candidates(self, key: str) -> list[tuple[Any, Any]]:
+        self.load()
+        return list(self.by_key.get(key, []))
+
+    def pick(self, key: str, prefer: Iterable[str] = ()) -> Any:
+        self.load()
+        return pick(self.by_key.get(key), prefer)
+
+    def all(self, prefer: Iterable[str] = ()) -> dict[str, Any]:
+        """key -> the implementation that serves it."""
+        self.load()
+        return {k: pick(c, prefer) for k, c in self.by_key.items() if c}
+
+    def plugins(self) -> list[tuple[Any, PluginInfo]]:
+        """Every plugin implementation with its PluginInfo, in load order."""
+        self.load()
+        seen, out = set(), []
+        for cands in self.by_key.values():
+            for impl, origin in cands:
+                if origin != BUILTIN and id(impl) not in seen:
+                    seen.add(id(impl))
+                    out.append((impl, origin))
+        return out
+
+    def snapshot(self) -> dict[str, list]:
+        return {k: list(v) for k, v in self.by_key.items()}
+
+    def restore(self, snap: dict[str, list]) -> None:
+        self.by_key.clear()
+        self.by_key.update(snap)
+
+
+def plugin_of(impl: Any) -> PluginInfo | None:
+    """The PluginInfo of a plugin's implementation, None for a built-in."""
+    return getattr(impl, "_piiscout_plugin", None)
 
 
 def _entry_points(group: str):
@@ -173,21 +289,6 @@ def plugin_failed(info: PluginInfo | None, what: str, exc: BaseException) -> str
     return msg
 
 
-def all_plugins() -> list[PluginInfo]:
-    """Every plugin of every group, loading them if not done yet."""
-    from connectors import registry as connectors
-    from detectors import catalog
-    from scanner.extractors import registry as extractors
-
-    connectors.schemes()
-    extractors.registered()
-    catalog.plugin_recognizers()
-    out: list[PluginInfo] = []
-    for g in GROUPS:
-        out += _LOADED_GROUPS.get(g, [])
-    return out
-
-
 def signature() -> list[str]:
     """Installed plugins as "group:name=value@package-version", without
     importing them: part of an incremental rescan's results fingerprint, so
@@ -204,19 +305,3 @@ def signature() -> list[str]:
 def loaded_plugins() -> list[PluginInfo]:
     """The plugins of the groups loaded so far in this process."""
     return [i for g in GROUPS for i in _LOADED_GROUPS.get(g, [])]
-
-
-def report_failures() -> None:
-    """Log every plugin that failed or was shadowed (once per process)."""
-    infos = all_plugins()
-    for name in sorted(_PREFERRED):
-        if not any(name in (i.name.lower(), (i.dist or "").lower()) for i in infos):
-            key = ("", name, "prefer")
-            if key not in _WARNED:
-                _WARNED.add(key)
-                log.warning("--prefer-plugin %s: no installed plugin has that name (see `piiscout plugins`)", name)
-    for info in infos:
-        if info.status == FAILED:
-            warn_once(info, "failed to load", info.error or "")
-        elif info.status == SHADOWED:
-            warn_once(info, "is not used", info.error or "")

@@ -15,9 +15,12 @@ import secrets
 import unicodedata
 from bisect import bisect_left
 from functools import lru_cache
+from types import MappingProxyType
+from typing import Mapping
 from pathlib import Path
 
 from scanner.errors import UsageError
+from scanner.scrub import _DIGITS, _EMAILISH, VALUE_DIGITS, mask_email, scrub  # noqa: F401 (scrub: privacy.scrub)
 
 HASH_KEY_ENV = "PIISCOUT_HASH_KEY"
 
@@ -39,12 +42,17 @@ _KINDS: dict[str, str] = {
     "US_ITIN": IDENTIFIER,
     "CREDIT_CARD": IDENTIFIER,
     "US_BANK_NUMBER": IDENTIFIER,
+    "ABA_ROUTING_NUMBER": IDENTIFIER,
     "US_PASSPORT": IDENTIFIER,
     "US_DRIVER_LICENSE": IDENTIFIER,
     "IBAN_CODE": IDENTIFIER,
     "ICD10_CODE": IDENTIFIER,
     "PHONE_NUMBER": PHONE,
     "EMAIL_ADDRESS": EMAIL,
+    "IP_ADDRESS": TEXT,
+    "MEDICAL_CONDITION": TEXT,
+    "MEDICATION": TEXT,
+    "MEDICAL_PROCEDURE": TEXT,
 }
 
 # Masking style per entity type: "tail" keeps at most the last 4 characters
@@ -55,12 +63,14 @@ _MASKS: dict[str, str] = {
     "US_ITIN": "tail",
     "CREDIT_CARD": "tail",
     "US_BANK_NUMBER": "tail",
+    "ABA_ROUTING_NUMBER": "tail",
     "US_PASSPORT": "tail",
     "US_DRIVER_LICENSE": "tail",
     "IBAN_CODE": "tail",
     "PHONE_NUMBER": "tail",
     "IP_ADDRESS": "tail",
     "EMAIL_ADDRESS": "email",
+    "ICD10_CODE": "full",
 }
 
 
@@ -76,22 +86,33 @@ _MASKS.update({e: "tail" for e in _NATIONAL_IDS})
 _MASKS.update({"PERSON": "initials", "US_ADDRESS": "initials", "DATE_OF_BIRTH": "date", "CREDENTIAL": "secret"})
 
 
-def register_entity(entity_type: str, kind: str = TEXT, mask: str = "initials") -> None:
-    """Let a recognizer (built-in, plugin or custom rule) declare how its values
-    are normalised and masked."""
+KINDS = (IDENTIFIER, PHONE, EMAIL, TEXT, SECRET, DATE, NAME, ADDRESS)
+MASK_STYLES = ("tail", "email", "initials", "full", "secret", "date")
+
+# The built-in entity types' normalisation and masking, fixed here: nothing
+# registers into them (tests/scanner/test_privacy.py checks every built-in
+# recognizer's NORMALISE/MASK agrees). Entity types that are not built in (plugins, custom
+# rules) carry a style (kind, mask) that callers pass explicitly
+# (detectors.catalog.entity_styles; the pipeline does).
+BUILTIN_KINDS: Mapping[str, str] = MappingProxyType(_KINDS)
+BUILTIN_MASKS: Mapping[str, str] = MappingProxyType(_MASKS)
+Style = tuple  # (kind, mask style)
+
+
+def check_style(kind: str, mask: str) -> None:
+    """Raise ValueError unless `kind` and `mask` are ones this module knows."""
     if kind not in KINDS:
         raise ValueError(f"unknown normalisation kind {kind!r}")
-    if mask not in ("tail", "email", "initials", "full", "secret", "date"):
+    if mask not in MASK_STYLES:
         raise ValueError(f"unknown masking style {mask!r}")
-    _KINDS[entity_type] = kind
-    _MASKS[entity_type] = mask
 
 
-KINDS = (IDENTIFIER, PHONE, EMAIL, TEXT, SECRET, DATE, NAME, ADDRESS)
+def kind_of(entity_type: str, style: "Style | None" = None) -> str:
+    return style[0] if style else BUILTIN_KINDS.get(entity_type, TEXT)
 
 
-def kind_of(entity_type: str) -> str:
-    return _KINDS.get(entity_type, TEXT)
+def mask_of(entity_type: str, style: "Style | None" = None) -> str:
+    return style[1] if style else BUILTIN_MASKS.get(entity_type, "initials")
 
 
 _NON_ALNUM = re.compile(r"[^0-9A-Za-z]+")
@@ -111,8 +132,8 @@ _SECRET_NOISE = re.compile(r"\s+|\\n")
 _SPACES = re.compile(r"\s+")
 
 
-def normalise(entity_type: str, value: str) -> str:
-    return normalise_as(kind_of(entity_type), value)
+def normalise(entity_type: str, value: str, style: "Style | None" = None) -> str:
+    return normalise_as(kind_of(entity_type, style), value)
 
 
 def normalise_as(kind: str, value: str) -> str:
@@ -122,7 +143,7 @@ def normalise_as(kind: str, value: str) -> str:
     if kind == PHONE:
         return _e164(value)
     if kind == EMAIL:
-        return value.strip().lower()
+        return _URL_AT.sub("@", value.strip().lower())
     if kind == SECRET:
         return _SECRET_NOISE.sub("", value)
     if kind == NAME:
@@ -130,7 +151,7 @@ def normalise_as(kind: str, value: str) -> str:
     if kind == ADDRESS:
         return _SPACES.sub(" ", _PUNCT.sub(" ", unicodedata.normalize("NFKC", value).casefold())).strip()
     if kind == DATE:
-        from detectors.recognizers.date_of_birth import iso_date
+        from detectors.dates import iso_date
 
         iso = iso_date(value)
         if iso is not None:
@@ -238,15 +259,17 @@ def hash_key() -> bytes:
     return text.encode("utf-8")
 
 
-def value_hash(entity_type: str, value: str, key: bytes | None = None) -> str:
-    return _hash(entity_type, value, key or hash_key())
+def value_hash(entity_type: str, value: str, key: bytes | None = None, style: "Style | None" = None) -> str:
+    """The keyed hash of a value as its entity type normalises it; `style`:
+    (kind, mask) of an entity type that is not built in."""
+    return _hash(kind_of(entity_type, style), value, key or hash_key())
 
 
 @lru_cache(maxsize=65536)
-def _hash(entity_type: str, value: str, key: bytes) -> str:
+def _hash(kind: str, value: str, key: bytes) -> str:
     # Cached: the same address or number recurs across a share (and phone
     # normalisation parses the number).
-    return _keyed(key)(normalise(entity_type, value).encode("utf-8"))
+    return _keyed(key)(normalise_as(kind, value).encode("utf-8"))
 
 
 @lru_cache(maxsize=4)
@@ -279,8 +302,8 @@ def hash_as(kind: str, value: str, key: bytes | None = None) -> str:
     return hmac.new(key or hash_key(), norm.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def mask(entity_type: str, value: str) -> str:
-    style = _MASKS.get(entity_type, "initials")
+def mask(entity_type: str, value: str, entity_style: "Style | None" = None) -> str:
+    style = mask_of(entity_type, entity_style)
     if style == "tail":
         return _mask_tail(value)
     if style == "email":
@@ -355,11 +378,14 @@ def _mask_tail_slow(value: str) -> str:
     return "".join(out)
 
 
+_URL_AT = re.compile("%40", re.IGNORECASE)
+
+
 def _mask_email(value: str) -> str:
-    local, at, domain = value.rpartition("@")
-    if not at:
+    value = _URL_AT.sub("@", value)  # jane%40example.com, as in query strings
+    if "@" not in value:
         return _mask_initials(value)
-    return (local[:1] or "") + "***@" + domain
+    return mask_email(value)
 
 
 def _mask_initials(value: str) -> str:
@@ -375,32 +401,6 @@ def _mask_initials(value: str) -> str:
 
 
 # --- scrubbing free text (error messages, context snippets) -----------------
-
-_EMAILISH = re.compile(r"[^\s@<>()\[\]{}'\",;:]+@[^\s@<>()\[\]{}'\",;:]+")
-_DIGITS = re.compile(r"\d")
-# Digits joined by separators as values are written: 123-45-6789,
-# 4111 1111 1111 1111, (212) 555-0147, 212.555.0147, 021000021.
-_DIGIT_RUN = re.compile(r"\d(?:[ .\-()]{0,2}\d)*")
-VALUE_DIGITS = 5  # a run of fewer digits cannot be an SSN, card, phone or account number
-
-
-def _mask_run(m: re.Match) -> str:
-    run = m.group(0)
-    if sum(c.isdigit() for c in run) < VALUE_DIGITS:
-        return run
-    return _DIGITS.sub("#", run)
-
-
-def scrub(text: str) -> str:
-    """Remove what could be a value from a message we did not write (library
-    exception text and log lines): e-mail-like tokens are masked as e-mail
-    values are (`j***@example.com`) and runs of 5 or more digits become '#'.
-    What only looks like a number stays readable: `inv2`, `Errno 13`,
-    `utf-8`, `0xe9`, port 4450, line 12."""
-    if "@" in text:
-        text = _EMAILISH.sub(lambda m: _mask_email(m.group(0)), text)
-    return _DIGIT_RUN.sub(_mask_run, text)
-
 
 _SAFE: frozenset[str] | None = None
 

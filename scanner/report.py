@@ -61,8 +61,14 @@ def build_report(inventory: Path, scan_id: str | None = None, top: int = 10) -> 
         "targets": view.targets,
         "view": "current" if view.current else "scan",
         "scans": [{"scan_id": s["scan_id"], "status": s["status"], "finished_at": s["finished_at"].isoformat(),
-                   "targets": list(p.only or p.targets)} for s, p in zip(view.scans, view.parts)],
+                   "targets": list(p.only or p.targets), "target": s.get("target")}
+                  for s, p in zip(view.scans, view.parts)],
+        # The target's name (a config file's table name, or as given); null for older scans.
+        "target": scan.get("target"),
         "newer_interrupted": [s["scan_id"] for s in view.superseded],
+        # Partial scans of the state: locations each could not reach (shown
+        # as the scans before it found them).
+        "unreached": dict(getattr(view, "unreached", {}) or {}),
         "findings": f.num_rows,
         # Detections not reported because their value is allow-listed.
         "suppressed": int(pc.sum(it.column("suppressed")).as_py() or 0) if it.num_rows else 0,
@@ -138,13 +144,20 @@ def render_text(rep: dict) -> str:
     if len(rep.get("scans", ())) > 1:
         lines = [f"Current state of {len(rep['targets'])} targets, from {len(rep['scans'])} scans:"]
         for s in rep["scans"]:
-            lines.append(f"  {s['scan_id']} ({s['status']}, finished {s['finished_at']}): {', '.join(s['targets'])}")
+            name = f"target {s['target']}: " if s.get("target") else ""
+            lines.append(f"  {s['scan_id']} ({s['status']}, finished {s['finished_at']}): {name}"
+                         f"{', '.join(s['targets'])}")
     else:
         lines = [
             f"Scan {rep['scan_id']} ({rep['status']}), {rep['started_at']} – {rep['finished_at']}"
             f" ({rep['duration_s']:.1f}s)",
             "Targets: " + ", ".join(rep["targets"]),
         ]
+        if rep.get("target"):
+            lines.insert(1, f"Target: {rep['target']}")
+    for sid, n in rep.get("unreached", {}).items():
+        lines.append(f"Scan {sid} was partial: {n:,} folder(s), share(s), table(s) or object(s) it could not "
+                     "reach are shown as the scans before it found them.")
     for sid in rep.get("newer_interrupted", ()):
         lines.append(f"Not shown: the newer scan {sid} was interrupted (see it with --scan {sid}).")
     lines += [

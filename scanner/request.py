@@ -15,11 +15,83 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Mapping
 
-from detectors.catalog import DetectorSettings
+import click
+
+from detectors.catalog import DEFAULT_MIN_SCORE, DetectorSettings
 from scanner.errors import UsageError
 from scanner.model import TargetSpec
-from scanner.options import DetectionOptions, RunOptions, SourceOptions, declared, from_values
+from scanner.options import declared, from_values, is_unset, option
 from scanner.settings import ScanSettings
+
+# -- the scan options other than ScanSettings' (scanner/options.py) --------------------------
+
+@dataclass(frozen=True)
+class RunOptions:
+    """This run: where results go, how many workers, what is reused."""
+
+    inventory: str | None = option(
+        None, "-i", "--inventory", type=click.Path(file_okay=False),
+        help="Inventory directory [default: $PIISCOUT_INVENTORY or the user data dir].")
+    workers: int | None = option(
+        None, "-j", "--workers", type=click.IntRange(1, 256), help="Worker processes [default: CPU count].")
+    incremental: bool = option(
+        False, "--incremental/--no-incremental", default=None,
+        help="Do not read again what is unchanged (same size and time) since the last scan of the same target; "
+             "carry its findings over [default: off, or the config's `incremental`].")
+
+
+@dataclass(frozen=True)
+class DetectionOptions:
+    """What to look for: turned into detectors.catalog.DetectorSettings."""
+
+    entities: tuple[str, ...] = option(
+        (), "-e", "--entities", multiple=True, metavar="LIST",
+        help="Entity types to look for, comma-separated or repeated (ALL for every one) "
+             "[default: all but the NER entities].")
+    min_score: float = option(
+        DEFAULT_MIN_SCORE, "--min-score", type=click.FloatRange(0, 1), help="Report findings scoring at least this [default: 0.5].")
+    ner: bool = option(False, "--ner", is_flag=True, help="Also find names (PERSON) with spaCy NER; much slower.")
+    rules_file: tuple[str, ...] = option(
+        (), "--rules", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
+        help="Custom rules, allow list and context words from a TOML file (README: Custom rules); repeatable.")
+    prefer_plugin: tuple[str, ...] = option(
+        (), "--prefer-plugin", multiple=True, metavar="NAME",
+        help="Use this plugin (entry point or package name) where it and a built-in serve the same scheme, "
+             "content type or entity [default: the built-in]; repeatable.")
+
+
+@dataclass(frozen=True)
+class SourceOptions:
+    """Options of one kind of source, handed to every connector's parse() as
+    target options; unset ones are left out (the connector's default)."""
+
+    # SMB (connectors/smb.py)
+    guest: bool = option(False, "--guest", is_flag=True, help="SMB: log in as guest (no user, no password).")
+    require_encryption: bool = option(
+        False, "--require-encryption", is_flag=True,
+        help="SMB: encrypt the whole session; refuse servers that cannot (SMB 2) [default: as the server asks].")
+    kerberos: bool = option(
+        False, "--kerberos", is_flag=True, help="SMB: log in with a Kerberos ticket (kinit) instead of a password.")
+    # SQL (connectors/sql.py)
+    schema: tuple[str, ...] = option(
+        (), "--schema", multiple=True, metavar="NAME",
+        help="SQL: scan only this schema (MySQL: database); repeatable [default: every non-system schema of the "
+             "URL's database].")
+    views: bool = option(False, "--views", is_flag=True, help="SQL: also scan views.")
+    include: tuple[str, ...] = option(
+        (), "--include", multiple=True, metavar="GLOB",
+        help="SQL: scan only tables matching GLOB (table or schema.table); repeatable. --exclude skips tables too.")
+    sample_rows: int | None = option(
+        None, "--sample-rows", type=click.IntRange(1), metavar="N",
+        help="SQL: read about N rows of each table, sampled cheaply per database [default: 10000].")
+    full: bool = option(False, "--full", is_flag=True, help="SQL: read every row of every table instead of a sample.")
+    statement_timeout: float | None = option(
+        None, "--statement-timeout", type=click.FloatRange(0), metavar="SECONDS",
+        help="SQL: cancel any one statement after this long (0: no limit) [default: 300].")
+
+    def target_options(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self) if not is_unset(getattr(self, f.name))}
+
 
 # Every option group, in the order `piiscout scan --help` lists them.
 OPTION_GROUPS = (RunOptions, DetectionOptions, ScanSettings, SourceOptions)
@@ -114,11 +186,25 @@ def customisation(rules_files, sections: dict | None, base: Path | None = None):
         raw.merge(more)
     if file_problems:
         raise OptionError("rules_file", "\n".join(file_problems))
-    custom = rules.build(raw)
+    custom = rules.build(raw, styles=_plugin_styles(raw))
     return custom if custom else None
 
 
-def _target_specs(targets: list[tuple[str, str]], inv: Path, options: dict[str, Any]) -> list[TargetSpec]:
+def _plugin_styles(raw) -> dict:
+    """(kind, mask) of plugin entity types an allow-list entry names, so the
+    entry is hashed the way the plugin's findings are."""
+    from scanner import privacy
+
+    named = {e for e, _ in raw.allow_values if e} - set(privacy.BUILTIN_KINDS) - {r.entity for r in raw.rules}
+    if not named:
+        return {}
+    from detectors.catalog import entity_styles, plugin_recognizers
+
+    return entity_styles(plugin_recognizers())
+
+
+def _target_specs(targets: list[tuple[str, str]], inv: Path, options: dict[str, Any],
+                  prefer: tuple[str, ...] = ()) -> list[TargetSpec]:
     from connectors.registry import resolve
 
     specs = []
@@ -126,7 +212,7 @@ def _target_specs(targets: list[tuple[str, str]], inv: Path, options: dict[str, 
     for name, raw in targets:
         name = name if name not in names else f"{name}#{len(names)}"
         names.add(name)
-        specs.append(resolve(raw, name=name, options={"skip_paths": (str(inv),), **options}))
+        specs.append(resolve(raw, name=name, options={"skip_paths": (str(inv),), **options}, prefer=prefer))
     return specs
 
 
@@ -141,9 +227,6 @@ def build_request(targets: list[tuple[str, str]], inv: Path, values: Mapping[str
     settings = from_values(ScanSettings, values)
     source = from_values(SourceOptions, values)
     prefer = tuple(split_csv(det.prefer_plugin))
-    from scanner import plugins
-
-    plugins.set_preferred(prefer)  # a preferred plugin connector serves its scheme
     custom = customisation(det.rules_file, sections, base)
     target_opts = source.target_options()
     if password_env:
@@ -156,7 +239,7 @@ def build_request(targets: list[tuple[str, str]], inv: Path, values: Mapping[str
         ner=det.ner,
     )
     resolved = {f.name: getattr(g, f.name) for g in (run, det, settings, source) for f in fields(g)}
-    return ScanRequest(targets=_target_specs(targets, inv, target_opts), inventory=inv, settings=settings,
+    return ScanRequest(targets=_target_specs(targets, inv, target_opts, prefer), inventory=inv, settings=settings,
                        detectors=detectors, workers=run.workers, progress=progress,
                        incremental=bool(run.incremental), options=resolved)
 

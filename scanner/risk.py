@@ -135,6 +135,7 @@ class LocationRisk:
     points: float
     score: int
     band: str
+    readers: tuple[str, ...] = ()  # items.readers: who may read it, as recorded
 
     @property
     def findings(self) -> int:
@@ -240,8 +241,8 @@ def _regroup(parts: list[pa.Table], keys: list[str]) -> pa.Table:
 
 def _item_columns() -> list[str]:
     cols = ["source", "location", "part", "modified_at", "content_type", "status"]
-    # items.exposure arrives with the exposure work (issue 19); older inventories lack it.
-    return cols + (["exposure"] if "exposure" in ITEMS.names else [])
+    # items.exposure/readers (issue 19): null in rows of older inventories.
+    return cols + [c for c in ("exposure", "readers") if c in ITEMS.names]
 
 
 def _top_level_items(inv: Inventory, view: View, wanted: set[str]) -> tuple[dict[str, dict], Counter, bool]:
@@ -303,7 +304,7 @@ def assess(inv: Inventory, view: View, entities: tuple[str, ...] = (), min_score
             location=loc, source=source_of[loc], kind=location_kind(source_of[loc], row.get("content_type")),
             target=owning_target(loc, targets), counts=tuple(sorted(ents.items(), key=lambda kv: (-kv[1], kv[0]))),
             exposure=exposure, modified_at=modified, content_type=row.get("content_type"),
-            points=pts, score=score, band=band(score)))
+            points=pts, score=score, band=band(score), readers=tuple(row.get("readers") or ())))
     locations.sort(key=lambda r: (-r.points, r.location))
     return Assessment(as_of, targets, locations, _entity_totals(locations, distinct), statuses, exposure_known)
 
@@ -318,7 +319,8 @@ def _entity_totals(locations: list[LocationRisk], distinct: _Distinct) -> list[E
             kinds.setdefault(e, Counter())[r.kind] += 1
             exposed.setdefault(e, Counter())[r.exposure or "unknown"] += 1
     out = [EntityTotal(e, n, distinct.count(e), dict(kinds[e]), dict(exposed[e])) for e, n in findings.items()]
-    out.sort(key=lambda t: (-SENSITIVITY_WEIGHT[entity_labels.sensitivity(t.entity)] * sum(t.locations.values()),
+    # Most sensitive first, then the most widespread.
+    out.sort(key=lambda t: (-SENSITIVITY_WEIGHT[entity_labels.sensitivity(t.entity)], -sum(t.locations.values()),
                             -t.findings, t.entity))
     return out
 

@@ -14,11 +14,13 @@ This runs in the parent process. `run_scan` is four named stages:
 from __future__ import annotations
 
 import hmac
+from collections import Counter
 import importlib
 import itertools
 import json
 import logging
 import os
+import re
 import secrets
 import signal
 import threading
@@ -30,6 +32,7 @@ from typing import Iterator
 
 from connectors.registry import connector_for
 from scanner import __version__, privacy
+from scanner.completeness import record_unreached
 from scanner.errors import EXIT_INTERRUPTED, EXIT_ITEM_ERRORS, EXIT_OK, PiiscoutError
 from scanner.incremental import LOOKUP_BATCH, Baseline, result_fingerprint
 from scanner.inventory.lock import InventoryLock
@@ -37,7 +40,7 @@ from scanner.inventory.writer import InventoryWriter, prepare
 from scanner.model import (ERROR, SCANNED, SKIPPED, STATUSES, UNCHANGED, Item, ItemRecord, ScanSummary,
                            listing_record)
 from scanner.request import ScanRequest
-from scanner.settings import Job
+from scanner.job import Job
 from scanner.ui import Progress
 
 log = logging.getLogger("piiscout.scan")
@@ -73,6 +76,7 @@ class _Counts:
     def __init__(self) -> None:
         self.status = {s: 0 for s in STATUSES}
         self.findings = 0
+        self.by_entity: Counter = Counter()
         self.bytes = 0
         self.suppressed = 0
 
@@ -99,6 +103,7 @@ class ScanOutcome:
     baseline: Baseline | None
     counts: _Counts = field(default_factory=_Counts)
     finished: bool = False
+    unreached: int = 0  # containers (or objects) not listed or read: the scan is partial
 
 
 def run_scan(req: ScanRequest, executor=None) -> ScanSummary:
@@ -114,12 +119,18 @@ def run_scan(req: ScanRequest, executor=None) -> ScanSummary:
         raise
     stop = _StopFlag()
     old_handlers = _install_handlers(stop)
+    run = None
     try:
         prepare(root)
         run = ScanRun(plan, root, stop)
         outcome = run.run()
         code = record_scan(plan, run.writer, outcome)
-        return summarise(outcome, code)
+        return summarise(plan, outcome, code)
+    except PiiscoutError as e:
+        if run is not None:
+            e.scan_id = run.outcome.scan_id  # for the end-of-scan record
+            record_failure(plan, run, e)
+        raise
     finally:
         for sig, h in old_handlers.items():
             signal.signal(sig, h)
@@ -134,10 +145,10 @@ def plan_scan(req: ScanRequest, executor=None) -> ScanPlan:
     # Resolve the key first: a broken config dir is a usage problem, and the
     # workers must not race to create it.
     privacy.hash_key()
-    from scanner import plugins
+    from scanner.overlap import covered_by
 
-    plugins.set_preferred(req.detectors.prefer_plugins)
-    connectors = [_checked_connector(spec, req) for spec in req.targets]
+    covered = covered_by(req.targets)  # overlapping targets are listed once
+    connectors = [_checked_connector(spec, req) for i, spec in enumerate(req.targets) if i not in covered]
     job = Job(targets=tuple(req.targets), settings=req.settings, detectors=req.detectors)
     if executor is None:
         from scanner.executors.factory import create_executor
@@ -152,7 +163,7 @@ def _checked_connector(spec, req: ScanRequest):
     from scanner import plugins
     from scanner.errors import TargetError
 
-    cls = connector_for(spec)
+    cls = connector_for(spec, req.detectors.prefer_plugins)
     try:
         conn = cls(spec, req.settings)
         conn.check()
@@ -193,6 +204,7 @@ class ScanRun:
         # Item.fingerprint of items in flight, for their own items row.
         self.pending: dict[tuple[str, str], str] = {}
         self.progress: Progress | None = None
+        self.target_urls = tuple(t.url for t in req.targets)
 
     def run(self) -> ScanOutcome:
         out, plan = self.outcome, self.plan
@@ -210,6 +222,7 @@ class ScanRun:
                     out.counts.status.update({k: out.counts.status.get(k, 0) + v
                                               for k, v in carried.statuses.items()})
                     out.counts.findings += carried.findings
+                    out.counts.by_entity.update(carried.by_entity)
                     out.counts.suppressed += carried.suppressed
             except BaseException:
                 self.writer.abort()
@@ -228,7 +241,7 @@ class ScanRun:
         return out
 
     def _execute(self) -> bool:
-        from scanner import plugins
+        from scanner.installed import report_failures
 
         # Workers start only when there is something to read: an
         # unchanged rescan never pays for them.
@@ -240,7 +253,7 @@ class ScanRun:
         importlib.import_module("scanner.pipeline")
         # Load every plugin here too (forked workers inherit them) and
         # say once which failed: the scan goes on without them.
-        plugins.report_failures()
+        report_failures(self.plan.req.detectors.prefer_plugins)
         return self.plan.executor.run(self.plan.job, itertools.chain((first,), listing), self.sink, self.stop)
 
     def sink(self, kind: str, payload) -> None:
@@ -248,6 +261,7 @@ class ScanRun:
         if kind == "findings":
             n = self.writer.add_findings(payload)
             counts.findings += n
+            counts.by_entity.update(f.entity_type for f in payload)
             progress.update(findings=n)
         elif kind == "record":
             rec: ItemRecord = payload
@@ -261,6 +275,8 @@ class ScanRun:
                             errors=int(rec.status == ERROR))
             if rec.status == ERROR:
                 log.info("item error: %s%s: %s", rec.location, "#" + rec.part if rec.part else "", rec.reason)
+                if record_unreached(rec, self.target_urls):
+                    self.outcome.unreached += 1
         elif kind == "done" and payload is not None and self.pending:
             self.pending.pop((payload.location, payload.part), None)
 
@@ -345,69 +361,131 @@ def options_record(plan: ScanPlan, outcome: ScanOutcome) -> dict:
         options["context_words"] = {e: {"extra": len(x), "deny": len(d)} for e, x, d in custom.context}
     if req.detectors.prefer_plugins:
         options["prefer_plugins"] = list(req.detectors.prefer_plugins)
-    loaded = [f"{p.group.split('.', 1)[1]}:{p.name}:{p.status}" for p in plugins.loaded_plugins()]
+    prefer = req.detectors.prefer_plugins
+    loaded = [f"{p.group.split('.', 1)[1]}:{p.name}:{plugins.status_of(p, prefer)}" for p in plugins.loaded_plugins()]
     if loaded:
         options["plugins"] = loaded
     return options
 
 
+def scan_status(outcome: ScanOutcome) -> str:
+    """interrupted: stopped before every item was seen; partial: finished,
+    but a folder, share or table could not be listed or read
+    (scanner/completeness.py); else complete."""
+    if not outcome.finished:
+        return "interrupted"
+    return "partial" if outcome.unreached else "complete"
+
+
 def exit_code(outcome: ScanOutcome) -> int:
     if not outcome.finished:
         return EXIT_INTERRUPTED
-    return EXIT_ITEM_ERRORS if outcome.counts.status.get(ERROR, 0) else EXIT_OK
+    return EXIT_ITEM_ERRORS if outcome.counts.status.get(ERROR, 0) or outcome.unreached else EXIT_OK
+
+
+def scan_row(plan: ScanPlan, outcome: ScanOutcome, code: int) -> dict:
+    counts = outcome.counts
+    return {
+        "scan_id": outcome.scan_id,
+        "started_at": outcome.started,
+        "finished_at": datetime.now(timezone.utc),
+        "status": scan_status(outcome),
+        "targets": [t.url for t in plan.req.targets],
+        "options": json.dumps(options_record(plan, outcome), default=str, sort_keys=True),
+        "version": __version__,
+        "hash_scheme": privacy.HASH_SCHEME,
+        "hash_key_id": outcome.key_id,
+        "items_total": sum(counts.status.values()),
+        "items_scanned": counts.status.get(SCANNED, 0),
+        "items_skipped": counts.status.get(SKIPPED, 0),
+        "items_error": counts.status.get(ERROR, 0),
+        "items_unchanged": counts.status.get(UNCHANGED, 0),
+        "findings": counts.findings,
+        "suppressed": counts.suppressed,
+        "bytes_scanned": counts.bytes,
+        "duration_s": round(time.monotonic() - outcome.t0, 3),
+        "exit_code": code,
+        "target": target_name(plan.req),
+    }
 
 
 def record_scan(plan: ScanPlan, writer: InventoryWriter, outcome: ScanOutcome) -> int:
     """Write the scans row; returns the scan's exit code."""
-    counts, code = outcome.counts, exit_code(outcome)
-    writer.write_scan(
-        {
-            "scan_id": outcome.scan_id,
-            "started_at": outcome.started,
-            "finished_at": datetime.now(timezone.utc),
-            "status": "complete" if outcome.finished else "interrupted",
-            "targets": [t.url for t in plan.req.targets],
-            "options": json.dumps(options_record(plan, outcome), default=str, sort_keys=True),
-            "version": __version__,
-            "hash_scheme": privacy.HASH_SCHEME,
-            "hash_key_id": outcome.key_id,
-            "items_total": sum(counts.status.values()),
-            "items_scanned": counts.status.get(SCANNED, 0),
-            "items_skipped": counts.status.get(SKIPPED, 0),
-            "items_error": counts.status.get(ERROR, 0),
-            "items_unchanged": counts.status.get(UNCHANGED, 0),
-            "findings": counts.findings,
-            "suppressed": counts.suppressed,
-            "bytes_scanned": counts.bytes,
-            "duration_s": round(time.monotonic() - outcome.t0, 3),
-            "exit_code": code,
-        }
-    )
+    code = exit_code(outcome)
+    writer.write_scan(scan_row(plan, outcome, code))
     return code
+
+
+def record_failure(plan: ScanPlan, run: "ScanRun", exc: PiiscoutError) -> None:
+    """Best effort: a `failed` scans row for a scan that could not finish (a
+    full disk may refuse this too). Readers never take a failed scan for the
+    current state; prune removes it."""
+    out = run.outcome
+    try:
+        run.writer.abort()
+        row = scan_row(plan, out, exc.exit_code)
+        run.writer.write_scan({**row, "status": "failed"})
+    except Exception:  # noqa: BLE001 - the real error is what the user is told
+        log.debug("could not record the failed scan %s", out.scan_id, exc_info=True)
 
 
 # -- summarise ---------------------------------------------------------------------------------
 
-def summarise(outcome: ScanOutcome, code: int) -> ScanSummary:
+_CONFIG_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+def target_name(req: ScanRequest) -> str:
+    """The config file's table name; for a target given on the command line,
+    its URL as stored (no user name, no password), not as typed."""
+    return ", ".join(dict.fromkeys(t.name if _CONFIG_NAME.match(t.name) else t.url for t in req.targets))
+
+
+def summarise(plan: ScanPlan, outcome: ScanOutcome, code: int) -> ScanSummary:
     counts = outcome.counts
     if counts.suppressed:
         log.info("scan %s: suppressed by allow list: %d", outcome.scan_id, counts.suppressed)
-    return ScanSummary(scan_id=outcome.scan_id, status="complete" if outcome.finished else "interrupted",
+    return ScanSummary(scan_id=outcome.scan_id, status=scan_status(outcome),
                        items=dict(counts.status), findings=counts.findings, suppressed=counts.suppressed,
-                       exit_code=code)
+                       exit_code=code, findings_by_entity=dict(counts.by_entity.most_common()),
+                       target=target_name(plan.req), targets=tuple(t.url for t in plan.req.targets),
+                       duration_s=round(time.monotonic() - outcome.t0, 3), unreached=outcome.unreached)
 
 
 def describe_summary(s: ScanSummary, inventory: Path, seconds: float | None = None) -> str:
+    """The end-of-scan line: scan id, status, target, items by status,
+    findings by entity, duration, exit code, inventory."""
     it = s.items
     total = sum(it.values())
     parts = [f"{it.get(SCANNED, 0)} scanned"]
     for key in (UNCHANGED, SKIPPED, ERROR):
         if it.get(key):
             parts.append(f"{it[key]} {'errors' if key == ERROR else key}")
-    took = f" in {seconds:.1f}s" if seconds is not None else ""
+    seconds = s.duration_s if seconds is None else seconds
     suppressed = f", suppressed by allow list: {s.suppressed}" if s.suppressed else ""
-    return (f"scan {s.scan_id} {s.status}: {total} items ({', '.join(parts)}), "
-            f"{s.findings} findings{suppressed}{took} -> {os.fspath(inventory)}")
+    kinds = ", ".join(f"{e} {n}" for e, n in s.findings_by_entity.items())
+    kinds = f" ({kinds})" if kinds else ""
+    unreached = f", {s.unreached} not reached" if s.unreached else ""
+    return (f"scan {s.scan_id} {s.status}: {describe_target(s.target, s.targets)}{total} items ({', '.join(parts)}"
+            f"{unreached}), {s.findings} findings{kinds}{suppressed} in {seconds:.1f}s, exit {s.exit_code} "
+            f"-> {os.fspath(inventory)}")
+
+
+def describe_target(name: str | None, urls) -> str:
+    urls = list(urls)
+    if not name and not urls:
+        return ""
+    if name and urls and name in (", ".join(urls), urls[0]) :
+        return f"target {name}: " if len(urls) == 1 else f"targets {name}: "
+    where = f" ({', '.join(urls)})" if urls else ""
+    return f"target {name}{where}: " if name else f"targets {', '.join(urls)}: "
+
+
+def end_record(s: ScanSummary, inventory: Path) -> dict:
+    """The end-of-scan record's fields (JSON logs)."""
+    return {"scan_id": s.scan_id, "target": s.target, "targets": list(s.targets), "inventory": os.fspath(inventory),
+            "status": s.status, "items": dict(s.items), "items_total": sum(s.items.values()),
+            "findings": s.findings, "findings_by_entity": dict(s.findings_by_entity), "suppressed": s.suppressed,
+            "unreached": s.unreached, "duration_s": s.duration_s, "exit_code": s.exit_code}
 
 
 __all__ = ["ScanRequest", "run_scan", "describe_summary", "PiiscoutError"]

@@ -1,13 +1,12 @@
-"""Scan-wide settings: plain frozen values, picklable, sent to every worker."""
+"""Scan-wide settings: plain frozen values, picklable, sent to every worker
+(with the detector settings and targets, in a scanner.job.Job)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import click
 
-from detectors.catalog import DetectorSettings
-from scanner.model import TargetSpec
 from scanner.options import option
 
 DEFAULT_ITEM_TIMEOUT = 3600.0  # seconds; a 2 GB log takes ~2 minutes
@@ -74,18 +73,3 @@ class ScanSettings:
         None, "--scheduler", metavar="ADDRESS",
         help="Dask scheduler to run on, e.g. tcp://10.0.0.5:8786 (implies --executor dask; --workers N then "
              "waits for N workers). --executor dask without it starts a local cluster.")
-
-
-@dataclass(frozen=True)
-class Job:
-    """All a worker needs, local or remote: no handles, no secrets."""
-
-    targets: tuple[TargetSpec, ...]
-    settings: ScanSettings = field(default_factory=ScanSettings)
-    detectors: DetectorSettings = field(default_factory=DetectorSettings)
-
-    def target(self, name: str) -> TargetSpec:
-        for t in self.targets:
-            if t.name == name:
-                return t
-        raise KeyError(name)

@@ -10,7 +10,9 @@ says what it was.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Mapping
 
 from scanner.textdecode import detect_encoding
 
@@ -78,49 +80,39 @@ _MAIL_HEADERS = (b"received:", b"from:", b"to:", b"subject:", b"message-id:", b"
 # extensions and leading magic bytes. Built-in signatures and text
 # extensions are checked first, so a plugin cannot take a built-in format
 # by its name or magic alone.
-_PLUGIN_EXT: dict[str, str] = {}
-_PLUGIN_MAGIC: list[tuple[bytes, str]] = []
-_plugins_ready = False
+@dataclass(frozen=True)
+class PluginTypes:
+    """Plugin extractors' formats (scanner.extractors.registry.plugin_types):
+    by file extension and by leading magic bytes. Passed to sniff() by the
+    pipeline; nothing is registered here."""
+
+    extensions: Mapping[str, str] = field(default_factory=dict)  # ".pcard" -> content type
+    magic: tuple[tuple[bytes, str], ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.extensions or self.magic)
+
+    def type_of(self, head: bytes, name: str) -> str | None:
+        for magic, ctype in self.magic:
+            if head.startswith(magic):
+                return ctype
+        return self.extensions.get(os.path.splitext(name.lower())[1])
 
 
-def add_extension(ext: str, ctype: str) -> None:
-    ext = ext.lower() if ext.startswith(".") else "." + ext.lower()
-    if ext not in _TEXT_EXT:
-        _PLUGIN_EXT.setdefault(ext, ctype)
+def is_builtin_text_extension(ext: str) -> bool:
+    return ext in _TEXT_EXT
 
 
-def add_magic(magic: bytes, ctype: str) -> None:
-    if isinstance(magic, str):
-        magic = magic.encode("latin-1")
-    if magic:
-        _PLUGIN_MAGIC.append((bytes(magic), ctype))
-
-
-def _load_plugins() -> None:
-    global _plugins_ready
-    _plugins_ready = True
-    try:
-        from scanner.extractors import registry
-
-        registry.registered()  # loads the extractor plugins, which call add_*
-    except Exception:  # noqa: BLE001 - a broken plugin is reported by the registry
-        pass
-
-
-def sniff(head: bytes, name: str = "") -> str:
-    """A MIME type for an object whose first bytes are `head`."""
+def sniff(head: bytes, name: str = "", plugins: PluginTypes | None = None) -> str:
+    """A MIME type for an object whose first bytes are `head`; `plugins`:
+    formats plugin extractors read, tried after the built-in signatures."""
     for offset, sig, ctype in _SIGNATURES:
         if head[offset : offset + len(sig)] == sig:
             return ctype
-    if not _plugins_ready:
-        _load_plugins()
-    if _PLUGIN_MAGIC or _PLUGIN_EXT:
-        for magic, ctype in _PLUGIN_MAGIC:
-            if head.startswith(magic):
-                return ctype
-        ext = os.path.splitext(name.lower())[1]
-        if ext in _PLUGIN_EXT:
-            return _PLUGIN_EXT[ext]
+    if plugins:
+        found = plugins.type_of(head, name)
+        if found:
+            return found
     enc = detect_encoding(head)
     if enc is None:
         return _libmagic(head) or OCTET

@@ -74,13 +74,76 @@ class JsonFormatter(logging.Formatter):
         for key in ("scan_id", "event"):
             if hasattr(record, key):
                 out[key] = getattr(record, key)
+        if isinstance(getattr(record, "fields", None), dict):  # the end-of-scan record's fields
+            out.update(record.fields)
         if record.exc_info:
             out["exception"] = safe_exception_text(record.exc_info)
         return json.dumps(out, ensure_ascii=False)
 
 
+class StderrFormatter(TextFormatter):
+    """`piiscout: error: ...`, `piiscout: warning: ...`: one line each."""
+
+    def __init__(self) -> None:
+        super().__init__("piiscout: %(level)s: %(message)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        record.level = record.levelname.lower()
+        return super().format(record)
+
+
+class _NotTheEndRecord(logging.Filter):
+    """The end-of-scan record goes to standard output (and the log file),
+    not a second time to standard error."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return getattr(record, "event", None) != SCAN_END
+
+
+SCAN_END = "scan_end"
+_FORMAT = {"name": "text"}  # how piiscout's own lines are written (setup_logging)
+
+
+def log_format() -> str:
+    return _FORMAT["name"]
+
+
+def error(message: str) -> None:
+    """One error line on standard error, as a log record: `piiscout: error:
+    ...` in text, a JSON line with --log-format json (and in the log file)."""
+    for line in message.splitlines() or [""]:  # a config error lists every problem
+        log.error("%s", line)
+
+
+def scan_end(fields: dict, text: str) -> None:
+    """The one record every scan ends with: on standard output (the summary
+    line, or a JSON line), and in the log file."""
+    if log_format() == "json":
+        out = {"time": datetime.now(timezone.utc).isoformat(timespec="milliseconds"), "level": "info",
+               "logger": "piiscout.scan", "event": SCAN_END, "message": text, **fields}
+        sys.stdout.write(json.dumps(out, ensure_ascii=False, default=str) + "\n")
+    else:
+        from scanner.names import one_line
+
+        sys.stdout.write(one_line(text) + "\n")
+    sys.stdout.flush()
+    logging.getLogger("piiscout.scan").info("%s", text, extra={"event": SCAN_END, "fields": fields})
+
+
+def early_format(argv: list[str]) -> str:
+    """--log-format as given, before click has parsed anything (so that even
+    a usage error of `scan --log-format json` is a JSON line)."""
+    for i, a in enumerate(argv):
+        if a == "--log-format" and i + 1 < len(argv):
+            return "json" if argv[i + 1] == "json" else "text"
+        if a.startswith("--log-format="):
+            return "json" if a.split("=", 1)[1] == "json" else "text"
+    return "text"
+
+
 def setup_logging(verbose: int = 0, quiet: bool = False, log_file: str | None = None,
                   log_format: str = "text") -> None:
+    _FORMAT["name"] = log_format
     root = logging.getLogger()
     for h in list(root.handlers):
         root.removeHandler(h)
@@ -94,8 +157,9 @@ def setup_logging(verbose: int = 0, quiet: bool = False, log_file: str | None = 
         fmt = TextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%Y-%m-%dT%H:%M:%S")
     stderr = logging.StreamHandler(sys.stderr)
     stderr.setLevel(level)
-    stderr.setFormatter(fmt if log_format == "json" else TextFormatter("piiscout: %(levelname)s: %(message)s"))
+    stderr.setFormatter(fmt if log_format == "json" else StderrFormatter())
     stderr.addFilter(PrivacyFilter())
+    stderr.addFilter(_NotTheEndRecord())
     root.addHandler(stderr)
     # The file may be more verbose than the terminal (`-q -vv --log-file`:
     # quiet for cron's mail, details in the file).

@@ -24,9 +24,9 @@ class SocialInsuranceNumberRecognizer(PiiRecognizer):
         Rule("sin_bare", r"(\d(?<![\w.-]\d)\d{8})(?!\w|\.\d)", 0.0, 0.85),
     )
     CONTEXT = (
-        "sin", "sin#", "sin no", "sin number", "s.i.n.", "social insurance", "social ins",
+        "sin", "sin#", "sin no", "sin number", "s.i.n.", "s i n", "social insurance", "social ins",
         "social insurance number", "assurance sociale", "numéro d'assurance sociale",
-        "numero d'assurance sociale", "n.a.s.", "nas#",
+        "numero d'assurance sociale", "n.a.s.", "nas",
     )
     TRIGGERS = (
         Trigger(r"\d{3}[ -]\d{3}[ -]\d{3}"),

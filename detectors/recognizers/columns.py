@@ -22,6 +22,9 @@ from typing import ClassVar, Sequence
 
 from presidio_analyzer import RecognizerResult
 
+from bisect import bisect_left
+
+from detectors.recognizers.sql_insert import column_at, insert_cells
 from detectors.base import PiiRecognizer, Rule, SegmentContext, Trigger, context_tokens
 
 # A cell: no delimiter of its own kind, no line break; surrounding blanks and
@@ -38,9 +41,15 @@ _DELIMITER_RULE = {d: name for name, d in _RULE_DELIMITER.items()}
 _QUOTES = "\"'"
 
 
+# The values of SQL INSERT statements (sql_insert.py) are cells too; this
+# rule only names them (its regex never matches).
+INSERT_RULE = "sql_insert_value"
+INSERT_TRIGGER = Trigger(r"INSERT\s+(?:IGNORE\s+)?(?:INTO\s+)?[^\s(]+\s*\(", caseless=True)
+
+
 def cell_rules(context_score: float) -> tuple[Rule, ...]:
     return tuple(Rule(name, _CELL[d], 0.0, context_score, flags=re.MULTILINE)
-                 for name, d in _RULE_DELIMITER.items())
+                 for name, d in _RULE_DELIMITER.items()) + (Rule(INSERT_RULE, r"(?!x)x", 0.0, context_score),)
 
 
 def segment_delimiter(context: Sequence[str] | None, pos: int) -> str | None:
@@ -93,7 +102,7 @@ class ColumnRecognizer(PiiRecognizer):
         self._header_deny = re.compile(self.HEADER_DENY) if self.HEADER_DENY else None
 
     def triggers(self) -> list[Trigger]:
-        return [Trigger(r"\A[\s\S]", bare=True)]
+        return [Trigger(r"\A[\s\S]", bare=True), INSERT_TRIGGER]
 
     def trigger_radius(self, trigger: Trigger) -> int:
         return 1 << 40  # the whole segment
@@ -104,16 +113,34 @@ class ColumnRecognizer(PiiRecognizer):
     # -- matching ------------------------------------------------------------
     def analyze_range(self, text: str, lo: int, hi: int, entities: Sequence[str] | None = None,
                       context: SegmentContext | None = None) -> list[RecognizerResult]:
-        if context is None:
-            return super().analyze_range(text, lo, hi, entities)
         if entities is not None and self.ENTITY not in entities:
             return []
-        results = []
+        if context is None:
+            return super().analyze_range(text, lo, hi, entities) + self._insert_results(text, lo, hi)
+        results = self._insert_results(text, lo, hi)
         for start, end, rule in self._column_cells(text, lo, hi, context):
             span = self.refine(text, start, end)
             if span is not None:
                 results.append(self._result(span, rule))
         return results
+
+    def _insert_results(self, text: str, lo: int, hi: int) -> list[RecognizerResult]:
+        """Values of SQL INSERT statements whose column this recognizer's
+        header rule names (the same in both paths: it needs only the text)."""
+        starts, cells = insert_cells(text)
+        if not cells:
+            return []
+        rule = self._rule_by_name(INSERT_RULE)
+        out = []
+        for i in range(bisect_left(starts, lo), len(cells)):
+            start, end, column = cells[i]
+            if start >= hi:
+                break
+            if self.header_matches((column,)):
+                span = self.refine(text, start, end)
+                if span is not None:
+                    out.append(self._result(span, rule))
+        return out
 
     def _column_cells(self, text: str, lo: int, hi: int, context: SegmentContext):
         """(start, end, rule) of the cells in matching columns."""
@@ -194,10 +221,15 @@ class ColumnRecognizer(PiiRecognizer):
                 return True
         return False
 
+    def header_words(self, text: str, start: int, context) -> tuple[str, ...]:
+        """The header of the cell at `start`: its column in the layout or
+        the segment's context, or its SQL INSERT column."""
+        words = context.words_at(start) if isinstance(context, SegmentContext) else tuple(context or ())
+        column = column_at(text, start)
+        return words + (column,) if column is not None else words
+
     def has_context(self, text: str, start: int, end: int, context) -> bool:
-        if context is None:
-            return False
-        words = context.words_at(start) if isinstance(context, SegmentContext) else tuple(context)
+        words = self.header_words(text, start, context)
         if not self.header_matches(words):
             return False
         value = text[start:end].strip().casefold()
@@ -208,7 +240,7 @@ class ColumnRecognizer(PiiRecognizer):
         kept = []
         for res in raw_recognizer_results:
             rule = (res.recognition_metadata or {}).get("piiscout_rule_name")
-            if rule in _RULE_DELIMITER:
+            if rule in _RULE_DELIMITER and column_at(text, res.start) is None:
                 delimiter = segment_delimiter(context, res.start)
                 if delimiter is not None and delimiter != _RULE_DELIMITER[rule]:
                     continue

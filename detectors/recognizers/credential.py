@@ -32,21 +32,27 @@ from detectors.recognizers.columns import ColumnRecognizer
 
 # Key names that hold a password or secret, as they are spelled in config
 # files (db_password, DB_PASS, client_secret, "pwd", Password).
-_KEY = (r"(?:[A-Za-z0-9]+[_.-])*(?:password|passwd|passwort|pass|pwd|secret|client[_-]?secret|secret[_-]?key"
-        r"|api[_-]?key|apikey|access[_-]?token|auth[_-]?token|private[_-]?token)")
+# (A prefix such as DB_ or smtp. needs no pattern: "_" and "." are not
+# letters, so the key word itself starts the match; a pattern for it made
+# `re` try every position.)
+_KEY = (r"(?:p(?<![A-Za-z0-9]p)(?:assword|asswd|asswort|ass|wd|rivate[_-]?token)"
+        r"|s(?<![A-Za-z0-9]s)(?:ecret[_-]?key|ecret)|c(?<![A-Za-z0-9]c)lient[_-]?secret"
+        r"|a(?<![A-Za-z0-9]a)(?:pi[_-]?key|pikey|ccess[_-]?token|uth[_-]?token))")
 # key, optional closing quote, separator, optional opening quote, value.
-_KV = (r"(?<![A-Za-z0-9])" + _KEY + r"""["']?[ \t]*(?:=|:|=>|:=)[ \t]*(?P<q>["'])?""" +
+_KV = (_KEY + r"""["']?[ \t]*(?:=|:|=>|:=)[ \t]*(?P<q>["'])?""" +
        r"""(?P<v>(?(q)[^"'\r\n]{1,200}?|[^\s"',;<>]{1,200}))(?(q)(?P=q)|(?=[\s,;<]|$))""")
 _XML = r"<(?:[A-Za-z]+:)?" + _KEY + r"[^<>/]*>(?P<v>[^<>\r\n]{1,200})</"
 _XML_ATTR = _KEY + r"""=(?P<q>["'])(?P<v>[^"'\r\n]{1,200})(?P=q)"""
-_ADO = r"(?i:(?:^|[;\"'\s])(?:password|pwd)[ \t]*=[ \t]*)(?P<v>[^;\"'\r\n]{1,200})(?=;|[\"']|\s*$)"
+_ADO = r"(?i:(?<![\w])(?:password|pwd)[ \t]*=[ \t]*)(?P<v>[^;\"'\r\n]{1,200})(?=;|[\"']|\s*$)"
 # "The temporary password is X", "Wi-Fi password X", "password changed to X".
-_PROSE = (r"(?i:(?<![\w-])(?:password|passwort|passcode|pwd|kennwort)(?:[ \t]+(?:is|was|set to|reset to|changed to|"
+_PROSE = (r"(?i:(?:p(?<![\w-]p)(?:assword|asswort|asscode|wd)|k(?<![\w-]k)ennwort)(?:[ \t]+(?:is|was|set to|reset to|changed to|"
           r"will be|remains|now))?[ \t]*[:=]?[ \t]+)([^\s\"'<>()]{4,64}?)(?=[.,;:]?(?:\s|$)|[\"'<)])")
 # "Login for the vendor portal: admin / X".
 _PAIR = (r"(?i:(?<![\w-])(?:login|log-in|logon|credentials?|creds)\b[^\n:]{0,40}:[ \t]*[^\s/]{1,40}[ \t]*/[ \t]*)"
          r"([^\s\"'<>]{4,64}?)(?=[.,;:]?(?:\s|$))")
-_URL_PW = r"\b[a-z][a-z0-9+.-]{1,20}://[^\s:/@'\"<>]{1,64}:(?P<v>[^\s@/'\"<>]{1,128})@[\w.-]+"
+# From "://" on (the scheme adds nothing to the match and made `re` try
+# every letter).
+_URL_PW = r"://[^\s:/@'\"<>]{1,64}:(?P<v>[^\s@/'\"<>]{1,128})@[\w.-]+"
 
 PLACEHOLDER = re.compile(
     r"""^(?:\$\{?.*|%[A-Za-z_].*%?|\{\{.*|\{[A-Za-z_]+\}|<.*>|\[.*\]|\*+|x+|X+|\.+|#+|-+|_+|\?+|"""
@@ -126,16 +132,16 @@ class CredentialRecognizer(PiiRecognizer):
              r"(?![A-Za-z0-9_])", 0.95, 1.0),
         Rule("slack_token", r"(xox[abposr](?<![A-Za-z0-9]....)-[0-9A-Za-z]{8,}(?:-[0-9A-Za-z]{8,}){1,3})(?![\w-])",
              0.9, 1.0),
-        Rule("slack_webhook", r"https://hooks\.slack\.com/services/(T[A-Z0-9]{6,12}/B[A-Z0-9]{6,12}/[A-Za-z0-9]{20,32})",
+        Rule("slack_webhook",
+             r"https://hooks\.slack\.com/services/(T[A-Z0-9]{6,12}/B[A-Z0-9]{6,12}/[A-Za-z0-9]{20,32})",
              0.9, 1.0, group=1),
         Rule("stripe_key", r"((?:sk|rk)(?<![A-Za-z0-9]..)_(?:live|test)_[A-Za-z0-9]{24,99})(?![A-Za-z0-9])", 0.95, 1.0),
         Rule("azure_account_key", r"(?:AccountKey|SharedAccessKey)=([A-Za-z0-9+/]{40,100}={0,2})(?=;|\s|[\"']|$)",
              0.95, 1.0, group=1),
-        Rule("azure_sas_sig", r"[?&]sig=([A-Za-z0-9%+/]{40,120}(?:%3[Dd]|=){0,2})(?=&|\s|[\"'<]|$)", 0.85, 0.95, group=1),
+        Rule("azure_sas_sig", r"[?&]sig=([A-Za-z0-9%+/]{40,120}(?:%3[Dd]|=){0,2})(?=&|\s|[\"'<]|$)",
+             0.85, 0.95, group=1),
         Rule("url_password", _URL_PW, 0.85, 0.95, group=1),
         Rule("ado_password", _ADO, 0.85, 0.95, flags=re.MULTILINE, group=1),
-        Rule("prose_password", _PROSE, 0.8, 0.85, group=1),
-        Rule("login_pair", _PAIR, 0.8, 0.85, group=1),
         Rule("key_value", _KV, 0.8, 0.9, flags=re.IGNORECASE | re.MULTILINE, group=2),
         Rule("xml_element", _XML, 0.8, 0.9, flags=re.IGNORECASE, group=1),
         Rule("xml_attribute", _XML_ATTR, 0.8, 0.9, flags=re.IGNORECASE, group=2),
@@ -154,8 +160,6 @@ class CredentialRecognizer(PiiRecognizer):
                 r"(?:=|:)",
                 caseless=True),
         Trigger(r"(?:password|passwd|passwort|pass|pwd|secret|api[_-]?key|apikey|token)[^<>/]*>", caseless=True),
-        Trigger(r"(?:password|passwort|passcode|pwd|kennwort)[ \t]", caseless=True),
-        Trigger(r"(?:login|log-in|logon|credential|creds)[^\n:]{0,40}:", caseless=True),
     )
     MAX_LEN = 260
     NOTES = ("AWS/GitHub/Slack/Stripe/Azure keys and SAS, passwords in URLs, connection strings, config keys and "
@@ -184,7 +188,29 @@ class CredentialRecognizer(PiiRecognizer):
         return True
 
 
-_PASSWORD_HEADER = r" (?:password|passwort|passwd|pwd|pass|passcode|pin|secret|pw|kennwort|mot de passe|contrase(?:n|ñ)a) "
+class PasswordProseRecognizer(CredentialRecognizer):
+    """Passwords written in sentences (a help-desk note, an e-mail): "the
+    temporary password is X", "login: admin / X". A class of its own so
+    that the word "password", frequent in prose, wakes only these two
+    patterns."""
+
+    RULES = (
+        Rule("prose_password", _PROSE, 0.8, 0.85, group=1),
+        Rule("login_pair", _PAIR, 0.8, 0.85, group=1),
+    )
+    TRIGGERS = (
+        # A value in prose must hold a digit or a symbol (mixed_secret): the
+        # word "password" alone in a note wakes nothing.
+        Trigger(r"(?:password|passwort|passcode|pwd|kennwort)(?:[ \t]+(?:is|was|set to|reset to|changed to|will be|"
+                r"remains|now))?[ \t]*[:=]?[ \t]+[^\s\"'<>()]{0,63}[^\sA-Za-z\"'<>()]", caseless=True),
+        Trigger(r"(?:login|log-in|logon|credential|creds)[^\n:]{0,40}:", caseless=True),
+    )
+    MAX_LEN = 140
+    NOTES = "passwords in sentences: 'the temporary password is X', 'login: admin / X' (password-like values only)"
+
+
+_PASSWORD_HEADER = (r" (?:password|passwort|passwd|pwd|pass|passcode|pin|secret|pw|kennwort|mot de passe|"
+                    r"contrase(?:n|ñ)a) ")
 _PASSWORD_DENY = (r" (?:hash|hashed|salt|digest|bcrypt|sha\d*|md5|last|changed|change|expires|expiry|expiration|date|"
                   r"reset|hint|policy|length|age|set|required|never|must|strength|history|question|answer|count) ")
 

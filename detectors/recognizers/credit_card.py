@@ -1,25 +1,49 @@
-"""Payment card numbers: 12-19 digits (13-19 for all but Maestro), with
-spaces, dashes or nothing between groups, Luhn-valid and with a prefix and
-length that belong to a real issuer."""
+"""Payment card numbers: 12-19 digits, ungrouped or in the groupings card
+numbers are printed in (4-4-4-4, Amex 4-6-5, 4-4-4-4-3...) with spaces,
+dashes or dots, Luhn-valid and with a prefix and length that belong to a
+real issuer.
+
+What follows a card is often another number: `5258638099924933 12/27`
+(expiry), `4485 2757 4230 8327 123` (CVV). A card is found in front of
+it; a number that merely continues the card's grouping (`... 8327 1234`)
+or the tail of a grouped IBAN (`DE89 3704 0044 0532 0130 00`) is not a
+card. A 12-digit number (some Maestro cards, but mostly sequence numbers)
+counts only with context. Published test card numbers (detectors/
+test_cards.py) are matched and suppressed, never reported.
+"""
 
 from __future__ import annotations
 
 import re
 
-from detectors.base import PiiRecognizer, Rule, Trigger
+from detectors.base import SUPPRESSED_KEY, PiiRecognizer, Rule, Trigger, context_word_regex
+from detectors.test_cards import is_test_card
 from detectors.validators import digits, is_valid_card
 
 # Groupings people and systems actually print; anything else (a phone-like
 # 3-3-4 split, random spacing) is not a card number.
 _GROUPINGS = {(4, 4, 4, 4), (4, 4, 4, 4, 3), (4, 6, 5), (4, 6, 4), (4, 4, 4, 1), (4, 4, 4, 3),
               (4, 4, 4, 4, 1), (4, 4, 4, 4, 2), (6, 13), (4, 4, 4, 2), (4, 4, 4), (4, 4, 5)}
-_SEP = re.compile(r"[ -]")
+_SEP = re.compile(r"[ .-]")
+_TAIL = re.compile(r"[ .-]\d{1,3}$")
+
+# The first digit, and a lookbehind after it (see Rule): not inside a word,
+# a decimal or a longer number.
+_FIRST = r"\d(?<![\w.+-]\d)"
 
 
 class PaymentCardRecognizer(PiiRecognizer):
     ENTITY = "CREDIT_CARD"
     RULES = (
-        Rule("card", r"(\d(?<![\w.+-]\d)(?:[ -]?\d){11,18})(?!\w|\.[0-9]|[ -]\d)", 0.75, 1.0),
+        Rule("card", rf"({_FIRST}\d{{11,18}})(?!\w|\.\d)", 0.75, 1.0),
+        # 4-4-4-4 and the lengths around it, one separator throughout; not
+        # right after another digit group, not followed by a fifth group.
+        Rule("card_grouped",
+             rf"({_FIRST}(?<!\d[ .-]\d)\d{{3}}([ .-])\d{{4}}\2\d{{4}}(?:\2\d{{4}}(?:\2\d{{1,3}})?|\2\d{{1,3}})?)"
+             r"(?!\w|\.\d|\2\d{4})", 0.75, 1.0, group=1),
+        # Amex and Diners 4-6-5 / 4-6-4, Maestro 6-13.
+        Rule("card_amex", rf"({_FIRST}(?<!\d[ .-]\d)(?:\d{{3}}([ .-])\d{{6}}\2\d{{4,5}}|\d{{5}}([ -])\d{{13}}))"
+             r"(?!\w|\.\d|[ -]\d)", 0.75, 1.0, group=1),
     )
     CONTEXT = (
         "card", "cards", "credit", "debit", "visa", "mastercard", "master card", "amex",
@@ -27,13 +51,48 @@ class PaymentCardRecognizer(PiiRecognizer):
         "ccn", "pan", "payment", "cardholder", "card number", "card no", "expiry", "exp", "cvv",
         "cvc",
     )
+    ID_LABELS_NEGATIVE = True
     # Anchored on a non-digit each side (no lookarounds in Hyperscan): one
     # hit per number instead of one per possible end, and none inside long
-    # decimals (0.8903275579889898).
-    TRIGGERS = (Trigger(r"(?:^|[^0-9.])\d(?:[ -]?\d){11,18}(?:[^0-9]|$)"),)
+    # decimals (0.8903275579889898). Only issuer prefixes open a window:
+    # epoch milliseconds (17...), zero-padded keys (000...) and most
+    # counters never wake Python.
+    TRIGGERS = (
+        # 13-19 digits in a row, from an issuer's first digits.
+        Trigger(r"(?:^|[^0-9.])(?:[2-6]\d{12,18}|(?:18|06|81)\d{11,17})(?:[^0-9]|$)"),
+        # The groupings the rules accept: 4-4-4(-4..), 4-6-5, 6-13; dots only in 4-4-4-4 and 4-6-5.
+        Trigger(r"(?:^|[^0-9.])[0-68]\d{3}[ -]\d{4,6}[ -]\d{4,5}"),
+        Trigger(r"(?:^|[^0-9.])[0-68]\d{3}\.\d{4,6}\.\d{4,5}"),
+        Trigger(r"(?:^|[^0-9.])[0-68]\d{5}[ -]\d{13}(?:[^0-9]|$)"),
+        # 12 digits count only with context: under a card header...
+        Trigger(r"(?:^|[^0-9.])(?:[2-6]|06|81)\d{10,11}(?:[^0-9]|$)", bare=True),
+    )
+    # ... or near a card word (`triggers` adds them).
+    STRONG_CONTEXT = ("card", "cards", "credit", "debit", "maestro", "cc", "ccn", "pan", "card number", "card no")
     MAX_LEN = 23
 
-    def validate(self, value: str) -> bool:
+    def triggers(self) -> list[Trigger]:
+        return list(self.TRIGGERS) + [Trigger(context_word_regex(w, prefilter=True), caseless=True, context=True)
+                                      for w in self.STRONG_CONTEXT]
+
+    def analyze_range(self, text, lo, hi, entities=None):
+        results = super().analyze_range(text, lo, hi, entities)
+        for res in results:
+            if is_test_card(digits(text[res.start : res.end])):
+                res.recognition_metadata[SUPPRESSED_KEY] = "public test card number"
+        return results
+
+    def refine(self, text: str, start: int, end: int) -> tuple[int, int] | None:
+        value = text[start:end]
+        if self._valid(value):
+            return start, end
+        # 4-4-4-4 then a CVV-like short group: the card without it.
+        m = _TAIL.search(value)
+        if m and self._valid(value[: m.start()]):
+            return start, start + m.start()
+        return None
+
+    def _valid(self, value: str) -> bool:
         if not is_valid_card(value):
             return False
         seps = set(_SEP.findall(value))
@@ -42,9 +101,11 @@ class PaymentCardRecognizer(PiiRecognizer):
         if len(seps) > 1:
             return False
         groups = tuple(len(g) for g in _SEP.split(value))
+        if "." in seps:
+            return groups in ((4, 4, 4, 4), (4, 6, 5), (4, 6, 4))
         return groups in _GROUPINGS
 
     def adjust(self, value: str, score: float, has_context: bool) -> float:
         if len(digits(value)) == 12 and not has_context:
-            return min(score, 0.5)  # 12-digit Maestro: weak without context
+            return 0.0  # 12 digits: a sequence number far more often than a Maestro card
         return score

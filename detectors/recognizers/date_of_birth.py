@@ -25,23 +25,11 @@ from __future__ import annotations
 import datetime as _dt
 import re
 
+from detectors.recognizers.columns import INSERT_TRIGGER
+from detectors.recognizers.sql_insert import column_at
 from detectors.base import PiiRecognizer, Rule, SegmentContext, Trigger, context_tokens, context_window
+from detectors.dates import _MONTH_OF, iso_date, parse_date  # noqa: F401 - iso_date: this module's API
 
-_MONTHS = {
-    1: ("january", "jan", "januar", "jänner", "janvier", "janv", "enero", "ene", "gennaio", "gen"),
-    2: ("february", "feb", "febr", "februar", "février", "fevrier", "févr", "fev", "febrero", "febbraio"),
-    3: ("march", "mar", "märz", "maerz", "mars", "marzo"),
-    4: ("april", "apr", "avril", "avr", "abril", "abr", "aprile"),
-    5: ("may", "mai", "mayo", "maggio", "mag"),
-    6: ("june", "jun", "juni", "juin", "junio", "giugno", "giu"),
-    7: ("july", "jul", "juli", "juillet", "juil", "julio", "luglio", "lug"),
-    8: ("august", "aug", "août", "aout", "agosto", "ago"),
-    9: ("september", "sep", "sept", "septembre", "septiembre", "settembre", "set"),
-    10: ("october", "oct", "oktober", "okt", "octobre", "octubre", "ottobre", "ott"),
-    11: ("november", "nov", "novembre", "noviembre"),
-    12: ("december", "dec", "dezember", "dez", "décembre", "decembre", "déc", "diciembre", "dic", "dicembre"),
-}
-_MONTH_OF = {name: n for n, names in _MONTHS.items() for name in names}
 _MONTH_RX = "|".join(sorted(_MONTH_OF, key=len, reverse=True))
 _D = r"(?:0?[1-9]|[12]\d|3[01])"
 _M = r"(?:0?[1-9]|1[0-2])"
@@ -56,7 +44,8 @@ _ABBREV = rf"(\d(?<![\w.-]\d)\d?-(?:{_MONTH_RX})-(?:{_Y4}|\d\d))(?!\w)"
 _COMPACT = rf"({_Y4}(?<![\w.-]\d\d\d\d)(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))(?!\w)"
 
 CONTEXT = (
-    "dob", "d.o.b", "d.o.b.", "date of birth", "birth date", "birthdate", "date birth", "birthday",
+    # Headers are matched as words ("D.O.B." is " d o b "), hence "d o b".
+    "dob", "d.o.b", "d.o.b.", "d o b", "date of birth", "birth date", "birthdate", "date birth", "birthday",
     "born", "born on", "birth", "b. date", "geb.", "geboren", "geburtsdatum", "geburtstag", "né le", "née le",
     "né", "née", "date de naissance", "naissance", "fecha de nacimiento", "nacimiento", "nacido", "nacida",
     "data di nascita", "nato il", "nata il", "geboortedatum", "fødselsdato", "födelsedatum", "syntymäaika",
@@ -65,53 +54,6 @@ CONTEXT = (
 _BEFORE = 40
 _AFTER = 14
 _DIGIT = re.compile(r"\d")
-
-
-def _year(y: str) -> int:
-    if len(y) == 4:
-        return int(y)
-    yy, now = int(y), _dt.date.today().year % 100
-    return 2000 + yy if yy <= now else 1900 + yy
-
-
-def _date(y: int, m: int, d: int) -> _dt.date | None:
-    try:
-        return _dt.date(y, m, d)
-    except ValueError:
-        return None
-
-
-_SPLIT = re.compile(r"[-/.]")
-_WORDS = re.compile(r"[^\W\d_]+|\d+")
-
-
-def parse_date(value: str) -> _dt.date | None:
-    """The date a written date means (see the module doc for the reading of
-    ambiguous numeric dates), or None."""
-    v = value.strip().lower()
-    if re.fullmatch(r"\d{8}", v):
-        return _date(int(v[:4]), int(v[4:6]), int(v[6:]))
-    parts = _SPLIT.split(v)
-    if len(parts) == 3 and all(p.isdigit() for p in parts):
-        a, b, c = parts
-        if len(a) == 4:
-            return _date(int(a), int(b), int(c))
-        first, second = int(a), int(b)
-        if "." in v or first > 12:
-            return _date(_year(c), second, first)
-        return _date(_year(c), first, second)
-    words = _WORDS.findall(v)
-    month = next((_MONTH_OF[w] for w in words if w in _MONTH_OF), None)
-    nums = [w for w in words if w.isdigit()]
-    if month is None or len(nums) != 2:
-        return None
-    day, year = (nums[0], nums[1]) if len(nums[1]) >= 2 and len(nums[0]) <= 2 else (nums[1], nums[0])
-    return _date(_year(year), month, int(day))
-
-
-def iso_date(value: str) -> str | None:
-    d = parse_date(value)
-    return d.isoformat() if d else None
 
 
 def plausible_birth_date(value: str, today: _dt.date | None = None) -> bool:
@@ -162,12 +104,21 @@ class DateOfBirthRecognizer(PiiRecognizer):
         m = self._context_re.search(tail)
         if m is not None and not _DIGIT.search(tail[: m.start()]):
             return True
-        return self._external(start, context)
+        return self._external(start, context, text)
 
-    def _external(self, start: int, context) -> bool:
-        if not context and getattr(context, "layout", None) is None:
-            return False
-        words = context.words_at(start) if isinstance(context, SegmentContext) else tuple(context)
+    def triggers(self) -> list[Trigger]:
+        return super().triggers() + [Trigger(INSERT_TRIGGER.regex, caseless=True, context=True)]
+
+    def trigger_radius(self, trigger: Trigger) -> int:
+        # Context words and INSERT statements: the values may lie anywhere
+        # on the statement's lines.
+        return 1 << 40 if trigger.context else self.MAX_LEN + 8
+
+    def _external(self, start: int, context, text: str = "") -> bool:
+        words = context.words_at(start) if isinstance(context, SegmentContext) else tuple(context or ())
+        column = column_at(text, start) if text else None  # a value of a SQL INSERT statement
+        if column is not None:
+            words = words + (column,)
         return bool(words) and bool(self._context_re.search(context_tokens(words)))
 
 
@@ -176,7 +127,7 @@ class BirthDateColumnRecognizer(DateOfBirthRecognizer):
 
     ENTITY = "DATE_OF_BIRTH"
     RULES = (Rule("dob_compact", _COMPACT, 0.0, 0.85),)
-    CONTEXT = ("dob", "birth date", "birthdate", "date of birth", "geburtsdatum", "date de naissance")
+    CONTEXT = ("dob", "d o b", "birth date", "birthdate", "date of birth", "geburtsdatum", "date de naissance")
     TRIGGERS = (Trigger(r"(?:^|[^0-9])(?:1[89]|20)\d{6}(?:[^0-9]|$)", bare=True),)
     CONTEXT_TRIGGERS = False
     MAX_LEN = 8
@@ -185,4 +136,4 @@ class BirthDateColumnRecognizer(DateOfBirthRecognizer):
     MASK = "date"
 
     def has_context(self, text: str, start: int, end: int, context) -> bool:
-        return self._external(start, context)
+        return self._external(start, context, text)

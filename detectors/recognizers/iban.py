@@ -1,14 +1,21 @@
-"""International Bank Account Numbers, validated (country length and mod 97)
-with python-stdnum; with or without the usual spaces every four characters."""
+"""International Bank Account Numbers: the country's length and BBAN format
+and the mod-97 check digits (python-stdnum), with or without the usual
+spaces (or dashes) every four characters, in upper or lower case.
+
+stdnum's country-specific checks are not applied: they also require the
+bank code to be in stdnum's own registry, which rejects valid IBANs of
+banks it does not list (BE68539007547034 passes mod 97 and the Belgian
+BBAN check).
+"""
 
 from __future__ import annotations
 
 import re
 
 from detectors.base import PiiRecognizer, Rule, Trigger
-from detectors.validators import is_valid_iban
+from detectors.validators import iban_countries, is_valid_iban
 
-_GROUP_TAIL = re.compile(r"\s?[A-Za-z0-9]{1,4}$")
+_GROUP_TAIL = re.compile(r"[ -]?[A-Za-z0-9]{1,4}$")
 
 
 class IbanCodeRecognizer(PiiRecognizer):
@@ -16,14 +23,24 @@ class IbanCodeRecognizer(PiiRecognizer):
     RULES = (
         Rule(
             "iban",
-            r"(?<![\w])([A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?)(?!\w)",
+            r"(?<![\w-])([A-Za-z]{2}\d{2}(?:([ -]?)[A-Za-z0-9]{4}(?:\2[A-Za-z0-9]{4}){1,6}(?:\2[A-Za-z0-9]{1,3})?))"
+            r"(?![\w]|-\w)",
             0.8,
             1.0,
+            group=1,
         ),
     )
     CONTEXT = ("iban", "bank", "account", "acct", "swift", "bic", "transfer", "beneficiary")
-    TRIGGERS = (Trigger(r"[A-Z]{2}\d{2} ?[A-Z0-9]{4}"),)
     MAX_LEN = 42
+
+    def triggers(self) -> list[Trigger]:
+        # Upper case as IBANs are printed. Lower case only for a country
+        # that has IBANs, at the start of a token, and with a first BBAN
+        # group of digits or of letters: hex ids and hashes (de05b9c1...)
+        # are everywhere in logs and would otherwise all wake Python.
+        countries = "|".join(c.lower() for c in iban_countries())
+        return [Trigger(r"[A-Z]{2}\d{2}[ -]?[A-Z0-9]{4}"),
+                Trigger(rf"(?:^|[^a-z0-9])(?:{countries})\d{{2}}[ -]?(?:\d{{4}}|[a-z]{{4}})")]
 
     def validate(self, value: str) -> bool:
         return is_valid_iban(value)

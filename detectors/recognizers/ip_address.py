@@ -32,7 +32,10 @@ class IpAddressRecognizer(PiiRecognizer):
     RULES = (
         Rule("ipv4", rf"(?<![\w.])((?:{_OCTET}\.){{3}}{_OCTET})(?!\w|\.\d)", 0.6, 0.8),
         Rule("ipv6_full", rf"(?<![\w:.])((?:{_H}:){{7}}{_H})(?![\w:])", 0.6, 0.8),
-        Rule("ipv6_short", rf"(?<![\w:.])((?:{_H}(?::{_H})*)?::(?:{_H}(?::{_H})*)?)(?![\w:.])", 0.6, 0.8),
+        # A full stop may end the sentence an address ends ("... from 2001:db8::1.").
+        Rule("ipv6_short", rf"(?<![\w:.])((?:{_H}(?::{_H})*)?::(?:{_H}(?::{_H})*)?)(?![\w:]|\.\d)", 0.6, 0.8),
+        # IPv4-mapped and -embedded (::ffff:192.0.2.1, 64:ff9b::198.51.100.1): one address, not two.
+        Rule("ipv6_v4", rf"(?<![\w:.])((?:{_H}|:)(?::{_H}){{0,5}}:(?:{_OCTET}\.){{3}}{_OCTET})(?!\w|\.\d)", 0.6, 0.8),
     )
     CONTEXT = ("ip", "ip address", "ipv4", "ipv6", "client", "src", "dst", "source", "remote",
                "address", "addr", "login from", "host")

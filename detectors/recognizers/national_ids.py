@@ -37,6 +37,8 @@ class IdSpec:
     triggers: tuple[Trigger, ...]
     max_len: int
     doc: str
+    # Keyword arguments of the stdnum module's is_valid.
+    options: tuple[tuple[str, object], ...] = ()
 
 
 def _digits_rule(name: str, n: int, score: float = 0.0, context_score: float = 0.8) -> Rule:
@@ -82,9 +84,12 @@ SPECS: tuple[IdSpec, ...] = (
     ),
     IdSpec(
         "IT_FISCAL_CODE", "it.codicefiscale",
-        (Rule("codice_fiscale", r"([A-Za-z](?<![\w]\w)[A-Za-z]{5}[0-9LMNPQRSTUVlmnpqrstuv]{2}[A-EHLMPR-Ta-ehlmpr-t]"
-                                r"[0-9LMNPQRSTUVlmnpqrstuv]{2}[A-Za-z][0-9LMNPQRSTUVlmnpqrstuv]{3}[A-Za-z])(?![\w])",
-              0.85, 1.0),),
+        # Upper case alone; lower case (rare, and a hex-like string can take
+        # the shape) only with a label.
+        (Rule("codice_fiscale", r"([A-Z](?<![\w]\w)[A-Z]{5}[0-9LMNPQRSTUV]{2}[A-EHLMPR-T][0-9LMNPQRSTUV]{2}[A-Z]"
+                                r"[0-9LMNPQRSTUV]{3}[A-Z])(?![\w])", 0.85, 1.0),
+         Rule("codice_fiscale_any_case", r"((?i:[a-z](?<![\w]\w)[a-z]{5}[0-9lmnpqrstuv]{2}[a-ehlmpr-t]"
+                                         r"[0-9lmnpqrstuv]{2}[a-z][0-9lmnpqrstuv]{3}[a-z]))(?![\w])", 0.0, 0.9)),
         ("codice fiscale", "cod. fiscale", "cod. fisc.", "c.f.", "cf", "fiscal code", "tax code"),
         (Trigger(r"[A-Za-z]{6}[0-9LMNPQRSTUV]{2}[A-Za-z][0-9LMNPQRSTUV]{2}[A-Za-z][0-9LMNPQRSTUV]{3}[A-Za-z]",
                  caseless=True),), 16,
@@ -131,10 +136,13 @@ SPECS: tuple[IdSpec, ...] = (
     ),
     IdSpec(
         "FI_PERSONAL_IDENTITY_CODE", "fi.hetu",
-        (Rule("hetu", r"([0-3](?<![\w.-]\d)\d[01]\d{3}[-+A-FU-Ya-fu-y]\d{3}[0-9A-Ya-y])(?![\w])", 0.7, 0.95),),
+        (Rule("hetu", r"([0-3](?<![\w.-]\d)\d[01]\d{3}[-+A-FU-Y]\d{3}[0-9A-Y])(?![\w])", 0.7, 0.95),
+         Rule("hetu_lower", r"([0-3](?<![\w.-]\d)\d[01]\d{3}[-+A-FU-Ya-fu-y]\d{3}[0-9A-Ya-y])(?![\w])", 0.0, 0.9)),
         ("hetu", "henkilötunnus", "henkilotunnus", "sotu", "personbeteckning", "personal identity code"),
         (Trigger(r"[0-3]\d[01]\d{3}[-+A-FU-Ya-fu-y]\d{3}[0-9A-Ya-y]"),), 11,
         "Finnish personal identity code (HETU), DDMMYY, century sign, 3 digits, check character",
+        # Temporary codes (individual number 900-999) identify people too.
+        (("allow_temporary", True),),
     ),
     IdSpec(
         "NO_FODSELSNUMMER", "no.fodselsnummer",
@@ -146,10 +154,13 @@ SPECS: tuple[IdSpec, ...] = (
     ),
     IdSpec(
         "PT_CC", "pt.cc",
-        (Rule("cc", r"(\d(?<![\w.-]\d)\d{7} ?\d ?[A-Za-z]{2}\d)(?![\w])", 0.6, 0.95),),
+        # Printed spaced and in capitals; the compact form is also a hex id
+        # (req_id=123456780ca1), so it counts only with a label.
+        (Rule("cc", r"(\d(?<![\w.-]\d)\d{7} \d [A-Z]{2}\d)(?![\w])", 0.6, 0.95),
+         Rule("cc_compact", r"(\d(?<![\w.-]\d)\d{7} ?\d ?[A-Za-z]{2}\d)(?![\w])", 0.0, 0.9)),
         ("cartão de cidadão", "cartao de cidadao", "cartão do cidadão", "cartao do cidadao",
          "número de identificação civil", "identificação civil", "n.º cc", "nº cc"),
-        (Trigger(r"\d{8} ?\d ?[A-Za-z]{2}\d"),), 14,
+        (Trigger(r"\d{8} \d [A-Z]{2}\d"), Trigger(r"\d{8} ?\d ?[A-Za-z]{2}\d", bare=True)), 14,
         "Portuguese citizen card number, 8 digits, check digit, 2 letters, check digit",
     ),
     IdSpec(
@@ -195,9 +206,9 @@ def _module(name: str):
     return importlib.import_module(f"stdnum.{name}")
 
 
-def is_valid_id(stdnum_module: str, value: str) -> bool:
+def is_valid_id(stdnum_module: str, value: str, options: tuple[tuple[str, object], ...] = ()) -> bool:
     try:
-        return bool(_module(stdnum_module).is_valid(value))
+        return bool(_module(stdnum_module).is_valid(value, **dict(options)))
     except Exception:  # noqa: BLE001 - stdnum raises on odd input; not valid then
         return False
 
@@ -211,7 +222,7 @@ def _notes(spec: IdSpec) -> str:
 
 def _make(spec: IdSpec) -> type[PiiRecognizer]:
     def validate(self, value: str) -> bool:
-        return is_valid_id(spec.stdnum, value)
+        return is_valid_id(spec.stdnum, value, spec.options)
 
     # "Stdnum..." so as not to collide with Presidio's class names.
     name = "Stdnum" + "".join(p.capitalize() for p in spec.entity.split("_")) + "Recognizer"

@@ -123,7 +123,7 @@ class PersonColumnRecognizer(ColumnRecognizer):
             return False
         if looks_like_name(text[start:end]):
             return True
-        words = context.words_at(start) if isinstance(context, SegmentContext) else tuple(context or ())
+        words = self.header_words(text, start, context)
         return any(FIRST_LAST_HEADER.search(context_tokens((w,)).strip()) for w in words)
 
     def enhance_using_context(self, text, raw_recognizer_results, other_raw_recognizer_results, nlp_artifacts,
@@ -131,6 +131,9 @@ class PersonColumnRecognizer(ColumnRecognizer):
         results = super().enhance_using_context(text, raw_recognizer_results, other_raw_recognizer_results,
                                                 nlp_artifacts, context)
         return _join_first_last(text, results, context)
+
+
+_CELL_GAP = re.compile(r"[\t ,;|\"]+")
 
 
 def _header_at(context, pos: int) -> str:
@@ -148,7 +151,7 @@ def _join_first_last(text: str, results: list, context) -> list:
     while i < len(results):
         a = results[i]
         b = results[i + 1] if i + 1 < len(results) else None
-        if (b is not None and 0 < b.start - a.end <= 3 and "\n" not in text[a.end:b.start]
+        if (b is not None and 0 < b.start - a.end <= 3 and _CELL_GAP.fullmatch(text[a.end:b.start])
                 and FIRST_HEADER.search(_header_at(context, a.start))
                 and LAST_HEADER.search(_header_at(context, b.start))):
             a.end = b.end
@@ -170,7 +173,8 @@ _KEYS = (r"name|full[ _-]?name|fullname|employee(?:[ _-]?name)?|patient(?:[ _-]?
 _SINGLE_KEYS = r"first[ _-]?name|firstname|given[ _-]?name|last[ _-]?name|lastname|surname|family[ _-]?name"
 _NAME_WORD = r"[A-ZÀ-ÖØ-Þ][A-Za-zß-öø-ÿ'’.-]*"
 # Up to five words, none of them the next key ("Department:").
-_NAME = (rf"{_NAME_WORD}(?![\w'’.-]*[ \t]*[:=])(?:,?[ \t]{{1,2}}(?:{_NAME_WORD}|van|von|der|den|de|del|della|da|das|dos|di|du|le|la|ter|ten|bin|al)"
+_PARTICLE_RX = "van|von|der|den|de|del|della|da|das|dos|di|du|le|la|ter|ten|bin|al"
+_NAME = (rf"{_NAME_WORD}(?![\w'’.-]*[ \t]*[:=])(?:,?[ \t]{{1,2}}(?:{_NAME_WORD}|{_PARTICLE_RX})"
          rf"(?![\w'’.-]*[ \t]*[:=])){{0,4}}")
 _FIELD = (rf"(?i:(?<![\w-])(?:{_KEYS})[\"']?[ \t]*(?:[:=]|=>|>)[ \t]*[\"']?)"
           rf"(?<=[:=\"'> \t])({_NAME})(?=[\"'<,;\t)|]|\r?$|[ \t]{{2,}}|[ \t]+[-–(]|\.(?:\s|$))")

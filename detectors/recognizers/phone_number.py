@@ -1,65 +1,147 @@
 """Phone numbers, validated with phonenumbers.
 
-North American numbers in the forms people write them, (212) 555-0147,
-212-555-0147, 212.555.0147, +1 212 555 0147, 001-212-555-0147; a bare
-2125550147 only with context; and international numbers written with a
-leading +country code, which phonenumbers must know as valid.
+* North American numbers in the forms people write them, (212) 555-0147,
+  212-555-0147, 212.555.0147, +1 212 555 0147, 001-212-555-0147. A number
+  phonenumbers knows as assigned scores highest; a well-formed one in an
+  unassigned range (synthetic data, new area codes) a little lower; one
+  whose exchange starts with 0 or 1 (never dialled, but printed in forms
+  and fictional data) is still reported when written as a phone number.
+* A bare 2125550147 only with phone context: a ten-digit number alone is a
+  counter, a timestamp or an id far more often than a phone.
+* International numbers written with a leading +country code: reported
+  when phonenumbers knows the range, or when phone context is near.
+* National numbers of other countries (0490 75 40 81, (37) 788-063,
+  07700 063 966) only with phone context: without a country code almost
+  any run of digit groups is valid somewhere.
 """
 
 from __future__ import annotations
 
-from detectors.base import PiiRecognizer, Rule, Trigger
-from detectors.validators import phone_quality
+import re
 
-# After the number: not a digit, letter or a separator+digit, but an
-# extension ("x123", "ext. 4") may follow.
-_END = r"(?![0-9A-WYZa-wyz_]|[-.]\d)"
+from detectors.base import PiiRecognizer, Rule, Trigger, _word_alternation
+from detectors.validators import digits, is_valid_card, phone_quality
+
+# After the number: not a digit, letter or a separator followed by one
+# ("555-123-4567-A" is a part number), but an extension may follow
+# ("x123", "ext. 4").
+_END = r"(?![0-9A-WYZa-wyz_]|[-.][0-9A-Za-z])"
+
+NANP = r"(?:(?:\+1|001|1)[-. ]?)?(?:\([2-9]\d{2}\) ?|[2-9]\d{2}[-. ])\d{3}[-. ]\d{4}"
+# 3-3-4 digits however separated: the North American rules accept or reject it.
+_NANP_LIKE = re.compile(r"(?:\+?1[-. ]?)?(?:\(\d{3}\) ?|\d{3}[-. ])\d{3}[-. ]\d{4}")
+_SSN_LIKE = re.compile(r"\d{3}([-. ])\d{2}\1\d{4}")
+_EIN_LIKE = re.compile(r"\d{2}-\d{7}")  # a US employer identification number
+_DATE = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4}")
+_AFTER_COUNTRY_CODE = re.compile(r"\+\d{1,3}[ -]?$")
+_LAST_GROUP = re.compile(r"[-. ]\(?\d+\)?$")
+_DOTTED_QUAD = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 
 
 class PhoneNumberRecognizer(PiiRecognizer):
     ENTITY = "PHONE_NUMBER"
     RULES = (
-        Rule(
-            "nanp",
-            r"(?<![\w+.-])((?:(?:\+1|001|1)[-. ]?)?(?:\([2-9]\d{2}\) ?|[2-9]\d{2}[-. ])[2-9]\d{2}[-. ]\d{4})"
-            + _END,
-            0.7,
-            0.95,
-        ),
-        Rule("nanp_bare", r"(?<![\w+.-])((?:\+?1)?[2-9]\d{2}[2-9]\d{6})" + _END, 0.0, 0.7),
+        Rule("nanp", r"(?<![\w+.-])(" + NANP + ")" + _END, 0.7, 0.95),
+        Rule("nanp_bare", r"(?<![\w+.-])((?:\+?1)?[2-9]\d{9})" + _END, 0.0, 0.7),
         Rule(
             "international",
             r"(?<![\w+])(\+(?!1\D?[2-9(])[1-9]\d{0,2}(?:[-. ]?\(?\d{1,5}\)?){2,6})(?!\w|[-.]\d)",
             0.7,
             0.95,
         ),
+        Rule(
+            "national",
+            r"(?<![\w+.,:/-])(?<!\d[ .-])((?:\(\d{1,5}\)[ -]?)?\d{1,8}(?:[-. ]\d{1,8}){1,5})(?![\w)]|[-.,/:]\d)",
+            0.0,
+            0.65,
+        ),
     )
     CONTEXT = (
-        "phone", "phones", "telephone", "tel", "tel.", "mobile", "cell", "cellphone", "fax", "call",
-        "contact", "ph", "ph#", "phone#", "whatsapp", "sms", "text", "home", "work", "called",
-        "calling", "dial", "reach", "cell#", "mobile#", "tel#", "telefon", "landline",
+        "phone", "phones", "telephone", "tel", "tel.", "mobile", "cell", "cellphone", "fax", "call", "contact",
+        "ph", "ph#", "phone#", "whatsapp", "sms", "called", "calling", "dial", "cell#", "mobile#", "tel#",
+        "telefon", "telefono", "teléfono", "téléphone", "tél", "landline", "office", "desk", "ext",
+        "extension", "mob", "hotline", "helpline", "msisdn", "handy",
     )
     TRIGGERS = (
-        Trigger(r"[2-9]\d{2}\)? ?[-. ]?[2-9]\d{2}[-. ]\d{4}"),
+        # The separator (or parentheses) after the area code is required by
+        # the rule too: without it, build numbers (20250417.7957) would hit.
+        Trigger(r"(?:^|[^0-9])(?:\([2-9]\d{2}\) ?|[2-9]\d{2}[-. ])\d{3}[-. ]\d{4}"),
         Trigger(r"\+[1-9]\d{0,2}[-. ]?\(?\d"),
-        # Not "bare": an assigned-range 10-digit number counts without context.
-        Trigger(r"(?:^|[^0-9A-Za-z_.])\+?1?[2-9]\d{2}[2-9]\d{6}(?:[^0-9]|$)"),
+        # A bare ten-digit number counts only with context: armed only under
+        # a phone header; the context words (added by `triggers`) wake the
+        # rest.
+        Trigger(r"(?:^|[^0-9A-Za-z_.])\+?1?[2-9]\d{9}(?:[^0-9]|$)", bare=True),
     )
+    ID_LABELS_NEGATIVE = True
     MAX_LEN = 32
     NORMALISE = "phone"
-    # The bare-number trigger above covers the context-only rule.
-    CONTEXT_TRIGGERS = False
 
-    def validate(self, value: str) -> bool:
-        return phone_quality(value) is not None
+    # Near a number that only context can make a phone (bare, national),
+    # these say it is something else.
+    NOT_A_PHONE = ("sin", "social insurance", "insurance number", "ssn", "social security", "employee id",
+                   "emp id", "account", "acct", "routing", "npi", "member id", "policy")
 
-    def adjust(self, value: str, score: float, has_context: bool) -> float:
-        if score == 0 and phone_quality(value) == "valid":
-            # A bare 10-digit number in an assigned US range: weak, but kept.
-            return 0.5
-        if value.startswith("+") and not value.startswith(("+1", "+ 1")):
-            # International numbers must be in an allocated range.
-            return score if phone_quality(value) == "valid" else 0.0
-        if phone_quality(value) == "possible":
-            return score - 0.1  # right shape, unassigned area code: still reported
+    def __init__(self, name: str | None = None):
+        super().__init__(name)
+        self._not_a_phone = _word_alternation(sorted(self.NOT_A_PHONE, key=len, reverse=True))
+
+    def refine_rule(self, rule: Rule, text: str, start: int, end: int) -> tuple[int, int] | None:
+        value = text[start:end]
+        if rule.name == "national":
+            if _AFTER_COUNTRY_CODE.search(text, max(0, start - 6), start):
+                return None  # the rest of an international number
+            return (start, end) if _national_shape(value) else None
+        if rule.name == "international":
+            # A greedy match may run into the next column ("+91 74466 51737 456"):
+            # drop trailing groups while that makes a valid number of it.
+            if phone_quality(value) != "valid":
+                m = _LAST_GROUP.search(value)
+                while m and len(digits(value[: m.start()])) >= 7:
+                    value = value[: m.start()]
+                    if phone_quality(value) == "valid":
+                        return start, start + len(value)
+                    m = _LAST_GROUP.search(value)
+                value = text[start:end]
+        return (start, end) if phone_quality(value) is not None else None
+
+    def enhance_using_context(self, text, raw_recognizer_results, other_raw_recognizer_results, nlp_artifacts,
+                              context=None):
+        out = super().enhance_using_context(text, raw_recognizer_results, other_raw_recognizer_results,
+                                            nlp_artifacts, context)
+        return [r for r in out if r.recognition_metadata.get("piiscout_rule_name") not in ("national", "nanp_bare")
+                or not (self._near_scoped(self._not_a_phone, text, r.start, r.end, context)
+                        or self._cell_label_matches(self._not_a_phone, text, r.start, context))]
+
+    def adjust_rule(self, rule: Rule, value: str, score: float, has_context: bool) -> float:
+        quality = phone_quality(value) if rule.name != "national" else None
+        if rule.name == "international":
+            if quality == "valid":
+                return score
+            return 0.7 if has_context else 0.0  # possible, in no range phonenumbers knows
+        if rule.name in ("nanp", "nanp_bare"):
+            if quality == "possible":
+                return score - 0.1  # right shape, unassigned area code: still reported
+            if quality == "shape":
+                if rule.name == "nanp":
+                    return 0.85 if has_context else 0.5
+                return score - 0.15
         return score
+
+
+def _national_shape(value: str) -> bool:
+    """A national number as written: 7-13 digits in at least two groups,
+    not a date, a dotted quad, a placeholder or anything shaped like a
+    North American number (its own rules decide those)."""
+    d = digits(value)
+    if not 7 <= len(d) <= 13 or d.count("0") * 10 >= len(d) * 7 or len(set(d)) == 1:
+        return False
+    if len(d) >= 12 and is_valid_card(d):
+        return False  # a card number (4-6-5, 4-4-4-4) is the card recognizer's
+    if _NANP_LIKE.fullmatch(value) or _SSN_LIKE.fullmatch(value) or _EIN_LIKE.fullmatch(value) \
+            or _DATE.fullmatch(value) \
+            or _DOTTED_QUAD.fullmatch(value):
+        return False
+    if len(d) == 7 and d.startswith("55501"):
+        return False  # 555-01XX: reserved for fiction
+    seps = {c for c in value if c in "-. "}
+    return len(seps) <= 2

@@ -34,6 +34,9 @@ class NationalInsuranceNumberRecognizer(PiiRecognizer):
     ENTITY = "UK_NINO"
     RULES = (
         Rule("nino", r"([A-Z](?<![A-Za-z0-9]\w)[A-Z][ -]?" + _BODY + r"[ -]?[A-D])(?![A-Za-z0-9])", 0.7, 0.95),
+        # Lower case: grouped as printed ("ab 12 34 56 c") it is still a NINO;
+        # compact ("ab123456c") it could be any code, so only with context.
+        Rule("nino_lower_spaced", r"([a-z](?<![A-Za-z0-9]\w)[a-z] \d{2} \d{2} \d{2} [a-dA-D])(?![A-Za-z0-9])", 0.5, 0.85),
         Rule("nino_lower", r"([a-z](?<![A-Za-z0-9]\w)[a-z][ -]?" + _BODY + r"[ -]?[a-dA-D])(?![A-Za-z0-9])",
              0.0, 0.85),
         Rule("nino_no_suffix", _START + _BODY + r")(?![A-Za-z0-9]|[ -]?[A-Za-z](?![A-Za-z0-9]))", 0.0, 0.75),
@@ -44,11 +47,12 @@ class NationalInsuranceNumberRecognizer(PiiRecognizer):
     )
     TRIGGERS = (
         Trigger(r"[A-Z]{2}[ -]?\d{2}[ -]?\d{2}[ -]?\d{2}[ -]?[A-D]"),
+        Trigger(r"[a-z]{2} \d{2} \d{2} \d{2} [a-dA-D]"),
         Trigger(r"[A-Za-z]{2}[ -]?\d{2}[ -]?\d{2}[ -]?\d{2}", caseless=True, bare=True),
     )
     MAX_LEN = 13
-    NOTES = ("HMRC prefix/suffix rules; AB 12 34 56 C alone (0.7), lower case and no suffix only with context "
-             "(NI number, NINO)")
+    NOTES = ("HMRC prefix/suffix rules; AB 12 34 56 C alone (0.7), ab 12 34 56 c alone (0.5), compact lower case "
+             "and no suffix only with context (NI number, NINO)")
 
     def validate(self, value: str) -> bool:
         return is_valid_nino(value)

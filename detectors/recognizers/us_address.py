@@ -71,7 +71,15 @@ STREET = (rf"\d(?<![\w.,/-]\d)\d{{0,5}}[A-Z]?(?:[ \t]+{_DIRECTION})?(?:[ \t]+{_W
 # Starts with a plain character class so that `re` skips to candidate "P"s.
 PO_BOX = r"[Pp](?<![\w]\w)(?:\.?[ \t]?[Oo]\.?[ \t]*[Bb][Oo][Xx]|ost[ \t]+[Oo]ffice[ \t]+[Bb]ox)[ \t]+\d{1,6}"
 _CITY = r"[A-Z][A-Za-z.'’-]*(?:[ \t]+[A-Z][A-Za-z.'’-]*){0,3}"
-_TAIL = rf"(?:,[ \t]*|[ \t]+|[ \t]*\r?\n[ \t]*){_CITY},?[ \t]+(?:{_STATE})\.?,?[ \t]+\d{{5}}(?:-\d{{4}})?(?![\w-])"
+# Between the parts: blanks, a comma, and at most one line break (a PDF or
+# a label wraps an address anywhere).
+_GAP = r"[ \t]*(?:\r?\n[ \t]*)?,?[ \t]*(?:\r?\n[ \t]*)?"
+_TAIL = (rf"(?:,[ \t]*|[ \t]+|[ \t]*\r?\n[ \t]*){_CITY}(?:,|[ \t]|\r?\n){_GAP}(?:{_STATE})\.?"
+         rf"(?:,|[ \t]|\r?\n){_GAP}\d{{5}}(?:-\d{{4}})?(?![\w-])")
+# Military mail: PSC 1234, Box 5678 / Unit 4719 Box 7394 / USNS Name, then
+# APO, FPO or DPO and AA, AE or AP with the ZIP.
+MILITARY = (r"((?:(?:PSC|CMR|Unit)[ \t]+\d{1,5},?[ \t]+Box[ \t]+\d{1,5}|US(?:NS|S|CGC)[ \t]+[A-Z][a-z]+)"
+            r"[ \t]*,?[ \t]*(?:\r?\n[ \t]*)?(?:APO|FPO|DPO)[ \t]+A[AEP][ \t]+\d{5}(?:-\d{4})?)(?![\w-])")
 
 _CONTEXT = (
     "address", "addresses", "addr", "home address", "mailing address", "street address", "residence", "resides at",
@@ -87,6 +95,7 @@ class UsAddressRecognizer(PiiRecognizer):
         # every branch at every position (8x slower).
         Rule("address_full", rf"({STREET}{_TAIL})", 0.85, 1.0),
         Rule("po_box_full", rf"({PO_BOX}{_TAIL})", 0.85, 1.0),
+        Rule("military_full", MILITARY, 0.85, 1.0),
         # Contained in a full match, these are dropped as duplicates.
         Rule("address_street", rf"({STREET})", 0.0, 0.75),
         Rule("po_box", rf"({PO_BOX})", 0.0, 0.7),
@@ -95,6 +104,7 @@ class UsAddressRecognizer(PiiRecognizer):
     TRIGGERS = (
         Trigger(rf"\d[A-Za-z]?[ \t]+(?:[A-Za-z0-9.'’-]+[ \t]+){{1,6}}(?:{_SUFFIX})(?:[^A-Za-z]|$)", caseless=True),
         Trigger(r"(?:P\.?[ \t]?O\.?[ \t]*|Post[ \t]+Office[ \t]+)Box[ \t]+\d", caseless=True),
+        Trigger(r"(?:APO|FPO|DPO)[ \t]+A[AEP][ \t]+\d{5}"),
     )
     CONTEXT_TRIGGERS = False
     MAX_LEN = 140

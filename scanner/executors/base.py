@@ -15,7 +15,7 @@ from abc import ABC, abstractmethod
 from typing import Callable, Iterable, Iterator
 
 from scanner.model import ERROR, Item, ItemRecord
-from scanner.settings import Job
+from scanner.job import Job
 
 log = logging.getLogger(__name__)
 

@@ -46,7 +46,7 @@ from scanner import __version__, privacy
 from scanner.errors import EXIT_USAGE, PiiscoutError, UsageError, one_line
 from scanner.executors.base import Executor, WorkerRuntime, failed_record
 from scanner.model import Item, ItemRecord
-from scanner.settings import Job
+from scanner.job import Job
 
 log = logging.getLogger(__name__)
 
@@ -235,7 +235,7 @@ def preflight(job: Job) -> dict[str, Any]:
 
     for spec in job.targets:
         try:
-            conn = connector_for(spec)(spec, job.settings)
+            conn = connector_for(spec, job.detectors.prefer_plugins)(spec, job.settings)
             try:
                 conn.check()
             finally:

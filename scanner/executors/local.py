@@ -23,7 +23,7 @@ from typing import Callable, Iterable
 from scanner.errors import PiiscoutError, one_line
 from scanner.executors.base import Executor, WorkerRuntime, failed_record
 from scanner.model import Item, ItemRecord
-from scanner.settings import Job
+from scanner.job import Job
 
 log = logging.getLogger(__name__)
 

@@ -12,6 +12,9 @@ the readers, and the exposure, the broadest class among them:
 
 Nobody at all with read access counts as `owner` (the owner can always grant
 it back).
+
+May import the foundation (scanner.model) only: the connectors use it while
+listing.
 """
 
 from __future__ import annotations

@@ -55,25 +55,33 @@ class DelimitedLayout(Layout):
 
 def sniff_dialect(sample: str, preferred: str | None = None) -> tuple[str, tuple[str, ...]]:
     """(delimiter, headers) from the first lines; headers is () when the first
-    row does not look like a header."""
-    lines = [ln for ln in sample.splitlines()[:20] if ln.strip()]
+    row of two cells or more does not look like a header."""
+    lines = [ln for ln in sample.splitlines()[:40] if ln.strip(" \t,;|\ufeff")]
     if not lines:
         return preferred or ",", ()
     best, best_score = preferred or ",", -1.0
     for d in DELIMITERS:
         counts = [ln.count(d) for ln in lines[:-1] or lines]  # the last line may be cut
-        if not counts or counts[0] == 0:
+        # The usual count (a title line above the table may have none).
+        usual = max(set(counts), key=lambda c: (counts.count(c), c)) if counts else 0
+        if usual == 0:
             continue
-        consistent = sum(1 for c in counts if c == counts[0]) / len(counts)
-        score = consistent * 10 + min(counts[0], 50) / 50 + (5 if d == preferred else 0)
+        consistent = sum(1 for c in counts if c == usual) / len(counts)
+        score = consistent * 10 + min(usual, 50) / 50 + (5 if d == preferred else 0)
         if score > best_score:
             best, best_score = d, score
-    try:
-        first = next(csv.reader(io.StringIO(lines[0]), delimiter=best))
-    except (csv.Error, StopIteration):
+    # The header is the first row with two cells or more: report exports
+    # put a title and a date above it ("Appointments as of ...").
+    for line in lines[:-1] or lines:
+        try:
+            cells = [c.strip() for c in next(csv.reader(io.StringIO(line), delimiter=best))]
+        except (csv.Error, StopIteration):
+            return best, ()
+        if sum(1 for c in cells if c) >= 2:
+            break
+    else:
         return best, ()
-    cells = [c.strip() for c in first]
-    if len(cells) < 2 or not _looks_like_header(cells):
+    if len(cells) < 2 or not _looks_like_header([c for c in cells if c]):
         return best, ()
     return best, tuple(cells)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 from typing import Iterator
 
+from scanner.errors import ItemSkipped
 from scanner.extractors.base import Blob, ExtractContext, Extractor
 from scanner.extractors.registry import register
 from scanner.mail import mbox
@@ -23,6 +24,10 @@ class MboxExtractor(Extractor):
     content_types = ("application/mbox",)
 
     def extract(self, blob: Blob, ctx: ExtractContext) -> Iterator[Child]:
+        head = blob.head
+        if head.strip() and not head.lstrip(b"\xef\xbb\xbf\r\n").startswith(b"From "):
+            # An mbox:// target names this file an mbox; its bytes say otherwise.
+            raise ItemSkipped("not an mbox file")
         limit = ctx.settings.max_message_size
         for m in mbox.split(blob.open(), limit, ctx.check):
             name = message_part(m.index)

@@ -7,6 +7,7 @@ from typing import Iterator
 from scanner.errors import ItemSkipped
 from scanner.extractors.base import Blob, ExtractContext, Extractor
 from scanner.extractors.registry import register
+from scanner.extractors.textlayout import TextTables
 from scanner.model import Segment
 from scanner.textdecode import DecodeStats, detect_encoding, iter_text, segments
 
@@ -17,7 +18,9 @@ class PlainTextExtractor(Extractor):
     content_types = ("text/plain",)
 
     def extract(self, blob: Blob, ctx: ExtractContext) -> Iterator[Segment]:
-        yield from text_segments(blob, ctx)
+        # SQL dumps (COPY blocks) and fixed-width reports: their column
+        # headers are context for the values below them.
+        yield from TextTables().segments(text_segments(blob, ctx))
 
 
 def text_segments(blob: Blob, ctx: ExtractContext, **kw) -> Iterator[Segment]:

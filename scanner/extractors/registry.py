@@ -8,11 +8,12 @@ recorded as skipped with reason "unsupported format", never ignored.
 
 from __future__ import annotations
 
-import importlib
 import logging
+from typing import Iterable
 
+from scanner import plugins
 from scanner.extractors.base import Extractor
-from scanner.sniff import is_text_type
+from scanner.sniff import PluginTypes, is_builtin_text_extension, is_text_type
 
 log = logging.getLogger(__name__)
 
@@ -35,80 +36,50 @@ BUILTIN = (
     "scanner.extractors.pst",
 )
 
-# content type -> candidates (class, origin): origin is "builtin" or the
-# plugin's scanner.plugins.PluginInfo. Built-ins and plugins are registered
-# by the same function; `_pick` decides between them.
-_BY_TYPE: dict[str, list[tuple[type[Extractor], object]]] = {}
-_loaded = False
 GROUP = "piiscout.extractors"
 
 
-def register(cls: type[Extractor], replace: bool = True, origin: object = "builtin") -> type[Extractor]:
-    for ctype in cls.content_types:
-        cands = _BY_TYPE.setdefault(ctype, [])
-        if origin == "builtin":
-            if replace or not cands:
-                cands[:] = [c for c in cands if c[1] != "builtin"]
-                cands.insert(0, (cls, origin))
-        else:
-            cands.append((cls, origin))
-    return cls
-
-
-def _register_plugin(obj, info) -> list[str]:
-    from scanner import plugins
-
+def _accept(obj, info) -> list:
     if not (isinstance(obj, type) and issubclass(obj, Extractor)):
         raise TypeError(f"{info.module} is not a scanner.extractors.base.Extractor subclass")
-    types = [t.lower() for t in getattr(obj, "content_types", ()) if t]
-    if not types:
-        raise TypeError(f"{info.module} declares no `content_types`")
-    obj._piiscout_plugin = info
-    for t in types:
-        if any(o == "builtin" for _, o in _BY_TYPE.get(t, [])) and not plugins.is_preferred(info):
-            plugins.shadow(info, t, "content type")
-    register(obj, origin=info)
-    # Plugin types are recognised by their file extensions and magic bytes.
-    from scanner import sniff
-
-    for ext in getattr(obj, "extensions", ()) or ():
-        sniff.add_extension(ext, types[0])
-    for magic in getattr(obj, "magic", ()) or ():
-        sniff.add_magic(magic, types[0])
-    return types
+    return [obj]
 
 
-def _load() -> None:
-    global _loaded
-    if _loaded:
-        return
-    _loaded = True
-    for mod in BUILTIN:
-        importlib.import_module(mod)
-    from scanner import plugins
-
-    plugins.load_group(GROUP, _register_plugin)
+# The one registry mechanism (scanner.plugins.Registry): built-ins register
+# with @register, plugins through the entry point group; pick() decides.
+EXTRACTORS = plugins.Registry(GROUP, "content type", BUILTIN,
+                              lambda cls: [t.lower() for t in cls.content_types if t], _accept)
+register = EXTRACTORS.register
+plugin_of = plugins.plugin_of
 
 
-def _pick(cands):
-    from scanner import plugins
-
-    return plugins.pick(cands)
-
-
-def for_type(ctype: str) -> type[Extractor] | None:
-    _load()
-    cls = _pick(_BY_TYPE.get(ctype))
+def for_type(ctype: str, prefer: Iterable[str] = ()) -> type[Extractor] | None:
+    cls = EXTRACTORS.pick(ctype, prefer)
     if cls is None and is_text_type(ctype):
-        cls = _pick(_BY_TYPE.get("text/plain"))
+        cls = EXTRACTORS.pick("text/plain", prefer)
     return cls
 
 
-def registered() -> dict[str, type[Extractor]]:
-    _load()
-    return {t: _pick(c) for t, c in _BY_TYPE.items() if c}
+def registered(prefer: Iterable[str] = ()) -> dict[str, type[Extractor]]:
+    return EXTRACTORS.all(prefer)
 
 
-def plugin_of(cls: type):
-    """The PluginInfo of a plugin extractor class, None for a built-in."""
-    return getattr(cls, "_piiscout_plugin", None)
+def plugin_types() -> PluginTypes:
+    """What sniff() needs to recognise plugin formats: each plugin's
+    `extensions` and `magic`, for its first content type. Built-in text
+    extensions and signatures stay the built-ins'."""
+    exts: dict[str, str] = {}
+    magic: list[tuple[bytes, str]] = []
+    for cls, _ in EXTRACTORS.plugins():
+        ctype = next((t.lower() for t in cls.content_types if t), None)
+        if ctype is None:
+            continue
+        for ext in getattr(cls, "extensions", ()) or ():
+            ext = ext.lower() if ext.startswith(".") else "." + ext.lower()
+            if not is_builtin_text_extension(ext):
+                exts.setdefault(ext, ctype)
+        for m in getattr(cls, "magic", ()) or ():
+            m = m.encode("latin-1") if isinstance(m, str) else bytes(m)
+            if m:
+                magic.append((m, ctype))
+    return PluginTypes(exts, tuple(magic))

@@ -1,4 +1,9 @@
-"""The Parquet inventory: findings/, items/ and scans/ under one directory."""
+"""The Parquet inventory: findings/, items/ and scans/ under one directory
+(schema, writer, reader, state, lock, prune, upgrade).
+
+The inventory knows rows, not detectors: it may import the foundation
+(scanner.model, scanner.errors, scanner.names, scanner.atomic) only.
+"""
 
 from __future__ import annotations
 

@@ -71,15 +71,18 @@ def scan_id_of(name: str) -> str | None:
 def plan(root: Path, keep: int) -> PrunePlan:
     inv = Inventory(root).require()
     rows = scan_rows(inv)
-    finished = [r for r in rows if r["status"] in ("complete", "interrupted")]
+    finished = [r for r in rows if r["status"] in ("complete", "partial", "interrupted")]
     kept: set[str] = set()
     targets = {t for r in finished for t in r["targets"]}
     for t in targets:
         mine = [r for r in finished if t in r["targets"]]  # oldest first
         kept.update(r["scan_id"] for r in mine[-keep:])
-        complete = [r for r in mine if r["status"] == "complete"]
+        complete = [i for i, r in enumerate(mine) if r["status"] == "complete"]
         if complete:
-            kept.add(complete[-1]["scan_id"])
+            # The current state: the latest complete scan and the partial
+            # scans after it, which stand on it (scanner/inventory/state.py).
+            kept.update(r["scan_id"] for r in mine[complete[-1]:]
+                        if r["status"] in ("complete", "partial"))
     known = {r["scan_id"] for r in rows}
     p = PrunePlan(keep=[r["scan_id"] for r in rows if r["scan_id"] in kept],
                   remove=[r["scan_id"] for r in rows if r["scan_id"] not in kept])

@@ -19,7 +19,7 @@ from scanner.inventory.schema import FINDINGS, ITEMS, SCANS, TABLES
 
 log = logging.getLogger(__name__)
 
-FINISHED = ("complete", "interrupted")
+FINISHED = ("complete", "partial", "interrupted")
 READ_ERRORS = (OSError, pa.ArrowException)
 
 
@@ -119,7 +119,7 @@ class Inventory:
     def resolve_scan(self, scan_id: str | None) -> str:
         """The given scan id (must exist), or the latest finished scan."""
         if scan_id:
-            if scan_id not in self.scan_ids(statuses=("complete", "interrupted", "failed")):
+            if scan_id not in self.scan_ids(statuses=("complete", "partial", "interrupted", "failed")):
                 raise UsageError(f"no scan {scan_id} in {self.root}")
             return scan_id
         latest = self.latest_scan_id()

@@ -11,6 +11,17 @@ its latest interrupted scan.
 A scan that covered targets A and B but is the latest only for A
 contributes just the rows under A (by location: the target URL itself or
 anything below it).
+
+A `partial` scan (scanner/completeness.py: a folder, share or table it
+could not list or read) is the current state for everything it reached;
+for what it did not reach, the scans before it back to the latest complete
+one stand in: the latest complete scan C of a target and the partial scans
+P1..Pn after it form a chain, newest first. Pn contributes its rows except
+at the objects it could not read; each older scan contributes only its rows
+at locations every newer scan of the chain failed to reach (minus its own
+failures), and no error rows of its own. So a share that vanished half way
+through a nightly scan still shows last night's findings for the folders
+not reached, and `diff` does not call them resolved.
 """
 
 from __future__ import annotations
@@ -36,6 +47,13 @@ class ScanPart:
     scan_id: str
     targets: tuple[str, ...]  # every target of the scan
     only: tuple[str, ...] | None = None  # restrict rows to these targets; None: all
+    # Chains through partial scans (module doc): rows must lie in every one
+    # of `within` (what newer scans did not reach), and not at `drop` (what
+    # this scan did not read itself). `older`: not the newest of its chain,
+    # so its own error rows are left out.
+    within: tuple = ()
+    drop: object = None
+    older: bool = False
 
 
 @dataclass
@@ -46,6 +64,9 @@ class View:
     scans: list[dict]  # the scans rows of `parts`, oldest first
     current: bool  # True: the current state; False: one scan asked for by id
     superseded: list[dict] = field(default_factory=list)  # newer interrupted scans left out
+    # Partial scans of the view: scan id -> locations they did not reach
+    # (older scans' rows stand in for them).
+    unreached: dict[str, int] = field(default_factory=dict)
 
     @property
     def scan_ids(self) -> list[str]:
@@ -85,10 +106,13 @@ def scan_view(inv: Inventory, scan_id: str) -> View:
     return View([ScanPart(sid, tuple(row["targets"]))], [row], current=False)
 
 
+FINISHED = ("complete", "partial", "interrupted")
+
+
 def current_view(inv: Inventory, as_of: str | None = None) -> View:
     """The current state, or the state as it was right after scan `as_of`
     (that scan for its own targets, the others as they were then)."""
-    rows = [r for r in scan_rows(inv) if r["status"] in ("complete", "interrupted")]
+    rows = [r for r in scan_rows(inv) if r["status"] in FINISHED]
     if as_of is not None:
         ids = [r["scan_id"] for r in rows]
         if as_of not in ids:
@@ -96,31 +120,74 @@ def current_view(inv: Inventory, as_of: str | None = None) -> View:
         rows = rows[: ids.index(as_of) + 1]
     if not rows:
         raise UsageError(f"the inventory at {inv.root} has no finished scan yet")
-    chosen: dict[str, dict] = {}  # target -> its scan row
-    for r in rows:  # oldest first: later scans win
-        for t in r["targets"]:
-            prev = chosen.get(t)
-            if prev is None or r["status"] == "complete" or prev["status"] == "interrupted":
-                chosen[t] = r
-    if as_of is not None:  # "as of scan X": X itself stands for its targets, even if interrupted
-        for t in rows[-1]["targets"]:
-            chosen[t] = rows[-1]
-    by_scan: dict[str, list[str]] = {}
-    for t, r in chosen.items():
-        by_scan.setdefault(r["scan_id"], []).append(t)
+    chains = {t: _chain(rows, t, as_of) for t in dict.fromkeys(t for r in rows for t in r["targets"])}
+    unreached = _Unreachable(inv)
+    roles: dict[tuple, list[str]] = {}  # (scan id, newer scan ids) -> targets
+    for t, chain in chains.items():
+        for k, r in enumerate(chain):  # newest first
+            roles.setdefault((r["scan_id"], tuple(x["scan_id"] for x in chain[:k])), []).append(t)
+    by_id = {r["scan_id"]: r for r in rows}
     parts, scans = [], []
-    for r in rows:
-        mine = by_scan.get(r["scan_id"])
-        if not mine:
-            continue
+    for (sid, newer), mine in sorted(roles.items(), key=lambda kv: (rows.index(by_id[kv[0][0]]), len(kv[0][1]))):
+        r = by_id[sid]
         targets = tuple(r["targets"])
         only = None if set(mine) == set(targets) else tuple(t for t in targets if t in mine)
-        parts.append(ScanPart(r["scan_id"], targets, only))
-        scans.append(r)
+        within = tuple(unreached.of(by_id[n]) for n in newer)
+        if any(not u for u in within):
+            continue  # a newer scan of the chain reached everything this one could add
+        own = unreached.of(r)
+        parts.append(ScanPart(sid, targets, only, within=within, drop=own.exact_only() if own else None,
+                              older=bool(newer)))
+        if r not in scans:
+            scans.append(r)
     used = {p.scan_id for p in parts}
+    latest = {t: c[0] for t, c in chains.items()}
     superseded = [r for r in rows if r["scan_id"] not in used and r["status"] == "interrupted"
-                  and any(r["started_at"] > chosen[t]["started_at"] for t in r["targets"] if t in chosen)]
-    return View(parts, scans, current=True, superseded=superseded)
+                  and any(r["started_at"] > latest[t]["started_at"] for t in r["targets"] if t in latest)]
+    view = View(parts, sorted(scans, key=rows.index), current=True, superseded=superseded)
+    view.unreached = {sid: len(u) for sid, u in unreached.cache.items() if u and sid in used}
+    return view
+
+
+def _chain(rows: list[dict], target: str, as_of: str | None) -> list[dict]:
+    """The scans that make up a target's state, newest first: its latest
+    complete scan and the partial scans after it; else its latest partial,
+    else its latest interrupted scan. "As of scan X": X stands for its targets."""
+    mine = [r for r in rows if target in r["targets"]]
+    if as_of is not None and mine and mine[-1]["scan_id"] == as_of and mine[-1]["status"] == "interrupted":
+        return [mine[-1]]
+    complete = [i for i, r in enumerate(mine) if r["status"] == "complete"]
+    if complete:
+        base = complete[-1]
+        return list(reversed([mine[base]] + [r for r in mine[base + 1:] if r["status"] == "partial"]))
+    partial = [r for r in mine if r["status"] == "partial"]
+    return [partial[-1]] if partial else [mine[-1]]
+
+
+class _Unreachable:
+    """Unreached locations of partial scans, read from their items rows once."""
+
+    def __init__(self, inv: Inventory):
+        self.inv = inv
+        self.cache: dict[str, object] = {}
+
+    def of(self, row: dict):
+        from scanner.completeness import Unreached, is_unreached
+
+        sid = row["scan_id"]
+        if sid not in self.cache:
+            u = Unreached()
+            if row["status"] == "partial":
+                cols = ["location", "part", "status", "content_type", "reason"]
+                targets = set(row["targets"])
+                for path in self.inv._files("items", sid):
+                    for b in _batches(path, "items", cols, BATCH_ROWS, self.inv):
+                        b = b.filter(pc.equal(b.column(2), "error"))
+                        for loc, part, st, ctype, reason in zip(*(b.column(i).to_pylist() for i in range(5))):
+                            if is_unreached(part, st, ctype, reason) or (not part and loc in targets):
+                                u.add(loc, ctype, is_target=loc in targets)
+            self.cache[sid] = u
+        return self.cache[sid]
 
 
 def resolve_view(inventory: Path | str, scan_id: str | None) -> tuple[Inventory, View]:
@@ -185,15 +252,48 @@ def iter_batches(inv: Inventory, view: View, table: str, columns: list[str] | No
     location; `location` is read for that even when not asked for."""
     wanted = list(columns or TABLES[table].names)
     for part in view.parts:
-        cols = wanted if part.only is None or "location" in wanted else wanted + ["location"]
+        cols = _columns_for(part, table, wanted)
         for path in inv._files(table, part.scan_id):
             for b in _batches(path, table, cols, batch_rows, inv):
-                if part.only is not None:
-                    b = b.filter(under_targets(b.column(cols.index("location")), part.only))
-                    if len(cols) != len(wanted):
-                        b = b.select(wanted)
+                mask = _part_mask(part, table, b, cols)
+                if mask is not None:
+                    b = b.filter(mask)
+                if len(cols) != len(wanted):
+                    b = b.select(list(range(len(wanted))))
                 if b.num_rows:
                     yield b
+
+
+def _columns_for(part: ScanPart, table: str, wanted: list[str]) -> list[str]:
+    """The columns to read: those asked for, then those the part's filters need."""
+    need = []
+    if part.only is not None or part.within or part.drop is not None:
+        need.append("location")
+    if part.older and table == "items":
+        need += ["part", "status"]
+    return wanted + [c for c in need if c not in wanted]
+
+
+def _part_mask(part: ScanPart, table: str, b: pa.RecordBatch, cols: list[str]):
+    """Which rows of a batch belong to the view (None: all)."""
+    mask = None
+
+    def both(m):
+        return m if mask is None else pc.and_(mask, m)
+
+    if part.only is not None or part.within or part.drop is not None:
+        loc = b.column(cols.index("location"))
+        if part.only is not None:
+            mask = both(under_targets(loc, part.only))
+        for u in part.within:
+            mask = both(u.mask(loc))
+        if part.drop is not None:
+            mask = both(pc.invert(part.drop.mask(loc)))
+    if part.older and table == "items":
+        error_row = pc.and_(pc.equal(b.column(cols.index("status")), "error"),
+                            pc.equal(b.column(cols.index("part")), ""))
+        mask = both(pc.invert(error_row))
+    return mask
 
 
 def read_table(inv: Inventory, view: View, table: str, columns: list[str] | None = None) -> pa.Table:

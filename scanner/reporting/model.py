@@ -370,7 +370,7 @@ def _trend(inv: Inventory, view: View, trend_of: list[str]) -> tuple[list[str], 
     """Findings per complete scan of each target scanned at least twice, oldest first;
     `trend_of[0]` is set to the target's name when there is only one."""
     targets = view.targets
-    rows = [r for r in scan_rows(inv) if r["status"] == "complete" and set(r["targets"]) & set(targets)]
+    rows = [r for r in scan_rows(inv) if r["status"] in ("complete", "partial") and set(r["targets"]) & set(targets)]
     per_target: dict[str, list[dict]] = {}
     for r in rows:
         for t in r["targets"]:
@@ -395,19 +395,28 @@ def _trend(inv: Inventory, view: View, trend_of: list[str]) -> tuple[list[str], 
 
 
 def _samples(inv: Inventory, view: View) -> tuple[list[dict], dict[str, set[str]]]:
-    """A few masked values per entity type, and the detectors that found each."""
+    """A few masked values per entity type, and the detectors that found each.
+    Columnar per batch: only rows of entity types still short of samples
+    become Python objects."""
     samples: dict[str, list[dict]] = {}
     detectors: dict[str, set[str]] = {}
     cols = ["location", "part", "line", "entity_type", "masked_value", "detector"]
     targets = view.targets
     for b in iter_batches(inv, view, "findings", cols):
-        for loc, part, line, ent, masked, det in zip(*(b.column(i).to_pylist() for i in range(6))):
-            detectors.setdefault(ent, set()).add(det)
-            got = samples.setdefault(ent, [])
-            if len(got) < SAMPLES_PER_ENTITY and all(s["masked"] != masked for s in got):
-                t = owning_target(loc, targets)
-                where = display_name(loc, t) + (f" › {part}" if part else "") + (f", line {line}" if line else "")
-                got.append({"code": ent, "name": entity_labels.name(ent), "masked": masked, "where": where})
+        t = pa.Table.from_batches([b])
+        for row in t.group_by(["entity_type", "detector"]).aggregate([]).to_pylist():
+            detectors.setdefault(row["entity_type"], set()).add(row["detector"])
+        short = [e for e in detectors if len(samples.get(e, ())) < SAMPLES_PER_ENTITY]
+        if not short:
+            continue
+        rows = [r for e in short for r in t.filter(pc.equal(t.column("entity_type"), e)).slice(0, 50).to_pylist()]
+        for r in rows:
+            got = samples.setdefault(r["entity_type"], [])
+            if len(got) < SAMPLES_PER_ENTITY and all(s["masked"] != r["masked_value"] for s in got):
+                where = display_name(r["location"], owning_target(r["location"], targets))
+                where += (f" › {r['part']}" if r["part"] else "") + (f", line {r['line']}" if r["line"] else "")
+                got.append({"code": r["entity_type"], "name": entity_labels.name(r["entity_type"]),
+                            "masked": r["masked_value"], "where": where})
     return [s for ent in samples for s in samples[ent]], detectors
 
 

@@ -9,6 +9,7 @@ encryption (`enc`). Tests that must stop a server start their own on 4451.
 from __future__ import annotations
 
 import multiprocessing as mp
+import json
 import os
 import pty
 import shutil
@@ -374,8 +375,13 @@ def test_require_encryption_against_an_smb2_server(spare_server, monkeypatch, ca
 
 
 def test_smbd_killed_mid_scan(spare_server, tmp_path):
+    """be6bffa recorded a scan that lost its server as `complete`: it became
+    the current state and `report`/`diff` presented the findings it never
+    reached as gone. Now it is `partial`, the current state keeps what the
+    last complete scan found where this one could not look, and a rescan
+    with the server back completes."""
     share = spare_server.base / "share"
-    text = "".join(f"Contact jane.doe{i}@example.com, SSN 234-56-{7000 + i}\n" for i in range(2000))
+    text = "".join(f"Contact jane.doe{i}@example.com, SSN 234-56-{7000 + i}\n" for i in range(1000))
     for d in range(6):
         (share / f"d{d}").mkdir(parents=True)
         for i in range(40):
@@ -385,9 +391,16 @@ def test_smbd_killed_mid_scan(spare_server, tmp_path):
     spare_server.start()
     inv = tmp_path / "inv"
     env = {**os.environ, **ENV, "PIISCOUT_HASH_KEY": TEST_KEY}
-    proc = subprocess.Popen([sys.executable, "-m", "scanner.cli", "scan",
-                             f"smb://{USER}@127.0.0.1:{SPARE_PORT}/big", "-i", str(inv), "-j", "2"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=str(ROOT))
+    target = f"smb://{USER}@127.0.0.1:{SPARE_PORT}/big"
+    cmd = [sys.executable, "-m", "scanner.cli", "scan", target, "-i", str(inv), "-j", "2", "--incremental"]
+    first = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=str(ROOT), timeout=900)
+    assert first.returncode == 0 and " complete: " in first.stdout, first.stdout + first.stderr
+    inventory = Inventory(inv)
+    full = inventory.scan_row(inventory.latest_scan_id())["findings"]
+    assert full == 240 * 2000
+    for f in share.rglob("*.txt"):  # every file changed: the next scan reads them all again
+        os.utime(f, (f.stat().st_atime, f.stat().st_mtime + 10))
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=str(ROOT))
     try:
         # The parent's listing session and both workers' sessions are open:
         # the scan is under way.
@@ -402,16 +415,31 @@ def test_smbd_killed_mid_scan(spare_server, tmp_path):
             proc.kill()
     assert proc.returncode == 1, err
     assert "Traceback" not in err
-    assert "complete" in out
-    inventory = Inventory(inv)
+    assert " partial: " in out and " not reached" in out
     sid = inventory.latest_scan_id()
     scan = inventory.scan_row(sid)
-    assert scan["status"] == "complete" and scan["exit_code"] == 1
+    assert scan["status"] == "partial" and scan["exit_code"] == 1
     items = inventory.items(sid).to_pylist()
     errors = [r for r in items if r["status"] == "error"]
     assert errors and all(f"connection to 127.0.0.1:{SPARE_PORT} lost" in r["reason"] for r in errors)
     # Whatever was read before the kill is in the inventory, readable.
     assert inventory.findings(sid).num_rows == sum(r["findings"] for r in items)
+    # The current state: what was read now, and the last complete scan's
+    # findings where this one could not look. Nothing is "resolved".
+    rep = subprocess.run([sys.executable, "-m", "scanner.cli", "report", str(inv), "--format", "json"],
+                         capture_output=True, text=True, env=env, cwd=str(ROOT), timeout=300)
+    assert rep.returncode == 0, rep.stderr
+    state = json.loads(rep.stdout)
+    assert state["status"] == "partial" and sid in state["unreached"]
+    assert state["findings"] == full
+    diff = subprocess.run([sys.executable, "-m", "scanner.cli", "diff", str(inv), "--format", "json"],
+                          capture_output=True, text=True, env=env, cwd=str(ROOT), timeout=300)
+    assert json.loads(diff.stdout)["resolved"] == 0
+    # The server is back: a rescan completes and is the whole state again.
+    spare_server.start()
+    again = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=str(ROOT), timeout=900)
+    assert again.returncode == 0 and " complete: " in again.stdout, again.stdout + again.stderr
+    assert inventory.scan_row(inventory.latest_scan_id())["findings"] == full
 
 
 # -- sessions: per process, and they survive a dropped connection --------------------------------

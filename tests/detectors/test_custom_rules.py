@@ -143,7 +143,12 @@ def test_rule_class_notes_and_masking():
     c = custom(RULES)
     cls = rule_class(c.rules[2])
     assert cls.ENTITY == "ACCOUNT_REF" and "validator luhn" in cls.NOTES and "Hyperscan" in cls.NOTES
-    assert privacy.mask("ACCOUNT_REF", "ACC-79927398") == "************"
+    # The rule's masking travels with its recognizer (catalog.entity_styles), not in a global table.
+    from detectors.catalog import entity_styles
+
+    style = entity_styles([cls()])["ACCOUNT_REF"]
+    assert privacy.mask("ACCOUNT_REF", "ACC-79927398", style) == "************"
+    assert privacy.mask("ACCOUNT_REF", "ACC-79927398") != "************"  # nothing was registered
 
 
 def test_allow_list_holds_hashes_only_and_never_the_empty_value():

@@ -15,14 +15,15 @@ from scanner.extractors.plaintext import PlainTextExtractor
 
 @pytest.fixture(autouse=True)
 def _restore():
-    conn = {k: list(v) for k, v in connectors._BY_SCHEME.items()}
-    ext = {k: list(v) for k, v in extractors._BY_TYPE.items()}
+    from detectors import catalog
+
+    registries = (connectors.CONNECTORS, extractors.EXTRACTORS, catalog.RECOGNIZERS)
+    for r in registries:
+        r.load()
+    snaps = [r.snapshot() for r in registries]
     yield
-    connectors._BY_SCHEME.clear()
-    connectors._BY_SCHEME.update(conn)
-    extractors._BY_TYPE.clear()
-    extractors._BY_TYPE.update(ext)
-    plugins.set_preferred(())
+    for r, snap in zip(registries, snaps):
+        r.restore(snap)
 
 
 def test_builtin_kept_unless_plugin_preferred():
@@ -32,13 +33,14 @@ def test_builtin_kept_unless_plugin_preferred():
         name = "myfiles"
 
     info = plugins.PluginInfo(group="piiscout.connectors", name="myfiles", module="x:MyFiles", dist="my-files")
-    assert connectors._register_plugin(MyFiles, info) == ["file://"]
+    assert connectors.CONNECTORS.register_plugin(MyFiles, info) == ["file://"]
     assert info.status == plugins.SHADOWED and "--prefer-plugin myfiles" in info.error
     assert connectors.connector_class("file") is LocalConnector
-    plugins.set_preferred(["myfiles"])
-    assert connectors.connector_class("file") is MyFiles
-    plugins.set_preferred(["MY-FILES"])  # the package name works too
-    assert connectors.connector_class("file") is MyFiles
+    assert connectors.connector_class("file", prefer=["myfiles"]) is MyFiles
+    assert connectors.connector_class("file", prefer=["MY-FILES"]) is MyFiles  # the package name works too
+    assert plugins.status_of(info, ["myfiles"]) == plugins.PREFERRED and plugins.status_of(info) == plugins.SHADOWED
+    # Nothing is remembered between lookups: the preference is passed each time.
+    assert connectors.connector_class("file") is LocalConnector
     assert connectors.plugin_of(MyFiles) is info and connectors.plugin_of(LocalConnector) is None
 
 
@@ -49,17 +51,16 @@ def test_extractor_plugin_for_new_and_builtin_types():
         content_types = ("text/plain", "application/x-new")
 
     info = plugins.PluginInfo(group="piiscout.extractors", name="text2", module="x:Text2")
-    extractors._register_plugin(Text2, info)
+    extractors.EXTRACTORS.register_plugin(Text2, info)
     assert extractors.for_type("application/x-new") is Text2  # nothing built in: no preference needed
     assert extractors.for_type("text/plain") is PlainTextExtractor
-    plugins.set_preferred(["text2"])
-    assert extractors.for_type("text/plain") is Text2
+    assert extractors.for_type("text/plain", prefer=("text2",)) is Text2
 
 
 def test_rejected_plugin_object():
     info = plugins.PluginInfo(group="piiscout.connectors", name="bad", module="x:bad")
     with pytest.raises(TypeError):
-        connectors._register_plugin(object, info)
+        connectors.CONNECTORS.register_plugin(object, info)
 
 
 def test_recognizer_plugin_replaces_a_builtin_only_when_preferred():
@@ -72,20 +73,17 @@ def test_recognizer_plugin_replaces_a_builtin_only_when_preferred():
     rec = PatternRecognizer(supported_entity="US_SSN", name="OtherSsn",
                             patterns=[Pattern("ssn", r"\bSSN#\d{9}\b", 0.9)])
     info = plugins.PluginInfo(group="piiscout.recognizers", name="otherssn", module="x:OtherSsn")
-    before = list(catalog._PLUGINS)
-    try:
-        assert catalog._register_plugin(rec, info) == ["US_SSN"]
-        assert info.status == plugins.SHADOWED
-        names = [r.name for r in catalog.build_recognizers(("US_SSN",))]
-        assert "SsnRecognizer" in names and "OtherSsn" not in names
-        plugins.set_preferred(["otherssn"])
-        names = [r.name for r in catalog.build_recognizers(("US_SSN",))]
-        assert names == ["OtherSsn"]
-        engine = DetectionEngine(catalog.DetectorSettings(entities=("US_SSN",), prefer_plugins=("otherssn",)))
-        res = engine.detect(Segment("id SSN#536221934 and SSN 536-22-1934"))
-        assert [(r.recognition_metadata["recognizer_name"], r.score) for r in res] == [("OtherSsn", 0.9)]
-    finally:
-        catalog._PLUGINS[:] = before
+    assert catalog._register_plugin(rec, info) == ["US_SSN"]
+    assert info.status == plugins.SHADOWED
+    names = [r.name for r in catalog.build_recognizers(("US_SSN",))]
+    assert "SsnRecognizer" in names and "OtherSsn" not in names
+    names = [r.name for r in catalog.build_recognizers(("US_SSN",), prefer=("otherssn",))]
+    assert names == ["OtherSsn"]
+    engine = DetectionEngine(catalog.DetectorSettings(entities=("US_SSN",), prefer_plugins=("otherssn",)))
+    res = engine.detect(Segment("id SSN#536221934 and SSN 536-22-1934"))
+    assert [(r.recognition_metadata["recognizer_name"], r.score) for r in res] == [("OtherSsn", 0.9)]
+
+
 
 
 def test_installed_plugins_are_part_of_the_results_fingerprint(monkeypatch):

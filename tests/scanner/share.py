@@ -150,7 +150,7 @@ class Builder:
             self.write(f"HR/Personnel/{emp}/profile.txt",
                        f"Employee file {emp}\nName: {name}\nDate of birth: {dob}\nSSN: {ssn}\n"
                        f"Home address: {addr}\nEmergency contact: {self.v.phone()}\n",
-                       [ssn], year=self.rnd.choice([2018, 2020, 2022, 2024, 2025]))
+                       [ssn, name, dob, addr], year=self.rnd.choice([2018, 2020, 2022, 2024, 2025]))
             if i % 3 == 0:
                 self.write(f"HR/Personnel/{emp}/review_{2021 + i % 4}.txt",
                            f"Annual review for {name}. Goals met; promotion recommended.\n", year=2021 + i % 4)
@@ -212,7 +212,8 @@ class Builder:
             k = i % 5
             self.write(f"Clinic/Patients/visit_note_{i + 1:03d}.txt",
                        f"Patient: {name}\nDOB: {dob}\nAssessment: {conditions[k]} (stable).\n"
-                       f"Plan: continue {meds[k]} 10 mg daily; follow up in 3 months.\n", year=2021 + i % 5)
+                       f"Plan: continue {meds[k]} 10 mg daily; follow up in 3 months.\n", [name, dob],
+                       year=2021 + i % 5)
         self.write("Clinic/Forms/intake_form_blank.txt", "Patient intake form\nName: ____\nDate of birth: ____\n",
                    year=2019)
 
@@ -228,8 +229,11 @@ class Builder:
                 else:
                     lines.append(f"2025-03-{day:02d}T08:{k:02d}:11Z DEBUG cache hit key=sess:{self.rnd.randint(1, 10**9)}")
             self.write(f"IT/Logs/app-2025-03-{day:02d}.log", "\n".join(lines) + "\n", vals, year=2025)
-        for name in ("backup.ini", "printers.ini", "vpn.conf"):
+        for name in ("backup.ini", "printers.ini"):
             self.write(f"IT/Config/{name}", "[general]\nserver=fs01.corp.example\nretries=3\n", year=2022)
+        secret = "".join(self.rnd.choice("abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(14)) + "!7"
+        self.write("IT/Config/vpn.conf", f"[vpn]\nserver=vpn.corp.example\nusername=svc_backup\npassword={secret}\n",
+                   [secret], year=2022)
         for i in range(3):
             self.write(f"IT/Installers/setup_{i}.exe", b"MZ\x90\x00" + bytes(self.rnd.randrange(256) for _ in range(4000)))
             self.share.skipped.append(f"IT/Installers/setup_{i}.exe")

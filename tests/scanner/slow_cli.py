@@ -49,8 +49,8 @@ def _install() -> None:
     registry.register(SlowExtractor)
     real_sniff = pipeline.sniff
 
-    def sniff(head: bytes, name: str = "") -> str:
-        return SLOW_TYPE if name.endswith(".slow") else real_sniff(head, name)
+    def sniff(head: bytes, name: str = "", plugins=None) -> str:
+        return SLOW_TYPE if name.endswith(".slow") else real_sniff(head, name, plugins)
 
     pipeline.sniff = sniff
     if os.environ.get("PIISCOUT_TEST_STOP_GRACE"):

@@ -14,8 +14,8 @@ from scanner import privacy
 from tests.conftest import TEST_KEY, all_strings, run_piiscout
 
 TEXT = """\
-Test cards: 4111 1111 1111 1111, 4111-1111-1111-1111, 4111111111111111.
-Real card: 5555 5555 5555 4444
+Cards: 4485 2309 7215 1343, 4485-2309-7215-1343, 4485230972151343.
+Real card: 5425 4632 1989 0593
 SSN: 536-22-1934 / SSN 536 22 1934 / ssn=536221934
 Other SSN: 536-22-1999
 Switchboard: (212) 555-0100, +1 212 555 0100, 212.555.0100
@@ -37,7 +37,7 @@ def _hash(value: str, *args: str) -> str:
 
 def test_hash_command_matches_value_hash():
     key = TEST_KEY.encode()
-    assert _hash("4111 1111 1111 1111") == "hmac:" + privacy.value_hash("CREDIT_CARD", "4111-1111-1111-1111", key)
+    assert _hash("4485 2309 7215 1343") == "hmac:" + privacy.value_hash("CREDIT_CARD", "4485-2309-7215-1343", key)
     assert _hash("+1 212 555 0100", "--entity", "PHONE_NUMBER") == \
         "hmac:" + privacy.value_hash("PHONE_NUMBER", "(212) 555-0100", key)
     assert _hash("Demo@Example.com", "--kind", "email") == \
@@ -52,7 +52,7 @@ def test_allow_listed_values_disappear_in_every_format(tmp_path):
     share = tmp_path / "share"
     share.mkdir()
     (share / "demo.txt").write_text(TEXT)
-    card_hash = _hash("4111-1111-1111-1111")
+    card_hash = _hash("4485-2309-7215-1343")
     phone_hash = _hash("212 555 0100", "--entity", "PHONE_NUMBER")
     config = tmp_path / "scans.toml"
     config.write_text(textwrap.dedent(f"""
@@ -75,7 +75,7 @@ def test_allow_listed_values_disappear_in_every_format(tmp_path):
     inv = tmp_path / "inv"
     findings = _table(inv, "findings")
     got = sorted((f["entity_type"], f["masked_value"]) for f in findings)
-    assert got == [("CREDIT_CARD", "**** **** **** 4444"), ("EMAIL_ADDRESS", "j***@example.org")], got
+    assert got == [("CREDIT_CARD", "**** **** **** 0593"), ("EMAIL_ADDRESS", "j***@example.org")], got
     # 3 cards + 4 SSNs (3 listed, 1 by pattern) + 3 phone numbers + 2 addresses.
     assert "suppressed by allow list: 12" in proc.stdout
     scan = _table(inv, "scans")[0]
@@ -83,7 +83,7 @@ def test_allow_listed_values_disappear_in_every_format(tmp_path):
     opts = json.loads(scan["options"])
     assert opts["allow_list_entries"] == 5
     strings = "\n".join(all_strings(inv))
-    for raw in ("536-22-1934", "536221934", "4111111111111111", "demo@example.com", "5550100"):
+    for raw in ("536-22-1934", "536221934", "4485230972151343", "demo@example.com", "5550100"):
         assert raw not in strings
 
 
@@ -155,16 +155,16 @@ def test_incremental_rescan_counts_suppressions_of_unchanged_items(tmp_path):
     share = tmp_path / "share"
     share.mkdir()
     (share / "demo.txt").write_text(TEXT)
-    (share / "other.txt").write_text("card 4111 1111 1111 1111\n")
+    (share / "other.txt").write_text("card 4485 2309 7215 1343\n")
     rules = tmp_path / "rules.toml"
-    rules.write_text('[allow]\nvalues = ["4111 1111 1111 1111"]\n')
+    rules.write_text('[allow]\nvalues = ["4485 2309 7215 1343"]\n')
     args = ("scan", str(share), "-i", str(tmp_path / "inv"), "--rules", str(rules), "--incremental")
     first = run_piiscout(*args)
     assert first.returncode == 0, first.stderr
     assert "suppressed by allow list: 4" in first.stdout
     items = {Path(r["location"]).name: r["suppressed"] for r in _table(tmp_path / "inv", "items")}
     assert items == {"demo.txt": 3, "other.txt": 1}
-    (share / "other.txt").write_text("card 4111-1111-1111-1111 changed\n")
+    (share / "other.txt").write_text("card 4485-2309-7215-1343 changed\n")
     again = run_piiscout(*args)
     assert again.returncode == 0, again.stderr
     assert "1 unchanged" in again.stdout and "suppressed by allow list: 4" in again.stdout
@@ -189,10 +189,10 @@ def test_suppressions_are_counted_on_the_object_they_were_in(tmp_path):
     share = tmp_path / "share"
     share.mkdir()
     with zipfile.ZipFile(share / "bundle.zip", "w") as z:
-        z.writestr("a.txt", "card 4111 1111 1111 1111\n")
-        z.writestr("b.txt", "cards 4111-1111-1111-1111, then 4111111111111111; 5555 5555 5555 4444\n")
+        z.writestr("a.txt", "card 4485 2309 7215 1343\n")
+        z.writestr("b.txt", "cards 4485-2309-7215-1343, then 4485230972151343; 5425 4632 1989 0593\n")
     rules = tmp_path / "rules.toml"
-    rules.write_text('[allow]\nvalues = ["4111 1111 1111 1111"]\n')
+    rules.write_text('[allow]\nvalues = ["4485 2309 7215 1343"]\n')
     proc = run_piiscout("scan", str(share), "-i", str(tmp_path / "inv"), "--rules", str(rules))
     assert proc.returncode == 0, proc.stderr
     rows = {r["part"]: (r["suppressed"], r["findings"]) for r in _table(tmp_path / "inv", "items")}

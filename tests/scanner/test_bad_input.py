@@ -83,7 +83,7 @@ def test_symlink_loop_with_follow(messy_tree, tmp_path):
 def test_file_vanishing_before_it_is_read(tmp_path):
     from connectors.local import LocalConnector
     from scanner.executors.base import WorkerRuntime
-    from scanner.settings import Job
+    from scanner.job import Job
 
     f = tmp_path / "gone.txt"
     f.write_text("x")

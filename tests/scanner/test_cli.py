@@ -125,13 +125,13 @@ def test_inventory_inside_target_is_not_scanned(tmp_path):
 
 def test_scan_of_a_single_file(tmp_path):
     f = tmp_path / "one.txt"
-    f.write_text("card 4111 1111 1111 1111\n")
+    f.write_text("card 4485 2309 7215 1343\n")
     proc = run_piiscout("scan", f"file://{f}", "-i", str(tmp_path / "inv"))
     assert proc.returncode == 0, proc.stderr
     inv = Inventory(tmp_path / "inv")
     t = inv.findings(inv.latest_scan_id())
     assert t.column("entity_type").to_pylist() == ["CREDIT_CARD"]
-    assert t.column("masked_value").to_pylist() == ["**** **** **** 1111"]
+    assert t.column("masked_value").to_pylist() == ["**** **** **** 1343"]
     assert Path(t.column("location")[0].as_py()) == f
 
 

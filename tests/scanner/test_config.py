@@ -101,7 +101,6 @@ def test_defaults_targets_and_command_line_precedence(tmp_path, dirs):
     ('min_score = [0.5]', "[targets.a] min_score: expected a single value, not a list"),
     ('password = "hunter2"', "[targets.a] password: literal passwords are refused"),
     ('password_env = "not a name"', "[targets.a] password_env: expected the name of an environment variable"),
-    ('password_env = "PIISCOUT_TEST_UNSET_VARIABLE"', "the environment variable PIISCOUT_TEST_UNSET_VARIABLE is not set"),
     ('quiet = true', "[targets.a] quiet: unknown key"),
 ])
 def test_one_clear_line_per_problem(tmp_path, dirs, body, needle):
@@ -310,3 +309,37 @@ def test_one_target_down_does_not_stop_the_others(tmp_path):
     assert "target gone: no such file or directory" in proc.stderr
     assert "complete" in proc.stdout
     assert len(Inventory(inv).scan_ids()) == 1
+
+
+def test_an_unset_password_variable_fails_only_its_target(tmp_path, dirs):
+    """be6bffa: one unset password_env stopped every target of the file."""
+    from tests.conftest import run_piiscout
+
+    (dirs[0] / "a.txt").write_text("SSN 234-56-7890\n")
+    path = write(tmp_path, f"""
+        inventory = "{tmp_path / 'inv'}"
+        [targets.first]
+        url = "{dirs[0]}"
+        [targets.rotated]
+        url = "smb://svc@fs01.example.invalid/Finance"
+        password_env = "PIISCOUT_TEST_ROTATED_PASSWORD"
+        [targets.db]
+        url = "postgresql://scanner@db.example.invalid/erp"
+        password_env = "PIISCOUT_TEST_ROTATED_DB_PASSWORD"
+        [targets.last]
+        url = "{dirs[1]}"
+    """)
+    proc = run_piiscout("scan", "--config", str(path), "-q")
+    assert proc.returncode == 2, proc.stdout + proc.stderr  # the worst: a target could not run
+    err = proc.stderr.strip().splitlines()
+    assert err == [
+        "piiscout: error: target rotated: no password for svc on fs01.example.invalid: "
+        "set $PIISCOUT_TEST_ROTATED_PASSWORD (or use --guest, or --kerberos with a ticket)",
+        "piiscout: error: target db: no password for postgresql://scanner@db.example.invalid/erp: "
+        "$PIISCOUT_TEST_ROTATED_DB_PASSWORD is not set",
+    ], err
+    assert proc.stdout.count(" complete: ") == 2  # first and last were scanned
+    # A syntax or key error still stops the whole run before anything is scanned.
+    bad = write(tmp_path, path.read_text() + "\n[targets.typo]\nurl = '/x'\nmin_scor = 1\n", "bad.toml")
+    proc = run_piiscout("scan", "--config", str(bad), "-q")
+    assert proc.returncode == 2 and " complete: " not in proc.stdout

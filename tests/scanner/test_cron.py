@@ -104,7 +104,9 @@ def test_second_scan_is_refused_and_a_dead_scans_lock_is_taken_over(tree, tmp_pa
         second = run_piiscout("scan", str(root), "-i", str(inv), "-q", timeout=LIMIT)
         assert second.returncode == 3, second.stderr
         assert f"another scan (pid {first.pid}) is using the inventory {inv}" in second.stderr
-        assert "Traceback" not in second.stderr and second.stdout == ""
+        assert "Traceback" not in second.stderr
+        # It still ends with its one record: not started, failed, exit 3.
+        assert second.stdout.startswith("scan (not started) failed: ") and second.stdout.strip().endswith(f"exit 3 -> {inv}")
         # Refused at once: the first scan (4 slow items of 30 s, one worker) still runs.
         assert first.poll() is None
         # kill -9: the kernel drops the flock; the workers die with their parent.
@@ -195,8 +197,14 @@ def test_quiet_prints_one_line_and_json_logs_carry_no_pii(tmp_path, fixtures_dir
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""
     lines = proc.stdout.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("scan ") and " complete: " in lines[0]
+    # One line, the end-of-scan record, as JSON too.
+    assert len(lines) == 1
+    end = json.loads(lines[0])
+    assert end["event"] == "scan_end" and end["status"] == "complete" and end["exit_code"] == 0
+    assert end["message"].startswith("scan ") and " complete: " in end["message"]
     records = [json.loads(x) for x in log_file.read_text().splitlines()]
+    assert records[-1]["event"] == "scan_end" and records[-1]["scan_id"] == end["scan_id"]
+    assert records[-1]["findings_by_entity"] == end["findings_by_entity"] and sum(end["findings_by_entity"].values()) == end["findings"]
     assert {"time", "level", "logger", "message"} <= set(records[0])
     assert any("started" in r["message"] for r in records)
     assert any("exception" in r for r in records)  # -vv: debug tracebacks, scrubbed

@@ -72,6 +72,7 @@ def test_risk_column_and_sheets_agree(workbook, client_inventory):
     assert scores == sorted(scores, reverse=True) and scores[0] >= 60
     assert {r[1] for r in risk.values()} == {"File", "Table", "Mailbox"}
     assert {r[6] for r in risk.values()} >= {"Everyone", "A group"}
+    assert any("Everyone" in (r[8] or "") for r in risk.values())  # items.readers, as recorded
     for loc, _, _, _, _, _, _, risk_score, who, _, _ in wb["Findings"].iter_rows(min_row=2, values_only=True):
         assert risk[loc][2] == risk_score
         assert risk[loc][6] == who  # each finding says who can read its file, as the Risk sheet does
@@ -110,3 +111,15 @@ def test_no_raw_value_in_the_xlsx(workbook, client_inventory):
         xml = "\n".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
     leaked = [v for raw in client_inventory.raw_values() for v in raw_variants(raw) if v in xml]
     assert not leaked, leaked[:5]
+
+
+def test_found_at_is_a_date_cell(workbook, client_inventory):
+    _, wb = workbook
+    inv = Inventory(client_inventory.inventory)
+    stored = read_table(inv, current_view(inv), "findings", ["location", "found_at"]).to_pylist()
+    want = {(r["location"], r["found_at"].replace(tzinfo=None).replace(microsecond=0)) for r in stored}
+    got = set()
+    for row in wb["Findings"].iter_rows(min_row=2, values_only=True):
+        assert hasattr(row[10], "year"), row[10]  # a date, not text
+        got.add((row[0], row[10].replace(microsecond=0)))
+    assert {(loc, t.replace(second=0)) for loc, t in got} == {(loc, t.replace(second=0)) for loc, t in want}

@@ -64,12 +64,12 @@ def _test_types(monkeypatch):
     registry.register(BrokenExtractor)
     real = sniff.sniff
 
-    def fake_sniff(head, name=""):
+    def fake_sniff(head, name="", plugins=None):
         if name.endswith(".bundle"):
             return BUNDLE
         if name.endswith(".broken"):
             return BROKEN
-        return real(head, name)
+        return real(head, name, plugins)
 
     monkeypatch.setattr("scanner.pipeline.sniff", fake_sniff)
 
@@ -139,14 +139,17 @@ def test_unchanged_rescan_reads_nothing_and_carries_everything(tree, tmp_path):
     assert i1.pop(broken) == "error"
     assert i2.keys() == i1.keys()
     for key, status in i2.items():
-        # Top-level items become `unchanged`; archive members keep theirs.
-        assert status == ("unchanged" if key[1] == "" else i1[key]), key
+        # What was read before is `unchanged` at every level (be6bffa counted
+        # carried archive members and messages as `scanned`); skips and errors keep theirs.
+        assert status == ("unchanged" if i1[key] == "scanned" else i1[key]), key
     bundle = str(root / "hr" / "pack.bundle")
-    assert i2[(bundle, "a.txt")] == "scanned" and i2[(bundle, "b.txt")] == "scanned"
+    assert i2[(bundle, "a.txt")] == "unchanged" and i2[(bundle, "b.txt")] == "unchanged"
+    assert second.items.get("scanned", 0) == 0
     rows = Inventory(inv).items(second.scan_id).to_pylist()
     assert all(r["bytes_scanned"] == 0 and r["scan_id"] == second.scan_id for r in rows)
     scans = Inventory(inv).scans().to_pylist()
-    assert scans[-1]["items_unchanged"] == sum(1 for k in i2 if k[1] == "")
+    assert scans[-1]["items_unchanged"] == sum(1 for st in i2.values() if st == "unchanged")
+    assert scans[-1]["items_scanned"] == 0
     assert scans[-1]["findings"] == sum(f2.values())
 
 
@@ -177,7 +180,8 @@ def test_changes_deletions_and_additions_match_a_full_scan(tree, tmp_path):
     f = Inventory(inv).findings(inc.scan_id)
     assert str(deleted) not in set(f.column("location").to_pylist())
     assert privacy.value_hash("US_SSN", new_ssn) in set(f.column("value_hash").to_pylist())
-    assert inc.items["unchanged"] == 7  # six notes neither edited, touched nor deleted, and the bundle
+    # six notes neither edited, touched nor deleted, and the bundle with its two members
+    assert inc.items["unchanged"] == 9
     # The current state is the latest scan.
     view = current_view(Inventory(inv))
     assert view.scan_ids == [inc.scan_id]

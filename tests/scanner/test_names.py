@@ -118,5 +118,5 @@ def test_incremental_rescan_recognises_escaped_names(tmp_path):
     proc = run_piiscout("scan", str(tree), "-i", str(inv), "-j", "1", "--incremental")
     assert proc.returncode == 0, proc.stderr
     i = Inventory(inv)
-    top = [r for r in i.items(i.latest_scan_id()).to_pylist() if not r["part"]]
-    assert len(top) == 7 and {r["status"] for r in top} == {"unchanged"}
+    rows = i.items(i.latest_scan_id()).to_pylist()
+    assert len([r for r in rows if not r["part"]]) == 7 and {r["status"] for r in rows} == {"unchanged"}

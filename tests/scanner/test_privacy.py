@@ -104,3 +104,18 @@ def test_fast_tail_mask_equals_the_character_loop():
     for v in samples:
         assert privacy._mask_tail(v) == privacy._mask_tail_slow(v), v
     assert privacy._mask_tail("Ω12345678") == privacy._mask_tail_slow("Ω12345678")
+
+
+def test_builtin_entity_table_agrees_with_every_builtin_recognizer():
+    """The built-in normalisation and masking table is the one declaration
+    for built-in entity types (nothing registers into it at run time): each
+    built-in recognizer must say the same, or its hashes would depend on
+    which process computed them."""
+    from detectors.catalog import recognizer_classes
+    from scanner import privacy
+
+    for cls in recognizer_classes():
+        assert cls.ENTITY in privacy.BUILTIN_KINDS, cls.ENTITY
+        assert (privacy.kind_of(cls.ENTITY), privacy.mask_of(cls.ENTITY)) == (cls.NORMALISE, cls.MASK), cls
+    with pytest.raises(TypeError):
+        privacy.BUILTIN_KINDS["NEW_THING"] = privacy.TEXT  # read-only

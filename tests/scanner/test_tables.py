@@ -52,16 +52,16 @@ def test_row_keys_hide_values_that_could_be_pii():
 # -- one pipeline for files and tables -----------------------------------------------------
 
 COLUMNS = ("id", "ssn", "email", "card_number", "staff_id", "case_ref", "note")
-# Synthetic values only. Card numbers are stored as numbers in SQLite (INTEGER), as text in CSV.
+# Synthetic values only (not published test cards: those are suppressed by default). Card numbers are stored as numbers in SQLite (INTEGER), as text in CSV.
 PEOPLE = [
-    (1, "536-22-1934", "jane.roe@example.org", 4111111111111111, "EMP-204815", "CASE-10001", "called twice"),
-    (2, "536-22-1935", "jo.bloggs@example.com", 5555555555554444, "EMP-204816", "CASE-10002", "explode! later"),
-    (3, "536-22-1936", "demo@example.com", 4012888888881881, "EMP-204817", "CASE-10003", "no notes"),
-    (4, "536-22-1937", "a.smith@example.net", 378282246310005, "EMP-204818", "CASE-10004", "moved"),
+    (1, "536-22-1934", "jane.roe@example.org", 4485230972151343, "EMP-204815", "CASE-10001", "called twice"),
+    (2, "536-22-1935", "jo.bloggs@example.com", 5425463219890593, "EMP-204816", "CASE-10002", "explode! later"),
+    (3, "536-22-1936", "demo@example.com", 4716059286090942, "EMP-204817", "CASE-10003", "no notes"),
+    (4, "536-22-1937", "a.smith@example.net", 378762495690496, "EMP-204818", "CASE-10004", "moved"),
 ]
 VENDORS = [
-    (1, "536-22-1940", "billing@example.com", 6011111111111117, "EMP-300001", "CASE-20001", "net 30"),
-    (2, "536-22-1941", "ap@example.org", 5105105105105100, "EMP-300002", "CASE-20002", "net 60"),
+    (1, "536-22-1940", "billing@example.com", 6011988868611757, "EMP-300001", "CASE-20001", "net 30"),
+    (2, "536-22-1941", "ap@example.org", 2221542648244267, "EMP-300002", "CASE-20002", "net 60"),
 ]
 RULES = """\
 [rules.ACME_CASE]
@@ -72,7 +72,7 @@ score = 0.7
 values = ["536-22-1935"]
 
 [allow]
-values = ["demo@example.com", "4012 8888 8888 1881"]
+values = ["demo@example.com", "4716 0592 8609 0942"]
 """
 
 
@@ -142,7 +142,7 @@ def test_csv_and_sqlite_give_the_same_findings(plugin_env, tmp_path):
 
     for inv in (tmp_path / "inv-csv", tmp_path / "inv-sql"):
         strings = all_strings(inv)
-        for raw in ("536-22-1935", "demo@example.com", "4012888888881881", "EMP-204815", "CASE-10001"):
+        for raw in ("536-22-1935", "demo@example.com", "4716059286090942", "EMP-204815", "CASE-10001"):
             assert not any(raw in s for s in strings), (inv.name, raw)
     opts = json.loads(sql_scan["options"])
     assert opts["custom_rules"] == ["ACME_CASE"] and opts["allow_list_entries"] == 3

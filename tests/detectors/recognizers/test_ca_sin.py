@@ -12,6 +12,7 @@ MUST_MATCH = [
     ("T4 slip, social insurance no. 679 754 325, box 14", "679 754 325"),
     ("temporary resident SIN 943 215 608", "943 215 608"),  # 9xx: temporary residents
     ("SIN 591186259.", "591186259"),
+    ("mon NAS: 258 933 688", "258 933 688"),
 ]
 
 MUST_NOT_MATCH = [

@@ -57,6 +57,10 @@ def test_birth_columns(engine):
            if r.entity_type == "DATE_OF_BIRTH"]
     assert got == ["1985-03-12", "19850312", "7/4/1969"]
     # A SQL column named dob: the segment's context.
+    text = "Name|D.O.B.|Visit\nA|08/20/1981|09/01/2024\n"  # a dotted header is the words "d o b"
+    got = [text[r.start:r.end] for r in engine.detect(Segment(text, layout=DelimitedLayout(("Name", "D.O.B.", "Visit"), "|")))
+           if r.entity_type == "DATE_OF_BIRTH"]
+    assert got == ["08/20/1981"]
     got = [r.entity_type for r in engine.detect(Segment("1985-03-12\n1990-01-31\n", context=("dob",)))]
     assert got == ["DATE_OF_BIRTH", "DATE_OF_BIRTH"]
 

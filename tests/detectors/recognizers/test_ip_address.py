@@ -5,16 +5,31 @@ MUST_MATCH = [
     ("ip=145.250.70.245", "145.250.70.245"),
     ("client 2001:4860:4860::8888", "2001:4860:4860::8888"),
     ("2606:4700:4700:0:0:0:0:1111", "2606:4700:4700:0:0:0:0:1111"),
+    # issue 22: a compressed IPv6 address at the end of a sentence
+    ("connect from 2a00:1450:4001:81b::200e.", "2a00:1450:4001:81b::200e"),
+    ("Connect to [2606:4700::1111]:8080", "2606:4700::1111"),
+    # IPv4-mapped: one address
+    ("peer ::ffff:8.8.4.4 closed", "::ffff:8.8.4.4"),
+    # IPv4 as logs write it
+    ("client=8.8.8.8:443 GET /", "8.8.8.8"),
+    ('8.8.8.8 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 200', "8.8.8.8"),
+    ("src:145.250.70.245/32 action=drop", "145.250.70.245"),
+    ("X-Forwarded-For: 145.250.70.245, 10.0.0.1", "145.250.70.245"),
+    ('{"remote_addr":"145.250.70.245"}', "145.250.70.245"),
 ]
 MUST_NOT_MATCH = [
     "192.168.1.10",  # internal: below the default threshold
     "10.0.0.1",
     "127.0.0.1",
+    "::ffff:10.0.0.1",  # mapped, internal
     "version 1.2.3.4.5",
     "999.1.1.1",
     "std::vector",
     "10:23:45",
     "MAC 00:1A:2B:3C:4D:5E",
+    "version 8.8.8.8",  # a version, not an address
+    "build 145.250.70.245",
+    "a::b::c",
 ]
 
 
@@ -26,3 +41,14 @@ def test_ip_found(found, text, value):
 @pytest.mark.parametrize("text", MUST_NOT_MATCH)
 def test_ip_not_found(found, text):
     assert found(text, "IP_ADDRESS") == []
+
+
+def test_internal_addresses_score_low(engine):
+    from detectors.catalog import DetectorSettings, default_entities
+    from detectors.engine import DetectionEngine
+    from scanner.model import Segment
+
+    low = DetectionEngine(DetectorSettings(entities=default_entities(), min_score=0.3))
+    text = "host 192.168.1.10 peer 2001:db8::1."
+    assert [text[r.start:r.end] for r in low.detect(Segment(text)) if r.entity_type == "IP_ADDRESS"] == \
+        ["192.168.1.10", "2001:db8::1"]

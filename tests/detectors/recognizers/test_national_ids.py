@@ -29,10 +29,12 @@ MUST_MATCH = [
     ("DK_CPR", "CPR-nr. 040870-1150", "040870-1150"),
     ("FI_PERSONAL_IDENTITY_CODE", "henkilötunnus 190950-845N", "190950-845N"),
     ("FI_PERSONAL_IDENTITY_CODE", "employee 131052-308T", "131052-308T"),
+    ("FI_PERSONAL_IDENTITY_CODE", "hetu 010594Y9032", "010594Y9032"),  # 2023 century sign, temporary number
     ("NO_FODSELSNUMMER", "Fødselsnummer: 16079564900", "16079564900"),
     ("NO_FODSELSNUMMER", "fnr 071089 57683", "071089 57683"),
     ("PT_CC", "Cartão de Cidadão 00000000 0 ZZ4", "00000000 0 ZZ4"),
     ("IE_PPS", "PPS No: 6871829W", "6871829W"),
+    ("PT_CC", "cartão de cidadão n.º 000000000ZZ4", "000000000ZZ4"),
     ("AT_SVNR", "SVNR 1237 010180", "1237 010180"),
     ("CH_AHV", "AHV-Nr. 756.9182.6876.74", "756.9182.6876.74"),
     ("CH_AHV", "7561329148208", "7561329148208"),
@@ -65,6 +67,7 @@ MUST_NOT_MATCH = [
     ("NO_FODSELSNUMMER", "fødselsnummer 16079564901"),  # check digits
     ("PT_CC", "Cartão de Cidadão 00000000 0 ZZ5"),  # check digit
     ("IE_PPS", "PPS 6871829X"),  # check letter
+    ("PT_CC", "req_id=000000000zz4"),  # compact and lower case: a hex id without a label
     ("AT_SVNR", "SVNR 1238 010180"),  # check digit
     ("AT_SVNR", "build 1237 010180"),  # no label
     ("CH_AHV", "AHV 756.9182.6876.75"),  # EAN check

@@ -14,18 +14,48 @@ MUST_MATCH = [
     ("Berlin +49 30 901820", "+49 30 901820"),
     ("Paris +33 1 42 68 53 00", "+33 1 42 68 53 00"),
     ("tel 415-555-2671 ext. 12", "415-555-2671"),
+    # exchanges starting with 0/1: never dialled, but written as phone numbers
+    ("Call me at (555) 123-4567 tomorrow.", "(555) 123-4567"),
+    ("Fax: 930.167.3943", "930.167.3943"),
+    # issue 22: national formats of other countries, with phone context
+    ("Phone: 0490 75 40 81", "0490 75 40 81"),
+    ("Mobile: 03.93.92.16.85", "03.93.92.16.85"),
+    ("tel. (37) 788-063", "(37) 788-063"),
+    ("call me on 07700 063 966", "07700 063 966"),
+    ("Desk: +41 (0)96 471 07 95", "+41 (0)96 471 07 95"),
+    ('{"mobile": "0688 872 49 99"}', "0688 872 49 99"),
 ]
 
 MUST_NOT_MATCH = [
     "123-456-7890",  # area code cannot start with 1
     "555-0147",  # seven digits
     "SSN 234-56-7890",
-    "card 4111 1111 1111 1111",
+    "card 4485 2309 7215 1343",
     "2026-03-15 10:22:31",
     "version 10.0.19045.3803",
     "+99 12345",  # no such country
     "id 1700000000",
     "ip 192.168.100.200",
+    # issue 22: a bare ten-digit number is a counter without phone context
+    "measurement 2125550147 units",
+    "NPI: 1234567893",
+    "NPI: 2345678903",
+    "Account number: 12345678901",
+    "Part number: 555-123-4567-A",
+    # national shapes without context are just numbers
+    "0490 75 40 81",
+    "ref 78 651 450",
+    # context elsewhere on the line belongs to another field
+    "Phone: n/a - SSN: 462-45-5016",
+    "Phone: n/a - Order: 0490 75 40 81",
+    '{"phone": "x", "order_id": "0490 75 40 81"}',
+    "Phone: 12-3456789",  # an EIN shape
+    "Phone: 2023-10-12",
+    '{"order_id": "212-555-0147"}',
+    "seq=2125550147",
+    "call about card 4821 8631 2511 5261",  # the tail of a card-shaped number
+    "called, the sin on file is 046 454 585; confirm",
+    "Patient (ssn 234-56-0395) called about the invoice",
 ]
 
 
@@ -44,3 +74,8 @@ def test_phone_hash_is_e164():
 
     for v in ("(212) 555-0147", "212.555.0147", "+1 212 555 0147", "001-212-555-0147"):
         assert normalise("PHONE_NUMBER", v) == "+12125550147"
+
+
+def test_bare_number_with_phone_header(found):
+    assert found("2125550147", "PHONE_NUMBER", context=("Mobile Phone",)) == ["2125550147"]
+    assert found("2125550147", "PHONE_NUMBER", context=("duration_ms",)) == []

@@ -14,6 +14,7 @@ MUST_MATCH = [
     ('{"employee": 4711, "nino": "ZW 30 12 44 C"}', "ZW 30 12 44 C"),
     ("MA 42 77 18 A", "MA 42 77 18 A"),  # the distinctive shape counts alone
     ("Ref: NE981234D (HMRC)", "NE981234D"),
+    ("hh 01 02 03 d", "hh 01 02 03 d"),  # lower case, grouped as printed
 ]
 
 MUST_NOT_MATCH = [

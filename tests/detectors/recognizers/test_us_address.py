@@ -18,6 +18,8 @@ MUST_MATCH = [
     ("Mailing address: 77 Old Mill Rd., Bldg 2, Stowe, VT 05672", "77 Old Mill Rd., Bldg 2, Stowe, VT 05672"),
     ('17,"Maria Gonzalez","4410 Oak Hill Dr, Round Rock, TX 78681",512-555-0100',
      "4410 Oak Hill Dr, Round Rock, TX 78681"),
+    ("Meet me at PSC 0413, Box 8144\nAPO AA 42323", "PSC 0413, Box 8144\nAPO AA 42323"),  # military mail
+    ("here: 4410 Oak Hill Dr\nColorado Springs\n, CO\n 70079, and", "4410 Oak Hill Dr\nColorado Springs\n, CO\n 70079"),
 ]
 
 MUST_NOT_MATCH = [
@@ -32,6 +34,7 @@ MUST_NOT_MATCH = [
     "Order 55 Blue Widgets Ave pricing sheet v2, see tab 3.",
     "Chapter 7 Mill Valley case study, pages 12-19.",
     "Ship to: Springfield, IL 62704",  # no street
+    "Unit 4 Box 12 shipped via FedEx",  # no APO/FPO/DPO line
 ]
 
 

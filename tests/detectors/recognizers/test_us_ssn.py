@@ -10,6 +10,17 @@ MUST_MATCH = [
     ("Employee 001-01-0001 started", "001-01-0001"),
     ("tax_id: 665432109", "665432109"),
     ("His SSN (712-34-5678) was on the form.", "712-34-5678"),
+    # issue 22: the forms people type
+    ("SSN 234 56 7890", "234 56 7890"),
+    ("SSN 234.56.7890", "234.56.7890"),
+    ("SSN#234567890", "234567890"),
+    ("ss# 234-56-7890", "234-56-7890"),
+    # each field of a record line is its own context
+    ('{"order_id": 77, "ssn": "345678901"}', "345678901"),
+    ("Name: Jo Lee - Phone: +1 (212) 555-0147 - SSN: 462-45-5016", "462-45-5016"),
+    ("https://x.example/p?name=Jo&ssn=506392048&phone=1", "506392048"),
+    # area 9xx outside the ITIN groups: only under its own SSN label
+    ("SSN: 912-34-5678", "912-34-5678"),
 ]
 
 MUST_NOT_MATCH = [
@@ -17,10 +28,12 @@ MUST_NOT_MATCH = [
     "000-12-3456",  # area 000
     "666-12-3456",  # area 666
     "912-34-5678",  # area 9xx
+    "Invalid SSNs: 000-12-3456, 912-34-5678",  # 9xx without its own label
     "SSN 123-00-4567",  # group 00
     "SSN 123-45-0000",  # serial 0000
     "SSN 078-05-1120",  # the Woolworth wallet card
     "SSN 123-45-6789",  # the textbook sample
+    "SSN 123 45 6789",
     "phone 212-555-0147",  # a phone number
     "ISBN 978-3-16-148410-0",
     "id 1234-56-7890",  # too many digits in the area
@@ -29,6 +42,17 @@ MUST_NOT_MATCH = [
     "ssn 23456789",  # 8 digits
     "ssn 2345678901",  # 10 digits
     "ssn=1\nitems/903146707",  # context on the line above is not context
+    # issue 22: an "ssn" key elsewhere on the NDJSON line is not this value's context
+    '{"ssn": "234-56-7890x", "order_id": 345678901}',
+    '{"order_id": 345678901, "ssn": null}',
+    "ssn=null order=345678901",
+    # "Social" alone: a Canadian Social Insurance Number is not a US SSN
+    "Social: 046454286",
+    "Social Insurance Number: 046-454-286",
+    "SIN 234-56-7890",
+    # labelled as an id
+    '{"order_id": "234-56-7890"}',
+    "version 234.56.7890",
 ]
 
 
@@ -45,3 +69,4 @@ def test_ssn_not_found(found, text):
 def test_bare_ssn_with_header_context(found):
     assert found("456789012", "US_SSN", context=("Customer_SSN",)) == ["456789012"]
     assert found("456789012", "US_SSN", context=("order_id",)) == []
+    assert found("234-56-7890", "US_SSN", context=("order_id",)) == []

@@ -64,11 +64,11 @@ _SUFFIXES = {".slow": "application/x-test-slow", ".crash": "application/x-test-c
 _real_sniff = sniff.sniff
 
 
-def _sniff(head, name=""):
+def _sniff(head, name="", plugins=None):
     for suffix, ctype in _SUFFIXES.items():
         if name.endswith(suffix):
             return ctype
-    return _real_sniff(head, name)
+    return _real_sniff(head, name, plugins)
 
 
 for _cls in (SlowTextExtractor, CrashExtractor, HangExtractor):

@@ -28,7 +28,8 @@ from scanner.executors.dask import ClusterError, DaskExecutor, parse_scheduler  
 from scanner.executors.local import LocalExecutor  # noqa: E402
 from scanner.inventory.reader import Inventory  # noqa: E402
 from scanner.model import TargetSpec  # noqa: E402
-from scanner.settings import Job, ScanSettings  # noqa: E402
+from scanner.job import Job  # noqa: E402
+from scanner.settings import ScanSettings  # noqa: E402
 from tests.conftest import ROOT, TEST_KEY, run_piiscout  # noqa: E402
 from tests.connectors import samba  # noqa: E402
 

@@ -13,7 +13,8 @@ from scanner.executors import local as local_mod
 from scanner.executors.local import LocalExecutor
 from scanner.extractors import registry
 from scanner.extractors.base import Extractor
-from scanner.settings import Job, ScanSettings
+from scanner.job import Job
+from scanner.settings import ScanSettings
 
 
 class CrashExtractor(Extractor):
@@ -44,12 +45,12 @@ def tree(tmp_path, monkeypatch):
     registry.register(HangExtractor)
     orig = sniff.sniff
 
-    def fake_sniff(head, name=""):
+    def fake_sniff(head, name="", plugins=None):
         if name.endswith(".crash"):
             return "application/x-test-crash"
         if name.endswith(".hang"):
             return "application/x-test-hang"
-        return orig(head, name)
+        return orig(head, name, plugins)
 
     monkeypatch.setattr("scanner.pipeline.sniff", fake_sniff)
     for i in range(6):

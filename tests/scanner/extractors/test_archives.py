@@ -10,7 +10,8 @@ import pytest
 
 from scanner.model import ItemRecord, TargetSpec
 from scanner.pipeline import ItemProcessor, ObjectInfo
-from scanner.settings import Job, ScanSettings
+from scanner.job import Job
+from scanner.settings import ScanSettings
 from tests.conftest import run_piiscout
 
 

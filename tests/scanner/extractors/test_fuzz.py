@@ -36,7 +36,8 @@ EXAMPLES = int(os.environ.get("PIISCOUT_FUZZ_EXAMPLES", "6"))
 def processor():
     from scanner.model import TargetSpec
     from scanner.pipeline import ItemProcessor
-    from scanner.settings import Job, ScanSettings
+    from scanner.job import Job
+    from scanner.settings import ScanSettings
 
     spec = TargetSpec(name="fuzz", url="/fuzz", scheme="file")
     return ItemProcessor(Job((spec,), ScanSettings(item_timeout=30)))

@@ -37,7 +37,7 @@ def old_inventory(tmp_path) -> Path:
 
 def _tree(root: Path) -> Path:
     root.mkdir(parents=True, exist_ok=True)
-    (root / "new.txt").write_text("SSN 567-89-0123 and card 4111 1111 1111 1111\n")
+    (root / "new.txt").write_text("SSN 567-89-0123 and card 4485 2309 7215 1343\n")
     return root
 
 

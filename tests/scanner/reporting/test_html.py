@@ -79,8 +79,12 @@ def test_plain_english_names_and_codes_only_in_the_appendix(opened):
     body = "\n".join(section_text(page, s) for s in ("cover", "summary", "found", "risk", "recommendations",
                                                       "not-examined", "method"))
     for name in ("Social Security number", "payment card number", "e-mail address", "bank account number",
-                 "medical condition term"):
+                 "medical condition term", "date of birth", "password or access key"):
         assert name.lower() in body.lower(), name
+    recs = section_text(page, "recommendations")
+    for title in ("Payment card numbers", "Social Security and other government identifiers", "Health information",
+                  "Passwords and access keys", "Bank account details"):
+        assert title in recs, title
     for code in CODES:
         assert code not in body, f"{code} outside the appendix"
     appendix = section_text(page, "appendix")

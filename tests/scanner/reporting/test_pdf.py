@@ -77,3 +77,30 @@ def test_no_browser_is_one_clear_line(client_inventory, tmp_path):
 def test_pdf_needs_a_file(client_inventory):
     proc = run_piiscout("report", str(client_inventory.inventory), "--format", "pdf")
     assert proc.returncode == 2 and "needs a file" in proc.stderr
+
+
+def test_a_dense_share_stays_proportionate(tmp_path, chromium):
+    """200 files of customer exports (~36,000 findings, 20 times the ordinary
+    share's) print on no more pages: every list in the report is capped."""
+    from tests.scanner.share import Values
+
+    v = Values(seed=5)
+    root = tmp_path / "exports"
+    for i in range(200):
+        rows = ["name,ssn,email,phone"] + [f"{v.name()},{v.ssn()},{v.email()},{v.phone()}" for _ in range(60)]
+        folder = root / f"region_{i % 20:02d}" / f"batch_{i % 7}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"customers_{i:03d}.csv").write_text("\n".join(rows) + "\n")
+    inv = tmp_path / "inv"
+    proc = run_piiscout("scan", str(root), "-i", str(inv), "-q")
+    assert proc.returncode == 0, proc.stderr
+    out = tmp_path / "dense.pdf"
+    proc = run_piiscout("report", str(inv), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    from scanner.inventory.reader import Inventory
+
+    assert Inventory(inv).scans().column("findings")[0].as_py() > 30_000
+    reader = PdfReader(str(out))
+    text = re.sub(r"\s+", " ", "\n".join(p.extract_text() for p in reader.pages))
+    assert "12,000 Social Security numbers in 200 files" in text
+    assert 8 <= len(reader.pages) <= 20

@@ -1,0 +1,269 @@
+"""The shape of the code, checked on its source with `ast` so it stays true:
+
+* imports point one way: cli -> config -> scan -> executors -> pipeline ->
+  {connectors, extractors, detectors, inventory} -> shared settings ->
+  model/privacy/errors, and the four components do not import each other
+  (detectors know text, not sources; the inventory knows rows, not
+  detectors; connectors hand over content and know nothing of detection);
+* no import circle among scanner/, connectors/ and detectors/, counting
+  imports inside functions (TYPE_CHECKING blocks aside);
+* nothing imports the CLI;
+* no function is longer than 80 lines;
+* one place builds an ItemRecord (ItemRecord.of).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("scanner", "connectors", "detectors")
+MAX_FUNCTION_LINES = 80
+
+# Layers, top to bottom. A module belongs to the layer of its longest
+# matching prefix ("=name": that module only); it may import its own layer's
+# modules and lower layers'. A scanner module listed nowhere is in the scan
+# layer: it may import anything but the CLI, and nothing below may import it.
+LAYERS = [
+    ("cli", ("scanner.cli",)),
+    ("config", ("scanner.config",)),
+    # A scan from plan to summary, and what reads finished inventories (report, export, diff).
+    # scanner.executors.dask_preload: the entry point `dask worker --preload` runs, like the CLI.
+    ("scan", ("scanner.scan", "scanner.request", "scanner.executors.dask_preload", "scanner.installed", "scanner.incremental", "scanner.overlap",
+              "scanner.ui", "scanner.entity_names", "scanner.report", "scanner.reporting", "scanner.export",
+              "scanner.export_xlsx", "scanner.diff", "scanner.risk", "scanner.evaluation")),
+    ("executors", ("scanner.executors",)),
+    ("pipeline", ("scanner.pipeline", "scanner.tables", "scanner.job")),
+    ("components", ("connectors", "scanner.extractors", "scanner.mail", "scanner.refine", "scanner.sniff",
+                    "detectors", "scanner.inventory", "scanner.exposure")),
+    ("shared", ("scanner.settings", "scanner.options", "scanner.plugins")),
+    # detectors.validators and detectors.dates are value rules (Luhn, E.164, written dates) that
+    # privacy's normalisation shares with the recognizers: they import nothing of piiscout's.
+    ("foundation", ("=scanner", "detectors.validators", "detectors.dates", "scanner.model", "scanner.privacy", "scanner.scrub", "scanner.errors",
+                    "scanner.streams", "scanner.textdecode", "scanner.names", "scanner.cachedir",
+                    "scanner.safewords", "scanner.atomic", "scanner.entity_labels")),
+]
+# Within the components layer: which component may use which (besides itself).
+COMPONENTS = {
+    "connectors": ("connectors",),
+    "extractors": ("scanner.extractors", "scanner.mail", "scanner.refine", "scanner.sniff"),
+    "detectors": ("detectors",),
+    "inventory": ("scanner.inventory",),
+    "exposure": ("scanner.exposure",),
+}
+MAY_USE = {
+    "connectors": {"exposure"},  # who may read an object is part of listing it
+    "extractors": set(),
+    "detectors": set(),
+    "inventory": set(),
+    "exposure": set(),
+}
+
+
+def _modules() -> dict[str, Path]:
+    out = {}
+    for pkg in PACKAGES:
+        for p in (ROOT / pkg).rglob("*.py"):
+            parts = list(p.relative_to(ROOT).with_suffix("").parts)
+            if parts[-1] == "__init__":
+                parts = parts[:-1]
+            out[".".join(parts)] = p
+    return out
+
+
+MODULES = _modules()
+
+
+def _resolve(name: str) -> str | None:
+    while name:
+        if name in MODULES:
+            return name
+        name = name.rpartition(".")[0]
+    return None
+
+
+def _is_type_checking(node: ast.If) -> bool:
+    t = node.test
+    return (isinstance(t, ast.Name) and t.id == "TYPE_CHECKING") or \
+        (isinstance(t, ast.Attribute) and t.attr == "TYPE_CHECKING")
+
+
+def _imports(module: str) -> set[str]:
+    """Modules of the three packages `module` imports, anywhere in it
+    (functions included), TYPE_CHECKING blocks and importlib.import_module
+    of a literal name included."""
+    path = MODULES[module]
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skipped = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If) and _is_type_checking(node)
+               for n in ast.walk(node)}
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in skipped:
+            continue
+        if isinstance(node, ast.Import):
+            out |= {r for a in node.names if (r := _resolve(a.name))}
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")
+                base = ".".join(parts[: len(parts) - node.level + 1] + ([node.module] if node.module else []))
+            for a in node.names:
+                r = _resolve(f"{base}.{a.name}") or _resolve(base)
+                if r:
+                    out.add(r)
+        elif (isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) == "import_module"
+              and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+            if r := _resolve(node.args[0].value):
+                out.add(r)
+    out.discard(module)
+    return out
+
+
+GRAPH = {m: _imports(m) for m in MODULES}
+
+
+def _longest(module: str, prefixes) -> str | None:
+    best = None
+    for p in prefixes:
+        exact = p.startswith("=")
+        name = p.lstrip("=")
+        if (module == name or (not exact and module.startswith(name + "."))) and \
+                (best is None or len(name) > len(best)):
+            best = name
+    return best
+
+
+def layer_of(module: str) -> int:
+    best, rank = None, None
+    for i, (_, prefixes) in enumerate(LAYERS):
+        p = _longest(module, prefixes)
+        if p is not None and (best is None or len(p) > len(best)):
+            best, rank = p, i
+    if rank is None and module.startswith("scanner."):
+        rank = [n for n, _ in LAYERS].index("scan")
+    assert rank is not None, f"{module} is in no layer: add it to LAYERS in {__file__}"
+    return rank
+
+
+def component_of(module: str) -> str | None:
+    best, name = None, None
+    for comp, prefixes in COMPONENTS.items():
+        p = _longest(module, prefixes)
+        if p is not None and (best is None or len(p) > len(best)):
+            best, name = p, comp
+    return name
+
+
+def test_every_module_has_a_layer():
+    for m in MODULES:
+        layer_of(m)
+    components = LAYERS[[n for n, _ in LAYERS].index("components")][1]
+    for m in MODULES:
+        if _longest(m, components) is not None and layer_of(m) == [n for n, _ in LAYERS].index("components"):
+            assert component_of(m), m
+
+
+def test_imports_point_down_and_components_stay_apart():
+    wrong = []
+    comp_rank = [n for n, _ in LAYERS].index("components")
+    for m, targets in sorted(GRAPH.items()):
+        for t in sorted(targets):
+            lm, lt = layer_of(m), layer_of(t)
+            if lt < lm:
+                wrong.append(f"{m} ({LAYERS[lm][0]}) -> {t} ({LAYERS[lt][0]}): upward")
+            elif lm == lt == comp_rank:
+                cm, ct = component_of(m), component_of(t)
+                if cm != ct and ct not in MAY_USE[cm]:
+                    wrong.append(f"{m} ({cm}) -> {t} ({ct}): across components")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_nothing_imports_the_cli():
+    assert not [m for m, targets in GRAPH.items() if "scanner.cli" in targets]
+
+
+def _cycles() -> list[list[str]]:
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on: set[str] = set()
+    out: list[list[str]] = []
+    counter = [0]
+
+    def visit(v: str) -> None:  # Tarjan's strongly connected components
+        index[v] = low[v] = counter[0]
+        counter[0] += 1
+        stack.append(v)
+        on.add(v)
+        for w in GRAPH[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                comp.append(w)
+                if w == v:
+                    break
+            if len(comp) > 1:
+                out.append(sorted(comp))
+
+    for v in sorted(GRAPH):
+        if v not in index:
+            visit(v)
+    return out
+
+
+def test_no_import_circles():
+    assert not _cycles(), _cycles()
+
+
+def test_the_checks_can_fail():
+    """The graph walk sees imports inside functions and finds a planted circle."""
+    assert "scanner.pipeline" in GRAPH["scanner.executors.base"]  # imported inside a method
+    saved = GRAPH["scanner.model"]
+    GRAPH["scanner.model"] = saved | {"scanner.pipeline"}
+    try:
+        assert _cycles()
+    finally:
+        GRAPH["scanner.model"] = saved
+
+
+def _functions():
+    for m, path in MODULES.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                yield path.relative_to(ROOT), node
+
+
+def test_no_function_over_80_lines():
+    long = [f"{p}:{n.lineno} {n.name}: {n.end_lineno - n.lineno + 1} lines" for p, n in _functions()
+            if n.end_lineno - n.lineno + 1 > MAX_FUNCTION_LINES]
+    assert not long, "\n".join(long)
+
+
+def test_one_place_builds_an_item_record():
+    """ItemRecord.of (and listing_record, which calls it) is the only builder:
+    a new column is filled in one place."""
+    calls = []
+    for m, path in MODULES.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "ItemRecord":
+                calls.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not calls, calls
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_package_docstrings_say_what_lives_there_and_what_it_may_import(package):
+    for init in [ROOT / package / "__init__.py", *(ROOT / package).glob("*/__init__.py")]:
+        doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))) or ""
+        assert "may import" in doc.lower(), f"{init.relative_to(ROOT)}: say what it may import"
