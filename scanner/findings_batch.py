@@ -122,5 +122,12 @@ def _array(name: str, values: list, typ: pa.DataType) -> pa.Array:
         return pa.array([writable(v) if isinstance(v, str) else v for v in values], type=typ)
 
 
-def batch_rows(batch: pa.RecordBatch | Iterable) -> int:
-    return batch.num_rows if isinstance(batch, pa.RecordBatch) else len(batch)  # type: ignore[arg-type]
+def entity_counts(batch: pa.RecordBatch | Iterable) -> dict[str, int]:
+    """Findings per entity type in a record batch (or Finding objects)."""
+    if isinstance(batch, pa.RecordBatch):
+        counts = batch.column("entity_type").value_counts()
+        return dict(zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist()))
+    out: dict[str, int] = {}
+    for f in batch:
+        out[f.entity_type] = out.get(f.entity_type, 0) + 1
+    return out
