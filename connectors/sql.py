@@ -503,12 +503,17 @@ class SqlConnector(Connector):
                 lift_timeout = self.family == dialects.MYSQL and plan.method == "full" and self.timeout
                 if lift_timeout:
                     conn.exec_driver_sql(dialects.full_scan_timeout(self.backend, 0, self._mariadb))
+                result = None
                 try:
                     result = conn.execution_options(stream_results=True, yield_per=FETCH_ROWS).execute(stmt)
                     for part in result.partitions():
                         yield part
                         rows += len(part)
                 finally:
+                    # The streamed (server-side) cursor is closed here, not by
+                    # a finalizer: after a dropped connection, pymysql's would
+                    # print tracebacks while draining a dead socket.
+                    _close_quietly(result)
                     if lift_timeout:
                         self._restore_timeout(conn)
         except sa.exc.DBAPIError as e:
@@ -538,6 +543,23 @@ class SqlConnector(Connector):
             except Exception:  # noqa: BLE001
                 pass
             self._engine = None
+
+
+def _close_quietly(result) -> None:
+    if result is None:
+        return
+    try:
+        result.close()
+    except Exception:  # noqa: BLE001 - the connection is gone: nothing left to release
+        cursor = getattr(result, "cursor", None)
+        conn = getattr(cursor, "connection", None)
+        for obj in (cursor, conn):
+            # pymysql: forget the unbuffered result so nothing reads the dead socket again.
+            if obj is not None and hasattr(obj, "_result"):
+                try:
+                    obj._result = None
+                except Exception:  # noqa: BLE001
+                    pass
 
 
 class engine_connect:

@@ -222,6 +222,9 @@ class DetectorSettings:
     # fields named for people (recognizers/person.py): NER runs for PERSON
     # only when asked for, and for the other NER entities when requested.
     ner: bool = False
+    # Report published test card numbers (detectors/test_cards.py) as
+    # CREDIT_CARD findings instead of suppressing them (--report-test-cards).
+    report_test_cards: bool = False
 
     @property
     def ner_entities(self) -> tuple[str, ...]:

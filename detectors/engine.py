@@ -96,10 +96,30 @@ class DetectionEngine:
     # ------------------------------------------------------------------
     def detect(self, seg: Segment, ner_results: list[RecognizerResult] | None = None) -> list[RecognizerResult]:
         """Results in `seg.text` coordinates, for findings starting in the
-        segment's core, above the minimum score, de-duplicated."""
-        text = seg.text
-        if not text:
+        segment's core, above the minimum score, de-duplicated. `ner_results`:
+        NER's results for this text, if already known."""
+        if not seg.text:
             return []
+        if self._ner is not None and ner_results is None:
+            return self.detect_many([seg])[0]
+        return self._finish(seg, self._rule_results(seg), ner_results or [])
+
+    def detect_many(self, segments: Sequence[Segment]) -> list[list[RecognizerResult]]:
+        """Like detect() for several segments. NER runs last, batched over
+        all of them, and only where the recognizers have not decided: a
+        capitalised word inside a name a column said was a name, an address
+        or an e-mail address opens no spaCy window."""
+        ruled = [self._rule_results(s) if s.text else [] for s in segments]
+        if self._ner is None:
+            return [self._finish(s, r, []) if s.text else [] for s, r in zip(segments, ruled)]
+        decided = [[(r.start, r.end) for r in rs] for rs in ruled]
+        ner = self._ner.detect_many([s.text for s in segments], decided)
+        return [self._finish(s, r, n) if s.text else [] for s, r, n in zip(segments, ruled, ner)]
+
+    def _rule_results(self, seg: Segment) -> list[RecognizerResult]:
+        """Every recognizer's results (not NER's), context-scored, at or
+        above the minimum score."""
+        text = seg.text
         ctx = SegmentContext(seg.context, seg.layout, text)
         raw: list[tuple[object, list[RecognizerResult]]] = []
         for rec, found in self._scan_fast(text, ctx):
@@ -117,17 +137,9 @@ class DetectionEngine:
                     meta.setdefault(RecognizerResult.RECOGNIZER_IDENTIFIER_KEY, rec.id)
                     r.recognition_metadata = meta
                 raw.append((rec, found))
-        if self._ner is not None:
-            found = ner_results if ner_results is not None else self._ner.detect(text)
-            if found:
-                raw.append((None, found))
-
         results: list[RecognizerResult] = []
         everything = [r for _, found in raw for r in found] if len(raw) > 1 else (raw[0][1] if raw else [])
         for rec, found in raw:
-            if rec is None:
-                results.extend(found)
-                continue
             others = []
             if _uses_others(rec) and len(raw) > 1:
                 mine = {id(r) for r in found}
@@ -140,8 +152,11 @@ class DetectionEngine:
             except Exception as exc:  # noqa: BLE001
                 self._failed(rec, exc)
         min_score = self.settings.min_score
-        results = [r for r in results if r.score >= min_score]
-        results = remove_duplicates(results)
+        return [r for r in results if r.score >= min_score]
+
+    def _finish(self, seg: Segment, results: list[RecognizerResult], ner: list[RecognizerResult]):
+        min_score = self.settings.min_score
+        results = remove_duplicates(results + [r for r in ner if r.score >= min_score])
         if seg.core is not None:
             lo, hi = seg.core
             results = [r for r in results if lo <= r.start < hi]
@@ -151,7 +166,8 @@ class DetectionEngine:
     def _unsuppressed(self, results: list[RecognizerResult]) -> list[RecognizerResult]:
         """Drop (and count) results of public harmless values, such as
         published test card numbers (detectors.base.SUPPRESSED_KEY)."""
-        if not any(r.recognition_metadata and r.recognition_metadata.get(SUPPRESSED_KEY) for r in results):
+        if self.settings.report_test_cards or not any(
+                r.recognition_metadata and r.recognition_metadata.get(SUPPRESSED_KEY) for r in results):
             return results
         kept = [r for r in results if not (r.recognition_metadata or {}).get(SUPPRESSED_KEY)]
         self._suppressed += len(results) - len(kept)
@@ -162,11 +178,6 @@ class DetectionEngine:
         the item's `suppressed` count, like allow-listed values)."""
         n, self._suppressed = self._suppressed, 0
         return n
-
-    def detect_many(self, segments: Sequence[Segment]) -> list[list[RecognizerResult]]:
-        """Like detect() for several segments; NER runs batched over all."""
-        ner = self._ner.detect_many([s.text for s in segments]) if self._ner else [None] * len(segments)
-        return [self.detect(s, n) for s, n in zip(segments, ner)]
 
     # ------------------------------------------------------------------
     def take_failures(self) -> list[str]:

@@ -453,6 +453,36 @@ def plugins(fmt, rules_files, config):
     return 0
 
 
+@cli.command()
+@click.argument("inventory", type=click.Path(file_okay=False))
+@click.argument("location_hash", metavar="HASH")
+@click.option("--password-env", metavar="VARIABLE", default=None,
+              help="SMB/SQL targets: the environment variable that holds the password.")
+def locate(inventory, location_hash, password_env):
+    """Print the real path of the object (or folder) whose `location_hash`
+    is HASH (8 or more hex digits, as exports show it): for names whose PII
+    the inventory masks. Walks the target where it is readable; prints the
+    name on the terminal only.
+
+    \b
+    Example:
+        piiscout locate /var/lib/piiscout/acme 3f9a61c2
+    """
+    from scanner import ui
+    from scanner.locate import locate as run_locate
+    from scanner.names import one_line
+
+    missing = 0
+    for wanted, real in run_locate(Path(inventory), location_hash, password_env):
+        if real is None:
+            ui.error(f"{wanted.location_hash}: {wanted.location} is not under {', '.join(wanted.targets)} any more "
+                     "(moved, deleted, or not readable from here)")
+            missing += 1
+        else:
+            click.echo(f"{wanted.location_hash}  {one_line(real)}")
+    return EXIT_ITEM_ERRORS if missing else 0
+
+
 @cli.command("hash")
 @click.option("-e", "--entity", default=None, metavar="TYPE",
               help="Normalise as this entity type does (e.g. PHONE_NUMBER: E.164; EMAIL_ADDRESS: lower case) "

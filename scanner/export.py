@@ -39,11 +39,14 @@ from scanner.inventory.state import View, iter_batches, resolve_view
 
 # Column order of both formats: where, what, how sure, then bookkeeping.
 COLUMNS = ["location", "part", "line", "row_key", "entity_type", "masked_value", "score", "context",
-           "value_hash", "detector", "source", "scan_id", "found_at"]
+           "value_hash", "detector", "source", "scan_id", "found_at", "location_hash"]
 # CSV also says who may read each finding's object (items.exposure and
 # items.readers, readers joined with "; "); added last so column positions
 # of older exports still hold.
 ACCESS_COLUMNS = ["exposure", "readers"]
+# The keyed hash of the object's real location (`piiscout locate INV HASH`
+# finds it where a name is masked): last of all.
+CSV_COLUMNS = COLUMNS[:-1] + ACCESS_COLUMNS + COLUMNS[-1:]
 WIDTHS = {"location": 60, "part": 28, "line": 7, "row_key": 14, "entity_type": 18, "masked_value": 22,
           "score": 7, "context": 60, "value_hash": 20, "detector": 22, "source": 8, "scan_id": 24,
           "found_at": 20}
@@ -167,15 +170,16 @@ def write_csv(inv: Inventory, view: View, flt: Filter, fh: TextIO) -> int:
     from scanner.report_exposure import access_by_location
 
     w = csv.writer(fh, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    w.writerow(COLUMNS + ACCESS_COLUMNS)
+    w.writerow(CSV_COLUMNS)
     access = access_by_location(inv, view, finding_locations(inv, view, flt))
     n = 0
     for b in finding_batches(inv, view, flt):
         locations = b.column(COLUMNS.index("location")).to_pylist()
         for loc, row in zip(locations, _rows(b, iso_times=True)):
             exposure, readers = access.get(loc, (None, None))
-            w.writerow(["" if v is None else v for v in row]
-                       + [exposure or "", neutralise("; ".join(readers)) if readers else ""])
+            cells = ["" if v is None else v for v in row]
+            w.writerow(cells[:-1] + [exposure or "", neutralise("; ".join(readers)) if readers else ""]
+                       + cells[-1:])
         n += b.num_rows
     return n
 

@@ -52,7 +52,7 @@ FINDINGS_COLUMNS = [("Location", 60), ("Part", 28), ("Line", 7), ("Row key", 14)
                     ("Masked value", 22), ("Confidence", 11), ("Risk", 7), ("Who can read it", 18),
                     ("Context (masked)", 60), ("Found at", 19)]
 TECHNICAL_COLUMNS = [("Location", 60), ("Part", 28), ("Line", 7), ("Entity code", 20), ("Value hash", 68),
-                     ("Detector", 26), ("Source", 8), ("Scan", 26), ("Score", 7)]
+                     ("Detector", 26), ("Source", 8), ("Scan", 26), ("Score", 7), ("Location hash", 34)]
 RISK_COLUMNS = [("Location", 64), ("Kind", 9), ("Risk", 7), ("Band", 9), ("Most sensitive contents", 60),
                 ("Findings", 10), ("Who can read it", 18), ("Last modified", 14), ("Readers", 50)]
 MAX_READERS_SHOWN = 12
@@ -160,7 +160,7 @@ class XlsxExport:
 
     def _finding_row(self, client, tech, row: int, v: tuple) -> None:
         """One finding on both sheets; direct typed writes (a million rows: no per-cell type sniffing)."""
-        loc, part, line, row_key, entity, masked, score, context, found, value_hash, detector, source, scan = v
+        loc, part, line, row_key, entity, masked, score, context, found, value_hash, detector, source, scan, lh = v
         text, tech_text, f = client.write_string, tech.write_string, self.f
         text(row, 0, loc)
         tech_text(row, 0, loc)
@@ -192,6 +192,8 @@ class XlsxExport:
         for col, value in enumerate((entity, value_hash, detector, source, scan), start=3):
             tech_text(row, col, value)
         tech.write_number(row, 8, score, f["score"])
+        if lh:  # finds the object again where its name is masked (`piiscout locate`)
+            tech_text(row, 9, lh)
 
     def write_risk(self) -> None:
         ws = self._sheet("Risk", RISK_COLUMNS)
@@ -239,7 +241,7 @@ class XlsxExport:
 
 
 FINDING_FIELDS = ("location", "part", "line", "row_key", "entity_type", "masked_value", "score", "context",
-                  "found_at", "value_hash", "detector", "source", "scan_id")
+                  "found_at", "value_hash", "detector", "source", "scan_id", "location_hash")
 EXCEL_EPOCH_DAYS = 25569  # 1970-01-01 as an Excel serial date
 US_PER_DAY = 86_400_000_000
 

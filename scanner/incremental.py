@@ -47,12 +47,13 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from scanner import __version__
+from scanner import __version__, privacy
 from scanner.inventory.reader import Inventory
 from scanner.inventory.schema import FINDINGS, ITEMS
 from scanner.inventory.state import _batches, scan_rows
 from scanner.inventory.writer import InventoryWriter, _ts
 from scanner.exposure import UNREADABLE
+from scanner.namescan import NAME_PART
 from scanner.model import SCANNED, SKIPPED, UNCHANGED, Access, Item, TargetSpec
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,22 @@ _US = timedelta(microseconds=1)
 _MIN_SECONDS, _MAX_SECONDS = -62_135_596_800.0, 253_402_300_799.0  # what datetime can hold
 LOOKUP_BATCH = 512  # items looked up together (vectorised) during listing
 _LOCATION = ITEMS.get_field_index("location")
+
+
+def _idents(locations, hashes) -> list[str]:
+    """What identifies a stored row's object: its keyed location_hash (the
+    location itself may be masked, and two masked locations can be equal),
+    or, in rows written before location_hash existed, the location."""
+    locs = locations.to_pylist()
+    lhs = hashes.to_pylist() if hashes is not None else [None] * len(locs)
+    return [f"#{h}" if h else loc for loc, h in zip(locs, lhs)]
+
+
+def item_ident(location: str, key: bytes) -> str:
+    """The ident of a listed object (its real location)."""
+    from scanner.namescan import location_hash
+
+    return "#" + location_hash(location, key)
 
 
 def result_fingerprint(spec: TargetSpec, settings, detectors) -> str:
@@ -220,7 +237,8 @@ class Baseline:
 
     @staticmethod
     def _load(inv: Inventory, scan_id: str, k: int):
-        cols = ["location", "part", "size", "modified_at", "status", "fingerprint", "exposure", "readers"]
+        cols = ["location", "part", "size", "modified_at", "status", "fingerprint", "exposure", "readers",
+                "location_hash"]
         out: list[list[np.ndarray]] = [[], [], [], [], [], []]
         for path in inv._files("items", scan_id):
             for b in _batches(path, "items", cols, 65_536, inv):
@@ -229,7 +247,8 @@ class Baseline:
                 if not b.num_rows:
                     continue
                 n = b.num_rows
-                out[0].append(np.fromiter((_key(x) for x in b.column(0).to_pylist()), dtype=np.int64, count=n))
+                out[0].append(np.fromiter((_key(x) for x in _idents(b.column(0), b.column(8))), dtype=np.int64,
+                                          count=n))
                 out[1].append(pc.fill_null(b.column(2), -1).to_numpy(zero_copy_only=False).astype(np.int64))
                 out[2].append(_times(b.column(3)))
                 out[3].append(np.fromiter((_fp_key(x) for x in b.column(5).to_pylist()), dtype=np.int64, count=n))
@@ -252,9 +271,20 @@ class Baseline:
         out = [False] * len(items)
         if not self.n or not items:
             return out
-        keys = np.fromiter((_key(it.location) for it in items), dtype=np.int64, count=len(items))
-        idx = np.searchsorted(self.keys, keys)
-        idx = np.minimum(idx, self.n - 1)
+        key = privacy.hash_key()
+        idents = [item_ident(it.location, key) for it in items]
+        keys = np.fromiter((_key(x) for x in idents), dtype=np.int64, count=len(items))
+        idx = np.minimum(np.searchsorted(self.keys, keys), self.n - 1)
+        # Rows written before location_hash existed are found by location.
+        missed = self.keys[idx] != keys
+        if missed.any():
+            old = np.fromiter((_key(it.location) for it in items), dtype=np.int64, count=len(items))
+            old_idx = np.minimum(np.searchsorted(self.keys, old), self.n - 1)
+            use = missed & (self.keys[old_idx] == old)
+            idx = np.where(use, old_idx, idx)
+            keys = np.where(use, old, keys)
+            for i in np.flatnonzero(use).tolist():
+                idents[i] = items[i].location
         found = np.flatnonzero(self.keys[idx] == keys)
         if not len(found):
             return out
@@ -274,10 +304,11 @@ class Baseline:
         hit = [rows[j] for j, pos in enumerate(found.tolist()) if out[pos]]
         if hit:
             self.carried[hit] = True
-            self._note_permissions([items[pos] for pos in found.tolist() if out[pos]], hit, refresh)
+            self._note_permissions([items[pos] for pos in found.tolist() if out[pos]],
+                                   [idents[pos] for pos in found.tolist() if out[pos]], hit, refresh)
         return out
 
-    def _note_permissions(self, items: list[Item], rows: list[int], refresh) -> None:
+    def _note_permissions(self, items: list[Item], idents: list[str], rows: list[int], refresh) -> None:
         """Remember the new permissions of carried items whose permissions
         differ from the stored row's."""
         perms = self.perm[rows].tolist()
@@ -287,18 +318,27 @@ class Baseline:
             for i, access in zip(ask, refresh([items[i] for i in ask])):
                 found[i] = access
             self.refreshed += len(ask)
-        for item, access, perm in zip(items, found, perms):
+        for item, ident, access, perm in zip(items, idents, found, perms):
             if access is UNREADABLE:  # refused now: no longer known, certainly not as stored
                 if perm != _perm_key(None):
-                    self.new_access[item.location] = (None, item.changed_at)
+                    self.new_access[ident] = (None, item.changed_at)
             # None: not known now (not asked, or no notion of access): keep what was stored.
             elif access is not None and _perm_key(access) != perm:
-                self.new_access[item.location] = (access, item.changed_at)
+                self.new_access[ident] = (access, item.changed_at)
 
     # -- after the scan --------------------------------------------------------------
-    def _mask(self, locations: pa.ChunkedArray | pa.Array, k: int) -> pa.Array:
-        """Rows (by location) that belong to an item carried from scan k."""
-        enc = pc.dictionary_encode(locations)
+    def _mask(self, b: pa.RecordBatch, k: int, table: pa.Schema) -> pa.Array:
+        """Rows that belong to an item carried from scan k: by location_hash,
+        or by location for rows (or items) written before it existed."""
+        locations = b.column(table.get_field_index("location"))
+        lh = b.column(table.get_field_index("location_hash")) if "location_hash" in b.schema.names else None
+        ok = self._carried(pa.array(_idents(locations, lh), pa.string()), k)
+        if lh is not None:
+            ok = ok | self._carried(locations, k)
+        return pa.array(ok)
+
+    def _carried(self, idents, k: int) -> np.ndarray:
+        enc = pc.dictionary_encode(idents)
         if isinstance(enc, pa.ChunkedArray):
             enc = enc.combine_chunks()
         uniq = enc.dictionary.to_pylist()
@@ -306,7 +346,7 @@ class Baseline:
         i = np.searchsorted(self.keys, keys)
         ic = np.minimum(i, max(self.n - 1, 0))
         ok = (i < self.n) & (self.keys[ic] == keys) & self.carried[ic] & (self.src[ic] == k)
-        return pa.array(ok[enc.indices.to_numpy(zero_copy_only=False)])
+        return ok[enc.indices.to_numpy(zero_copy_only=False)]
 
     def carry_over(self, writer: InventoryWriter) -> CarryResult:
         """Copy the rows and findings of every unchanged item into `writer`'s
@@ -322,7 +362,7 @@ class Baseline:
             buf: list[pa.RecordBatch] = []
             for path in inv._files("items", old):
                 for b in _batches(path, "items", None, 65_536):
-                    b = b.filter(self._mask(b.column(_LOCATION), k))
+                    b = b.filter(self._mask(b, k, ITEMS))
                     if b.num_rows:
                         b = _as_carried_items(b, sid)
                         if self.new_access:
@@ -334,7 +374,10 @@ class Baseline:
             buf = []
             for path in inv._files("findings", old):
                 for b in _batches(path, "findings", None, 65_536):
-                    b = b.filter(self._mask(b.column(FINDINGS.get_field_index("location")), k))
+                    b = b.filter(self._mask(b, k, FINDINGS))
+                    # A file's or folder's own name findings are found again
+                    # by every scan's listing (scanner/namescan.py): not carried.
+                    b = b.filter(pc.not_equal(b.column(FINDINGS.get_field_index("part")), NAME_PART))
                     if b.num_rows:
                         b = _with_scan_id(b, FINDINGS, sid)
                         res.findings += b.num_rows
@@ -396,7 +439,7 @@ def _with_new_access(b: pa.RecordBatch, new_access: dict) -> pa.RecordBatch:
     """Carried rows (the item's and those inside it) with the permissions
     the listing found now."""
     f = ITEMS.get_field_index
-    locations = b.column(_LOCATION).to_pylist()
+    locations = _idents(b.column(_LOCATION), b.column(f("location_hash")))
     if not any(loc in new_access for loc in locations):
         return b
     cols = list(b.columns)

@@ -119,6 +119,9 @@ class ItemRecord:
     # attachments, SQL columns) carry the object's; `items.changed_at` too.
     access: Access | None = None
     changed_at: float | None = None
+    # Keyed hash of the real location (scanner/namescan.py), set by the
+    # parent when it masks names; None in records of older code paths.
+    location_hash: str | None = None
 
     @classmethod
     def of(cls, where: "ObjectInfo | Item", status: str, reason: str | None = None, **outcome: Any) -> "ItemRecord":

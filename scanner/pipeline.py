@@ -115,7 +115,7 @@ class ItemProcessor:
             reason = one_line(exc)
             if status == ERROR:
                 reason = self._connector_plugin_reason(conn, item, exc) or reason
-            yield self.record(info, status, reason, 0, 0, t0)
+            yield self.record(info, status, reason, 0, 0, t0, rows_scanned=getattr(exc, "rows_scanned", None))
 
     def _connector_plugin_reason(self, conn, item: Item, exc: Exception) -> str | None:
         """The reason naming the plugin, when the item's connector is one."""

@@ -51,6 +51,10 @@ class DetectionOptions:
     min_score: float = option(
         DEFAULT_MIN_SCORE, "--min-score", type=click.FloatRange(0, 1), help="Report findings scoring at least this [default: 0.5].")
     ner: bool = option(False, "--ner", is_flag=True, help="Also find names (PERSON) with spaCy NER; much slower.")
+    report_test_cards: bool = option(
+        False, "--report-test-cards", is_flag=True,
+        help="Report published test card numbers (4111 1111 1111 1111...) as CREDIT_CARD findings "
+             "[default: counted as suppressed; README: What is detected].")
     rules_file: tuple[str, ...] = option(
         (), "--rules", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
         help="Custom rules, allow list and context words from a TOML file (README: Custom rules); repeatable.")
@@ -237,6 +241,7 @@ def build_request(targets: list[tuple[str, str]], inv: Path, values: Mapping[str
         custom=custom,
         prefer_plugins=prefer,
         ner=det.ner,
+        report_test_cards=det.report_test_cards,
     )
     resolved = {f.name: getattr(g, f.name) for g in (run, det, settings, source) for f in fields(g)}
     return ScanRequest(targets=_target_specs(targets, inv, target_opts, prefer), inventory=inv, settings=settings,

@@ -206,6 +206,9 @@ class ScanRun:
         self.pending: dict[tuple[str, str], str] = {}
         self.progress: Progress | None = None
         self.target_urls = tuple(t.url for t in req.targets)
+        self._names = None
+        self._folders: set[str] = set()
+        self._member_seen: set[tuple[str, str]] = set()
 
     def run(self) -> ScanOutcome:
         out, plan = self.outcome, self.plan
@@ -260,7 +263,7 @@ class ScanRun:
     def sink(self, kind: str, payload) -> None:
         counts, progress = self.outcome.counts, self.progress
         if kind == "findings":
-            n = self.writer.add_findings(payload)
+            n = self.writer.add_findings(payload, names=self.names)
             counts.findings += n
             counts.by_entity.update(entity_counts(payload))
             progress.update(findings=n)
@@ -268,6 +271,9 @@ class ScanRun:
             rec: ItemRecord = payload
             if self.pending and rec.fingerprint is None and (rec.location, rec.part) in self.pending:
                 rec = replace(rec, fingerprint=self.pending[(rec.location, rec.part)])
+            if rec.part:
+                self._member_names(rec)
+            rec = self._masked(rec)
             self.writer.add_item(rec)
             counts.suppressed += rec.suppressed
             counts.status[rec.status] = counts.status.get(rec.status, 0) + 1
@@ -280,6 +286,57 @@ class ScanRun:
                     self.outcome.unreached += 1
         elif kind == "done" and payload is not None and self.pending:
             self.pending.pop((payload.location, payload.part), None)
+
+    # -- PII in names (scanner/namescan.py) ------------------------------------------------
+    @property
+    def names(self):
+        """The name scanner, built on first use with the scan's own detection
+        engine (the one forked workers inherit)."""
+        if self._names is None:
+            from scanner.executors.base import WorkerRuntime
+            from scanner.namescan import NameScanner
+
+            engine = WorkerRuntime.get(self.plan.job).processor.engine
+            self._names = NameScanner(engine, self.target_urls, self.plan.req.detectors.min_score)
+        return self._names
+
+    def _masked(self, rec: ItemRecord) -> ItemRecord:
+        location, lh = self.names.location(rec.location, rec.source)
+        return replace(rec, location=location, part=self.names.part(rec.part), location_hash=lh)
+
+    def _write_name_findings(self, found: list) -> None:
+        if found:
+            n = self.writer.add_findings(found, names=self.names)
+            self.outcome.counts.findings += n
+            self.outcome.counts.by_entity.update(f.entity_type for f in found)
+
+    def _listed_names(self, source: str, location: str) -> None:
+        """Findings in the names of a listed object and of folders not seen
+        yet (every scan lists every object, so these are never carried over)."""
+        base, rel = self.names.split(location)
+        if not rel:
+            return
+        pieces = rel.split("/")
+        path = base
+        for piece in pieces[:-1]:
+            path = f"{path}/{piece}"
+            if path not in self._folders:
+                self._folders.add(path)
+                self._write_name_findings(self.names.name_findings(source, path))
+        self._write_name_findings(self.names.name_findings(source, location))
+
+    def _member_names(self, rec: ItemRecord) -> None:
+        """Findings in the path of an archive member (each folder inside the
+        archive once)."""
+        pieces = rec.part.split("#", 1)[0].split("/")
+        for k in range(1, len(pieces) + 1):
+            member = "/".join(pieces[:k])
+            key = (rec.location, member)
+            if key in self._member_seen:
+                continue
+            if len(self._member_seen) < 1_000_000:
+                self._member_seen.add(key)
+            self._write_name_findings(self.names.name_findings(rec.source, rec.location, member))
 
     def changed(self, batch: list[Item], conn) -> Iterator[Item]:
         baseline = self.outcome.baseline
@@ -323,6 +380,7 @@ class ScanRun:
                 break
             if self.stop():
                 return
+            self._listed_names(x.source, x.location)
             if isinstance(x, ItemRecord):
                 self.sink("record", x)
                 continue

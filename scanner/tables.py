@@ -215,6 +215,9 @@ class TableScan:
                 yield from self._read(batch)
             for buf in self.bufs:
                 yield from self._flush(buf)
+        except Exception as exc:
+            exc.rows_scanned = self.rows  # the failed table's row says how far it got
+            raise
         finally:
             close = getattr(batches, "close", None)
             if close is not None:

@@ -92,6 +92,18 @@ class StderrFormatter(TextFormatter):
         return super().format(record)
 
 
+class _DriverNoise(logging.Filter):
+    """SQLAlchemy's pool logs ERROR with a traceback when it cannot close a
+    cursor or reset a connection the server already dropped: the table's own
+    row already says "connection lost after N rows"; these lines say it again,
+    as tracebacks. Left out."""
+
+    NOISE = ("Error closing cursor", "Exception during reset or similar", "Exception closing connection")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.name.startswith("sqlalchemy.pool") and str(record.msg).startswith(self.NOISE))
+
+
 class _NotTheEndRecord(logging.Filter):
     """The end-of-scan record goes to standard output (and the log file),
     not a second time to standard error."""
@@ -160,6 +172,7 @@ def setup_logging(verbose: int = 0, quiet: bool = False, log_file: str | None = 
     stderr.setFormatter(fmt if log_format == "json" else StderrFormatter())
     stderr.addFilter(PrivacyFilter())
     stderr.addFilter(_NotTheEndRecord())
+    stderr.addFilter(_DriverNoise())
     root.addHandler(stderr)
     # The file may be more verbose than the terminal (`-q -vv --log-file`:
     # quiet for cron's mail, details in the file).
@@ -170,6 +183,7 @@ def setup_logging(verbose: int = 0, quiet: bool = False, log_file: str | None = 
         fh.setLevel(file_level)
         fh.setFormatter(fmt)
         fh.addFilter(PrivacyFilter())
+        fh.addFilter(_DriverNoise())
         root.addHandler(fh)
     # Libraries that are chatty at INFO (presidio warns about every
     # unsupported language; smbprotocol logs each packet).

@@ -32,7 +32,7 @@ LAYERS = [
     ("config", ("scanner.config",)),
     # A scan from plan to summary, and what reads finished inventories (report, export, diff).
     # scanner.executors.dask_preload: the entry point `dask worker --preload` runs, like the CLI.
-    ("scan", ("scanner.scan", "scanner.request", "scanner.executors.dask_preload", "scanner.installed", "scanner.incremental", "scanner.overlap",
+    ("scan", ("scanner.scan", "scanner.request", "scanner.executors.dask_preload", "scanner.installed", "scanner.incremental", "scanner.overlap", "scanner.locate",
               "scanner.ui", "scanner.entity_names", "scanner.report", "scanner.reporting", "scanner.export",
               "scanner.export_xlsx", "scanner.diff", "scanner.risk", "scanner.evaluation")),
     ("executors", ("scanner.executors",)),
@@ -44,7 +44,8 @@ LAYERS = [
     # privacy's normalisation shares with the recognizers: they import nothing of piiscout's.
     ("foundation", ("=scanner", "detectors.validators", "detectors.dates", "scanner.model", "scanner.privacy", "scanner.scrub", "scanner.errors",
                     "scanner.streams", "scanner.textdecode", "scanner.names", "scanner.cachedir",
-                    "scanner.safewords", "scanner.atomic", "scanner.entity_labels")),
+                    "scanner.safewords", "scanner.atomic", "scanner.entity_labels", "scanner.completeness",
+                    "scanner.namescan")),
 ]
 # Within the components layer: which component may use which (besides itself).
 COMPONENTS = {

@@ -306,25 +306,34 @@ class InventoryWriter:
         self.items = TableWriter(self.root / "items", ITEMS, scan_id, rows_per_group=50_000,
                                  repair=_error_row)
 
-    def add_findings(self, findings: pa.RecordBatch | Iterable[Finding]) -> int:
+    def add_findings(self, findings: pa.RecordBatch | Iterable[Finding], names=None) -> int:
         """A worker's record batch of findings (scanner/findings_batch.py), or
-        Finding objects; returns the number of rows."""
+        Finding objects; returns the number of rows. `names`
+        (scanner/namescan.NameScanner): masks the PII in locations and parts
+        and adds their keyed location_hash."""
         now = datetime.now(timezone.utc)
         if isinstance(findings, pa.RecordBatch):
             n = findings.num_rows
             if n:
-                self.findings.add_batch(self._parent_columns(findings, now))
+                batch = names.map_batch(findings) if names is not None else findings
+                self.findings.add_batch(self._parent_columns(batch, now))
             return n
         n = 0
         sid = self.scan_id
         w = writable
         for f in findings:
+            if names is not None:
+                location, lh = names.location(f.location, f.source)
+                part = names.part(f.part)
+            else:
+                location, lh, part = f.location, None, f.part
             self.findings.add(
                 {
                     "scan_id": sid,
                     "source": f.source,
-                    "location": w(f.location),
-                    "part": w(f.part),
+                    "location": w(location),
+                    "part": w(part),
+                    "location_hash": lh,
                     "row_key": w(f.row_key) if f.row_key else f.row_key,
                     "entity_type": f.entity_type,
                     "score": f.score,
@@ -381,6 +390,7 @@ class InventoryWriter:
                 "exposure": r.access.exposure if r.access is not None else None,
                 "readers": list(r.access.readers) if r.access is not None else None,
                 "changed_at": _ts(r.changed_at),
+                "location_hash": r.location_hash,
             }
         )
 

@@ -541,3 +541,59 @@ def test_pg_connection_lost_mid_table_is_recorded_and_the_next_table_reconnects(
         assert after[-1].status == "scanned" and after[-1].rows_matched == 1
         conn.close()
         eng.dispose()
+
+
+def test_mariadb_connection_dropped_mid_table(tmp_path):
+    """be6bffa: 28 lines of pymysql finalizer tracebacks on stderr, the table's
+    rows_scanned left empty, and the scan recorded `complete`. Now: one clean
+    run, `partial`, rows_scanned says how far it got, the current state keeps
+    the previous scan's findings, and a rescan completes."""
+    import subprocess
+    import sys
+
+    _need("mysql")
+    with srv.database("mysql") as name:
+        eng = srv.admin_engine("mysql", name)
+        with eng.connect() as c:
+            c.exec_driver_sql("CREATE TABLE big (id INT PRIMARY KEY, email VARCHAR(80), note TEXT)")
+            rows = [(i, f"user{i}@harbourfreight-example.com", "x" * 200) for i in range(150_000)]
+            for k in range(0, len(rows), 10_000):
+                c.exec_driver_sql("INSERT INTO big VALUES (%s, %s, %s)", rows[k:k + 10_000])
+        inv = tmp_path / "inv"
+        args = ["scan", srv.url_for("mysql", name), "-i", str(inv), "--full", "-j", "1", "-q"]
+        first = run_piiscout(*args)
+        assert first.returncode == 0 and " complete: " in first.stdout, first.stdout + first.stderr
+        proc = subprocess.Popen([sys.executable, "-m", "scanner.cli", *args], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, cwd=str(ROOT),
+                                env={**os.environ, "PIISCOUT_HASH_KEY": "piiscout-test-key"})
+        killed = 0
+        deadline = time.monotonic() + 120
+        try:
+            with eng.connect() as c:
+                while not killed and proc.poll() is None and time.monotonic() < deadline:
+                    ids = [r[0] for r in c.exec_driver_sql(
+                        "SELECT id FROM information_schema.processlist WHERE db = %s AND id <> CONNECTION_ID() "
+                        "AND info LIKE 'SELECT%%big%%'",
+                        (name,))]
+                    for pid in ids:
+                        c.exec_driver_sql(f"KILL {int(pid)}")
+                        killed += 1
+                    time.sleep(0.05)
+            out, err = proc.communicate(timeout=300)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+        eng.dispose()
+        assert killed, "the scan finished before its connection could be killed"
+        assert proc.returncode == 1, out + err
+        assert err == "", err  # no finalizer tracebacks, no warnings
+        assert " partial: " in out
+        i = Inventory(inv)
+        sid = i.latest_scan_id()
+        table = [r for r in i.items(sid).to_pylist() if not r["part"]][0]
+        assert table["status"] == "error" and table["reason"].startswith("connection lost after ")
+        assert table["rows_scanned"] is not None and table["rows_scanned"] > 0
+        rep = json.loads(run_piiscout("report", str(inv), "--format", "json").stdout)
+        assert rep["status"] == "partial" and rep["findings"] == 150_000  # as the complete scan found them
+        again = run_piiscout(*args)
+        assert again.returncode == 0 and " complete: " in again.stdout, again.stdout + again.stderr

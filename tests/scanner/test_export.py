@@ -90,7 +90,8 @@ def test_csv_reads_back_streams_the_current_state(scanned):
     inv = Inventory(scanned["inv"])
     expected = read_table(inv, current_view(inv), "findings").num_rows
     assert len(rows) == res.findings == expected > 40
-    assert list(rows[0]) == export_mod.COLUMNS + export_mod.ACCESS_COLUMNS
+    assert list(rows[0]) == export_mod.CSV_COLUMNS
+    assert export_mod.CSV_COLUMNS[-3:] == ["exposure", "readers", "location_hash"]
     # Who may read each finding's file: the scanned tree's own permissions.
     assert {r["exposure"] for r in rows} <= {"everyone", "authenticated", "group", "owner"}
     assert all(r["readers"] for r in rows)

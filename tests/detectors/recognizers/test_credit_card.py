@@ -99,3 +99,35 @@ def test_test_card_list_is_of_valid_numbers():
 
     assert len(TEST_CARD_NUMBERS) >= 50
     assert all(is_valid_card(n) for n in TEST_CARD_NUMBERS)
+
+
+def test_report_test_cards_setting_keeps_them():
+    from detectors.catalog import DetectorSettings, default_entities
+    from detectors.engine import DetectionEngine
+    from scanner.model import Segment
+
+    eng = DetectionEngine(DetectorSettings(entities=default_entities(), report_test_cards=True))
+    text = "card 4111 1111 1111 1111"
+    assert [text[r.start:r.end] for r in eng.detect(Segment(text))] == ["4111 1111 1111 1111"]
+    assert eng.take_suppressed() == 0
+
+
+def test_test_cards_are_counted_as_suppressed_and_never_reach_the_inventory(tmp_path):
+    from scanner.inventory.reader import Inventory
+    from tests.conftest import all_strings, run_piiscout
+
+    share = tmp_path / "src"
+    share.mkdir()
+    (share / "test_payments.py").write_text(
+        'CARDS = ["4111111111111111", "5555 5555 5555 4444", "378282246310005"]\nreal = "4485 2309 7215 1343"\n')
+    inv = tmp_path / "inv"
+    assert run_piiscout("scan", str(share), "-i", str(inv)).returncode == 0
+    i = Inventory(inv)
+    sid = i.latest_scan_id()
+    assert i.findings(sid).column("masked_value").to_pylist() == ["**** **** **** 1343"]
+    assert i.scans().to_pylist()[-1]["suppressed"] == 3
+    assert not any("4111111111111111" in s or "378282246310005" in s for s in all_strings(inv))
+    inv2 = tmp_path / "inv2"
+    assert run_piiscout("scan", str(share), "-i", str(inv2), "--report-test-cards").returncode == 0
+    i2 = Inventory(inv2)
+    assert len(i2.findings(i2.latest_scan_id())) == 4
