@@ -34,6 +34,7 @@ from connectors.registry import connector_for
 from scanner import __version__, privacy
 from scanner.completeness import record_unreached
 from scanner.errors import EXIT_INTERRUPTED, EXIT_ITEM_ERRORS, EXIT_OK, PiiscoutError
+from scanner.findings_batch import entity_counts
 from scanner.incremental import LOOKUP_BATCH, Baseline, result_fingerprint
 from scanner.inventory.lock import InventoryLock
 from scanner.inventory.writer import InventoryWriter, prepare
@@ -269,7 +270,7 @@ class ScanRun:
         if kind == "findings":
             n = self.writer.add_findings(payload, names=self.names)
             counts.findings += n
-            counts.by_entity.update(f.entity_type for f in payload)
+            counts.by_entity.update(entity_counts(payload))
             progress.update(findings=n)
         elif kind == "record":
             rec: ItemRecord = payload
