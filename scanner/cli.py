@@ -103,13 +103,15 @@ def scan(targets, config, target_names, allow_inline_secrets, verbose, quiet, lo
 
     A TARGET is a directory or file path, or a file:// URI; mail stores
     also as mbox:///path or maildir:///path; SQL databases as SQLAlchemy
-    URLs (postgresql://user@host/db, mysql+pymysql://..., sqlite:///x.db).
+    URLs (postgresql://user@host/db, mysql+pymysql://..., sqlite:///x.db);
+    - reads standard input (cat dump.sql | piiscout scan - -i INV).
 
     \b
     Example:
         piiscout scan /srv/shares/finance --inventory /var/lib/piiscout/acme
         piiscout scan ./exports -i inv --entities US_SSN,CREDIT_CARD --min-score 0.7
         piiscout scan --config /etc/piiscout/scans.toml --incremental -q
+        piiscout scan /srv/hr -i inv --fail-on new --webhook 'slack+env:SLACK_HOOK'
     """
     from scanner.ui import setup_logging
 
