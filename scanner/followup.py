@@ -109,20 +109,28 @@ def follow_up(notify: Notify, inventory: Path, writer, row: dict, code: int, sto
         what = "findings" if notify.fail_on == "any" else "new findings"
         n = row["findings"] if notify.fail_on == "any" else ch.new_count
         log.info("scan %s: %d %s (--fail-on %s): exit %d", scan_id, n, what, notify.fail_on, final)
-    deliveries = []
-    if notify.webhooks:
-        from scanner.webhooks import payload
-
-        doc = payload.build(row, inventory, final, ch, _headline(inventory, scan_id))
-        stopped = stop if stop is not None else (lambda: False)
-        wait = stop.event.wait if stop is not None else None
-        deliveries = post_all(notify, doc, stopped, wait)
+    deliveries = _deliver(notify, inventory, row, final, ch, stop) if notify.webhooks else []
     if final != code or deliveries:
         try:
             writer.write_scan({**row, "exit_code": final, "webhooks": [d.as_row() for d in deliveries] or None})
         except PiiscoutError as e:  # the scan's first row stands
             log.warning("scan %s: could not record the webhook outcomes: %s", scan_id, e)
     return final
+
+
+def _deliver(notify: Notify, inventory: Path, row: dict, code: int, ch, stop) -> list:
+    """Build the document and post it; a bug here costs the webhooks, never the scan."""
+    from scanner.webhooks import payload
+
+    try:
+        doc = payload.build(row, inventory, code, ch, _headline(inventory, row["scan_id"]))
+        stopped = stop if stop is not None else (lambda: False)
+        wait = stop.event.wait if stop is not None else None
+        return post_all(notify, doc, stopped, wait)
+    except Exception as exc:  # noqa: BLE001
+        log.error("scan %s: webhooks not sent: %s", row["scan_id"], one_line(exc))
+        log.debug("webhooks failed", exc_info=True)
+        return []
 
 
 def notify_failure(notify: Notify | None, target: str | None, urls: list[str], inventory, exc: PiiscoutError) -> None:
@@ -132,6 +140,9 @@ def notify_failure(notify: Notify | None, target: str | None, urls: list[str], i
         return
     from scanner.webhooks import payload
 
-    doc = payload.failure(target, urls, inventory, exc.exit_code, " ".join(str(exc).split()),
-                          getattr(exc, "scan_id", None))
-    post_all(notify, doc)
+    try:
+        doc = payload.failure(target, urls, inventory, exc.exit_code, " ".join(str(exc).split()),
+                              getattr(exc, "scan_id", None))
+        post_all(notify, doc)
+    except Exception as e:  # noqa: BLE001 - the scan's own error is what the user is told
+        log.error("webhooks for the failed scan not sent: %s", one_line(e))

@@ -87,9 +87,9 @@ def _why(exc: BaseException, url: str) -> str:
         why = exc.strerror or type(exc).__name__
     else:
         why = type(exc).__name__
-    from scanner.errors import one_line
+    from scanner.scrub import scrub
 
-    why = one_line(RuntimeError(why)).split(": ", 1)[-1]
+    why = " ".join(scrub(str(why)).split())[:300]
     for secret in {url, url.split("?", 1)[0]}:
         why = why.replace(secret, redact(url))
     return why
