@@ -90,7 +90,8 @@ def post_all(notify: Notify, doc: dict, stopped: Callable[[], bool] = lambda: Fa
             log.info("webhook %s: delivered (HTTP %s, %d attempt%s)", d.url, d.http_status, d.attempts,
                      "s" if d.attempts != 1 else "")
         else:
-            log.warning("webhook %s: not delivered after %d attempt%s: %s (the scan is not affected)",
+            # An error, not a warning: `-q` (cron) still shows that the alerting path is broken.
+            log.error("webhook %s: not delivered after %d attempt%s: %s (the scan is not affected)",
                         d.url, d.attempts, "s" if d.attempts != 1 else "", d.error)
         out.append(d)
     return out
