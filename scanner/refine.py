@@ -29,6 +29,7 @@ ODS = "application/vnd.oasis.opendocument.spreadsheet"
 ODP = "application/vnd.oasis.opendocument.presentation"
 DOC = "application/msword"
 XLS = "application/vnd.ms-excel"
+XLSB = "application/vnd.ms-excel.sheet.binary.macroenabled.12"
 PPT = "application/vnd.ms-powerpoint"
 MSG = "application/vnd.ms-outlook"  # Outlook .msg: read by the mail extractors
 ENCRYPTED_OOXML = "application/x-encrypted-office"  # password-protected OOXML in an OLE wrapper
@@ -43,6 +44,7 @@ _ODF_PREFIX = "application/vnd.oasis.opendocument."
 _CLAIMS = {
     ".docx": ("DOCX", (ZIP, OLE)), ".docm": ("DOCX", (ZIP, OLE)), ".dotx": ("DOCX", (ZIP, OLE)),
     ".xlsx": ("XLSX", (ZIP, OLE)), ".xlsm": ("XLSX", (ZIP, OLE)), ".xltx": ("XLSX", (ZIP, OLE)),
+    ".xlsb": ("XLSB", (ZIP, OLE)),
     ".pptx": ("PPTX", (ZIP, OLE)), ".pptm": ("PPTX", (ZIP, OLE)), ".potx": ("PPTX", (ZIP, OLE)),
     ".odt": ("ODT", (ZIP,)), ".ods": ("ODS", (ZIP,)), ".odp": ("ODP", (ZIP,)),
     ".pdf": ("PDF", (PDF,)),
@@ -94,6 +96,8 @@ def _refine_zip(blob, label: str | None) -> str:
             if odf:
                 return odf
     if "[Content_Types].xml" in names:
+        if "xl/workbook.bin" in names:
+            return XLSB
         for prefix, ctype in _OOXML_DIRS:
             if any(n.startswith(prefix) for n in names):
                 return ctype

@@ -12,6 +12,7 @@ letters whose lines wrap mid-value, and filled forms.
 from __future__ import annotations
 
 import random
+import textwrap
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -106,7 +107,7 @@ def _docx_table(rows: list[list[str]], rng) -> str:
     return f'<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="0" w:type="auto"/></w:tblPr>{trs}</w:tbl>'
 
 
-def _textbox(texts: list[str], rng, n: int) -> str:
+def _textbox(texts: list[str], rng, n: int, vml_share: float = 0.2) -> str:
     content = "".join(_para(t, rng) for t in texts)
     choice = (f'<mc:Choice Requires="wps"><w:drawing><wp:anchor distT="0" distB="0" distL="114300" distR="114300" '
               f'simplePos="0" relativeHeight="{n}" behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1">'
@@ -119,12 +120,12 @@ def _textbox(texts: list[str], rng, n: int) -> str:
               f'</a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice>')
     fallback = (f'<mc:Fallback><w:pict><v:shape id="Text Box {n}" type="#_x0000_t202" style="width:185.9pt;height:110.6pt">'
                 f'<v:textbox><w:txbxContent>{content}</w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback>')
-    if rng.random() < 0.2:  # an older document: VML only
+    if rng.random() < vml_share:  # an older document: VML only
         return f'<w:p><w:r><w:pict><v:shape id="tb{n}"><v:textbox><w:txbxContent>{content}</w:txbxContent></v:textbox></v:shape></w:pict></w:r></w:p>'
     return f'<w:p><w:r><mc:AlternateContent>{choice}{fallback}</mc:AlternateContent></w:r></w:p>'
 
 
-def write_docx(d: Doc, path: Path, rng: random.Random) -> None:
+def write_docx(d: Doc, path: Path, rng: random.Random, vml_share: float = 0.2) -> None:
     body, notes = [], {"fn": [], "en": [], "cm": []}
     for i, block in enumerate(d.body):
         kind = block[0]
@@ -133,7 +134,7 @@ def write_docx(d: Doc, path: Path, rng: random.Random) -> None:
         elif kind == "table":
             body.append(_docx_table(block[1], rng))
         elif kind == "textbox":
-            body.append(_textbox(block[1], rng, i + 1))
+            body.append(_textbox(block[1], rng, i + 1, vml_share))
         else:
             nid = len(notes[kind]) + (1 if kind != "cm" else 0)
             notes[kind].append((nid, block[1]))
@@ -291,7 +292,6 @@ def write_pptx(p: Planter, path: Path) -> None:
             body.add_paragraph().text = prose.sentence(p, e)
         if rng.random() < 0.4:
             rows = _table_rows(p, rng.choice(["contacts", "hr"]), rng.randint(2, 4))
-            rows = [r[:5] for r in rows]
             shape = slide.shapes.add_table(len(rows), len(rows[0]), Inches(0.5), Inches(4.5), Inches(9), Inches(2))
             for i, row in enumerate(rows):
                 for j, c in enumerate(row):
@@ -362,7 +362,11 @@ def _pdf_form(p: Planter, path: Path) -> None:
         c.drawString(72, y, label + ":")
         c.setFont("Courier", 10)
         box = rng.choice([12, 16, 40])  # characters that fit in the box
-        lines = [ln for part in v.split("\n") for ln in ([part[i:i + box] for i in range(0, len(part), box)] or [""])]
+        # A multi-line form field wraps like a paragraph: at spaces (and, in
+        # some viewers, after hyphens), long words cut where the box ends.
+        hyphens = rng.random() < 0.5
+        lines = [ln for part in v.split("\n")
+                 for ln in (textwrap.wrap(part, box, break_on_hyphens=hyphens) or [""])]
         for k, ln in enumerate(lines):
             c.drawString(180, y - 12 * k, ln)
         y -= 12 * len(lines) + 14

@@ -19,6 +19,7 @@ from scanner.model import Layout, Segment
 from scanner.textdecode import detect_encoding
 
 DELIMITERS = (",", "\t", ";", "|")
+HEADER_WITHIN = 12  # lines searched for a header below a title
 
 
 class DelimitedLayout(Layout):
@@ -70,20 +71,17 @@ def sniff_dialect(sample: str, preferred: str | None = None) -> tuple[str, tuple
         score = consistent * 10 + min(usual, 50) / 50 + (5 if d == preferred else 0)
         if score > best_score:
             best, best_score = d, score
-    # The header is the first row with two cells or more: report exports
-    # put a title and a date above it ("Appointments as of ...").
-    for line in lines[:-1] or lines:
+    # Exports from spreadsheets keep their title and "report date" lines
+    # above the header: the header is the first row that looks like one.
+    for line in lines[:HEADER_WITHIN]:
         try:
             cells = [c.strip() for c in next(csv.reader(io.StringIO(line), delimiter=best))]
         except (csv.Error, StopIteration):
-            return best, ()
-        if sum(1 for c in cells if c) >= 2:
-            break
-    else:
-        return best, ()
-    if len(cells) < 2 or not _looks_like_header([c for c in cells if c]):
-        return best, ()
-    return best, tuple(cells)
+            continue
+        filled = [c for c in cells if c]
+        if len(filled) >= 2 and _looks_like_header(filled):
+            return best, tuple(cells)
+    return best, ()
 
 
 def _looks_like_header(cells: list[str]) -> bool:

@@ -39,7 +39,9 @@ _TABLE_NAME = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}name"
 @register
 class OdfExtractor(Extractor):
     name = "odf"
-    content_types = (ODT, ODS, ODP)
+    # ODS is read by spreadsheet.py (python-calamine), which falls back to
+    # this walker for what calamine cannot read.
+    content_types = (ODT, ODP)
 
     def extract(self, blob: Blob, ctx: ExtractContext) -> Iterator[Segment]:
         names = set(open_zip(blob).namelist())

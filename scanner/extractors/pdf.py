@@ -1,5 +1,9 @@
 """PDF text layer, page by page (section `page=N`), through pypdfium2.
 
+Lines that wrapped inside a table cell or a paragraph are joined again
+(pdflayout.py), so a card number or an address split over two lines of a
+cell is one value.
+
 pypdfium2 (Apache-2.0/BSD-3, PDFium itself BSD) reads ~28 MB/s here,
 4x pypdf; PyMuPDF would be faster still but is AGPL. Pages without a text
 layer but with images are scanned pages: with `--ocr` they are rendered
@@ -15,6 +19,7 @@ from typing import Iterator
 from scanner.errors import ItemError, ItemSkipped, one_line
 from scanner.extractors.base import Blob, ExtractContext, Extractor
 from scanner.extractors.ocr import OCR_DISABLED, ocr_image, require_ocr
+from scanner.extractors.pdflayout import page_items
 from scanner.extractors.registry import register
 from scanner.extractors.textbuilder import SegmentWriter
 from scanner.model import Child, Segment
@@ -48,13 +53,11 @@ class PdfExtractor(Extractor):
                 page = doc[i]
                 try:
                     textpage = page.get_textpage()
-                    text = textpage.get_text_range() if textpage.count_chars() > 0 else ""
+                    items = _page_items(textpage) if textpage.count_chars() > 0 else []
                     textpage.close()
-                    if text.strip():
+                    if any(it[0] == "table" or it[1].strip() for it in items):
                         text_pages += 1
-                        writer = SegmentWriter(f"page={i + 1}")
-                        yield from writer.write(text.replace("\r\n", "\n").replace("\r", "\n"))
-                        yield from writer.close()
+                        yield from _write_page(items, f"page={i + 1}")
                     elif _has_images(page, raw):
                         scanned_pages.append(i)
                 finally:
@@ -81,6 +84,35 @@ class PdfExtractor(Extractor):
             yield from _attachments(doc, ctx)
         finally:
             doc.close()
+
+
+def _page_items(textpage) -> list:
+    """Lines and tables with lines wrapped in table cells and paragraphs
+    joined (pdflayout); PDFium's plain text if the layout cannot be read."""
+    try:
+        items = page_items(textpage)
+    except Exception:  # noqa: BLE001 - odd geometry (rotated, degenerate boxes): plain text still holds
+        items = None
+    if items is None:
+        text = textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n")
+        items = [("text", line) for line in text.split("\n")]
+    return items
+
+
+def _write_page(items, section: str) -> Iterator[Segment]:
+    """One line per text line; tables as rows under their header, which is
+    context for their cells (a bare 123456789 under "SSN")."""
+    writer = SegmentWriter(section)
+    for item in items:
+        if item[0] == "text":
+            yield from writer.line(item[1])
+        else:
+            yield from writer.begin_table(item[1])
+            yield from writer.row(item[1])
+            for row in item[2]:
+                yield from writer.row(row)
+            writer.end_table()
+    yield from writer.close()
 
 
 def _has_images(page, raw) -> bool:

@@ -23,9 +23,8 @@ BUILTIN = (
     "scanner.extractors.archives",
     "scanner.extractors.pdf",
     "scanner.extractors.ooxml",
-    "scanner.extractors.xlsx",
+    "scanner.extractors.spreadsheet",
     "scanner.extractors.odf",
-    "scanner.extractors.xls",
     "scanner.extractors.legacy_office",
     "scanner.extractors.rtf",
     "scanner.extractors.markup",
@@ -33,6 +32,7 @@ BUILTIN = (
     "scanner.extractors.eml",
     "scanner.extractors.mbox",
     "scanner.extractors.msg",
+    "scanner.extractors.tnef",
     "scanner.extractors.pst",
 )
 

@@ -1,11 +1,14 @@
-"""Excel workbooks (XLSX, XLSM), streamed from their XML parts.
+"""Excel workbooks (XLSX, XLSM) streamed from their XML parts: the fallback
+for what python-calamine (spreadsheet.py) cannot read or hold.
 
 Each sheet is its own section (`sheet=<name>`) written as tab-separated
 rows, one line per spreadsheet row (so a finding's `line` is its row
-number), with the sheet's first row as column headers: a bare 123456789
-under `SSN` counts. Cells are read sparsely as the XML streams, so a sheet
-with one stray value at XFD1048576 costs nothing (a dense reader would
-allocate 17 billion cells). Cell comments follow, as section `comments`.
+number), headers found wherever a table starts (sheetrows.SheetWriter),
+numbers shown through their number format (sheetstyles, numfmt). Cells are
+read sparsely as the XML streams, so a sheet with one stray value at
+XFD1048576 costs nothing (a dense reader would allocate 17 billion cells).
+Cell comments follow, as section `comments`. Not registered: spreadsheet.py
+calls it.
 """
 
 from __future__ import annotations
@@ -19,14 +22,14 @@ from lxml import etree
 from scanner.errors import ItemError, one_line
 from scanner.extractors.archives import open_zip, zip_member
 from scanner.extractors.base import Blob, ExtractContext, Extractor
-from scanner.extractors.registry import register
+from scanner.extractors.sheetrows import SheetWriter
+from scanner.extractors.sheetstyles import xlsx_style_formats
 from scanner.extractors.textbuilder import SegmentWriter
 from scanner.extractors.xmltext import iterparse, local
 from scanner.model import Segment
 from scanner.refine import XLSX
 
 MAX_COLS = 16384  # Excel's own limit (XFD)
-MAX_GAP = 10000  # blank lines written for a run of empty rows; more would only cost
 
 
 def column_index(ref: str) -> int | None:
@@ -55,7 +58,6 @@ def number_text(v: str) -> str:
     return v
 
 
-@register
 class XlsxExtractor(Extractor):
     name = "xlsx"
     content_types = (XLSX,)
@@ -67,6 +69,11 @@ class XlsxExtractor(Extractor):
         if not sheets:
             raise ItemError("corrupt XLSX file (no worksheets)")
         strings = _shared_strings(blob, ctx, names)
+        try:
+            styles = xlsx_style_formats(zf)
+        except etree.XMLSyntaxError as exc:
+            ctx.note(f"number formats unreadable ({one_line(exc)})")
+            styles = {}
         for title, path in sheets:
             ctx.check()
             stream = zip_member(blob, ctx, path)
@@ -74,53 +81,93 @@ class XlsxExtractor(Extractor):
                 ctx.note(f"sheet part missing: {posixpath.basename(path)}")
                 continue
             try:
-                yield from _sheet(stream, strings, f"sheet={title}", ctx)
+                yield from _sheet(stream, strings, styles, f"sheet={title}", ctx)
             finally:
                 stream.close()
-        comments = sorted(n for n in names if re.fullmatch(r"xl/comments\d*\.xml|xl/comments/comment\d+\.xml", n))
-        if comments:
-            writer = SegmentWriter("comments")
-            for name in comments:
-                stream = zip_member(blob, ctx, name)
-                try:
-                    for event, elem in iterparse(stream, events=("end",)):
-                        if local(elem.tag) == "comment":
-                            text = "".join(t.text or "" for t in elem.iter() if local(t.tag) == "t")
-                            yield from writer.line(f"{elem.get('ref', '')}: {text}")
-                            elem.clear()
-                except etree.XMLSyntaxError as exc:
-                    raise ItemError(f"corrupt XML ({one_line(exc)})") from None
-                finally:
-                    stream.close()
-            yield from writer.close()
+        yield from comment_segments(blob, ctx, names)
 
 
-def _parse_small(blob, ctx, name):
-    stream = zip_member(blob, ctx, name)
-    if stream is None:
+def sheet_parts(zf, binary: bool = False) -> list[tuple[str, str]]:
+    """(sheet name, part name) in workbook order, from an open ZipFile
+    (XLSB when `binary`: names from workbook.bin's BrtBundleSh records)."""
+    names = set(zf.namelist())
+
+    def read(name):
+        return zf.read(name) if name in names else None
+
+    if not binary:
+        return _sheet_list(read, names)
+    from scanner.extractors.biff import xlsb_sheets
+
+    targets = _targets(read("xl/_rels/workbook.bin.rels"))
+    book = read("xl/workbook.bin") or b""
+    return [(name, targets[rid]) for name, rid in xlsb_sheets(book) if targets.get(rid) in names]
+
+
+def comment_segments(blob, ctx, names) -> Iterator[Segment]:
+    comments = sorted(n for n in names if re.fullmatch(r"xl/comments\d*\.xml|xl/comments/comment\d+\.xml", n))
+    if not comments:
+        return
+    writer = SegmentWriter("comments")
+    for name in comments:
+        stream = zip_member(blob, ctx, name)
+        try:
+            for event, elem in iterparse(stream, events=("end",)):
+                if local(elem.tag) == "comment":
+                    text = "".join(t.text or "" for t in elem.iter() if local(t.tag) == "t")
+                    yield from writer.line(f"{elem.get('ref', '')}: {text}")
+                    elem.clear()
+        except etree.XMLSyntaxError as exc:
+            raise ItemError(f"corrupt XML ({one_line(exc)})") from None
+        finally:
+            stream.close()
+    yield from writer.close()
+
+
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True,
+                          remove_pis=True)
+
+
+def _parse_small(data: bytes | None, name: str):
+    if data is None:
         return None
     try:
-        return etree.parse(stream, etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                                                   remove_comments=True, remove_pis=True))
+        return etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
         raise ItemError(f"corrupt XML in {name} ({one_line(exc)})") from None
-    finally:
-        stream.close()
 
 
 def _sheets(blob, ctx, names) -> list[tuple[str, str]]:
-    """(title, part name) of each worksheet, in workbook order."""
-    book = _parse_small(blob, ctx, "xl/workbook.xml") if "xl/workbook.xml" in names else None
-    rels = _parse_small(blob, ctx, "xl/_rels/workbook.xml.rels") if "xl/_rels/workbook.xml.rels" in names else None
+    def read(name):
+        stream = zip_member(blob, ctx, name)
+        if stream is None:
+            return None
+        try:
+            return stream.read()
+        finally:
+            stream.close()
+
+    return _sheet_list(read, names)
+
+
+def _targets(rels_xml: bytes | None) -> dict[str, str]:
+    rels = _parse_small(rels_xml, "workbook relationships")
     targets = {}
     if rels is not None:
-        for rel in rels.getroot():
+        for rel in rels:
             target = rel.get("Target") or ""
             path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
             targets[rel.get("Id")] = path
+    return targets
+
+
+def _sheet_list(read, names) -> list[tuple[str, str]]:
+    """(title, part name) of each worksheet, in workbook order."""
+    book = _parse_small(read("xl/workbook.xml"), "xl/workbook.xml")
+    targets = _targets(read("xl/_rels/workbook.xml.rels"))
     out = []
     if book is not None:
-        for el in book.getroot().iter():
+        for el in book.iter():
             if local(el.tag) == "sheet":
                 rid = next((v for k, v in el.attrib.items() if local(k) == "id"), None)
                 path = targets.get(rid)
@@ -155,10 +202,8 @@ def _shared_strings(blob, ctx, names) -> list[str]:
     return out
 
 
-def _sheet(stream, strings: list[str], section: str, ctx) -> Iterator[Segment]:
-    writer = SegmentWriter(section)
-    started = False
-    next_row = 1  # the spreadsheet row the writer's next line stands for
+def _sheet(stream, strings: list[str], styles: dict[int, str], section: str, ctx) -> Iterator[Segment]:
+    writer = SheetWriter(section)
     cells: dict[int, str] = {}
     col = 0
     row_no = 0
@@ -170,7 +215,7 @@ def _sheet(stream, strings: list[str], section: str, ctx) -> Iterator[Segment]:
                 ref = elem.get("r")
                 idx = column_index(ref) if ref else None
                 col = idx if idx is not None else col
-                text = _cell_text(elem, strings)
+                text = _cell_text(elem, strings, styles)
                 if text and col < MAX_COLS:
                     cells[col] = text
                 col += 1
@@ -181,18 +226,8 @@ def _sheet(stream, strings: list[str], section: str, ctx) -> Iterator[Segment]:
                 except ValueError:
                     row_no += 1
                 if cells:
-                    gap = row_no - next_row
-                    if not started:
-                        if gap > 0:
-                            yield from writer.write("\n" * min(gap, MAX_GAP))
-                        yield from writer.begin_table()
-                        started = True
-                    elif gap > 0:
-                        for _ in range(min(gap, MAX_GAP)):
-                            yield from writer.row(())
                     width = max(cells) + 1
-                    yield from writer.row([cells.get(i, "") for i in range(width)])
-                    next_row = row_no + 1
+                    yield from writer.row(row_no, [cells.get(i, "") for i in range(width)])
                     cells = {}
                 col = 0
                 elem.clear()
@@ -203,12 +238,10 @@ def _sheet(stream, strings: list[str], section: str, ctx) -> Iterator[Segment]:
                 elem.clear()
     except etree.XMLSyntaxError as exc:
         raise ItemError(f"corrupt XML in {section} ({one_line(exc)})") from None
-    if started:
-        writer.end_table()
     yield from writer.close()
 
 
-def _cell_text(c, strings: list[str]) -> str:
+def _cell_text(c, strings: list[str], styles: dict[int, str]) -> str:
     t = c.get("t")
     v = None
     inline = None
@@ -231,4 +264,40 @@ def _cell_text(c, strings: list[str]) -> str:
         return "TRUE" if v == "1" else "FALSE"
     if t in ("str", "e", "d"):
         return v
+    style = c.get("s")
+    if style and styles:
+        try:
+            code = styles.get(int(style))
+        except ValueError:
+            code = None
+        if code is not None:
+            shown = _formatted(v, code)
+            if shown is not None:
+                return shown
     return number_text(v)
+
+
+def _formatted(v: str, code: str) -> str | None:
+    from scanner.extractors import numfmt
+
+    try:
+        value = float(v)
+    except ValueError:
+        return None
+    fmt = numfmt.compile_format(code)
+    if fmt is not None and fmt.is_date:
+        value = _serial_date(value)
+        if value is None:
+            return None
+    return numfmt.display(value, code)
+
+
+def _serial_date(serial: float):
+    """An Excel (1900 system) serial day number as a datetime."""
+    import datetime as dt
+
+    if not 0 < serial < 2958466:
+        return None
+    if serial < 61:  # Excel counts a 29 February 1900 that never was
+        serial += 1
+    return dt.datetime(1899, 12, 30) + dt.timedelta(days=serial)

@@ -90,7 +90,7 @@ def _walk(elem, profile: Profile, parts: list[str], root: bool) -> None:
             parts.append(elem.text)
         for child in elem:
             _walk(child, profile, parts, False)
-        if not root and (name in profile.cell or name in profile.paragraph):
+        if not root and (name == profile.cell or name in profile.paragraph):
             parts.append(" ")  # a nested paragraph (a comment, a footnote) must not glue onto the text after it
     if not root and elem.tail and profile.text is None:
         parts.append(elem.tail)
@@ -157,7 +157,10 @@ class DocumentWalker:
                 if name in p.skip:
                     skip_depth -= 1
                     if not skip_depth:
-                        _clear(elem)
+                        # Only the skipped subtree: its earlier siblings (the
+                        # mc:Choice beside an mc:Fallback) are still to be read
+                        # when their paragraph ends.
+                        elem.clear(keep_tail=True)
                     continue
                 if skip_depth:
                     continue
