@@ -11,7 +11,8 @@
   truth.json is empty: every finding on these files is a false positive.
 * `export`: a dense customer export (CSV), four PII values a row (SSN,
   card number, e-mail address, phone number) in mixed real-world formats,
-  plus the numbers exports carry (ids, balances, ZIP codes): about
+  plus the numbers exports carry (ids, balances, ZIP codes) and a plan
+  name (no names: the four values are the whole truth): about
   40,000 findings per MB, 2,000,000 in 50 MB. truth.json lists every
   planted value per file.
 
@@ -128,17 +129,16 @@ def dense_log(r: _Rnd, size: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-EXPORT_HEADER = "customer_id,name,email,phone,ssn,card_number,balance,zip"
+PLANS = ("basic", "standard", "premium", "business", "trial")
+EXPORT_HEADER = "customer_id,email,phone,ssn,card_number,plan,balance,zip"
 
 
 def export_rows(p: "corpus.Planter", r: _Rnd, size: int) -> str:
     """A customer export: every row holds an SSN, a card, an e-mail and a phone."""
     rows, total = [EXPORT_HEADER], 0
-    first, last = corpus.FIRST, corpus.LAST
     while total < size:
-        row = (f"{r.num(1, 10 ** 6):06d},{r.choice(first)} {r.choice(last)},{p.email()},{p.phone()},"
-               f"{p.ssn(bare=r.random() < 0.3)},{p.card()},{r.num(0, 99_999)}.{r.num(0, 99):02d},"
-               f"{r.num(1000, 99_950):05d}")
+        row = (f"{r.num(1, 10 ** 6):06d},{p.email()},{p.phone()},{p.ssn(bare=r.random() < 0.3)},{p.card()},"
+               f"{r.choice(PLANS)},{r.num(0, 99_999)}.{r.num(0, 99):02d},{r.num(1000, 99_950):05d}")
         rows.append(row)
         total += len(row) + 1
     return "\n".join(rows) + "\n"

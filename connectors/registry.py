@@ -20,6 +20,7 @@ BUILTIN = (
     "connectors.mail",
     "connectors.smb",
     "connectors.sql",
+    "connectors.stdin",
 )
 
 GROUP = "piiscout.connectors"
@@ -44,6 +45,8 @@ plugin_of = plugins.plugin_of
 
 
 def scheme_of(raw: str) -> str:
+    if raw == "-":  # standard input (connectors/stdin.py)
+        return "stdin"
     m = _SCHEME.match(raw)
     if not m:
         # sqlite:relative.db and similar are not URLs we accept; a path is.

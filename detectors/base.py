@@ -20,6 +20,7 @@ needs:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from typing import ClassVar, Iterable, Sequence
 
@@ -102,11 +103,23 @@ _SPLIT = re.compile(r"[^0-9a-z]+")
 def context_tokens(words: Iterable[str]) -> str:
     """Header or key names as one space-separated, lower-case string padded
     with spaces: 'Customer_SSN' -> ' customer ssn '. Camel case is split too."""
+    words = tuple(words)
+    try:
+        return _cached_tokens(words)
+    except TypeError:  # unhashable words
+        return _tokens(words)
+
+
+def _tokens(words: tuple) -> str:
     parts = []
     for w in words:
         w = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", str(w))
         parts.append(_SPLIT.sub(" ", w.lower()).strip())
     return " " + " ".join(p for p in parts if p) + " "
+
+
+# Cached: every cell of a CSV column asks for its header's tokens.
+_cached_tokens = lru_cache(maxsize=4096)(_tokens)
 
 
 class PiiRecognizer(EntityRecognizer):

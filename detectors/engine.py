@@ -12,7 +12,8 @@ prefilter hits:
    whole in another window);
 3. context scoring, thresholds and de-duplication are Presidio's own steps:
    each recognizer's `enhance_using_context`, the score threshold, and
-   `EntityRecognizer.remove_duplicates`.
+   `EntityRecognizer.remove_duplicates` (re-written here without its string
+   hash per result: the same results, a test compares them).
 
 Recognizers without triggers (Presidio's predefined ones, plugins that are
 plain Presidio recognizers, custom rules Hyperscan cannot compile) run over
@@ -27,7 +28,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer import RecognizerResult
 
 from detectors.base import CONTEXT_AFTER, CONTEXT_BEFORE, SUPPRESSED_KEY, PiiRecognizer, SegmentContext, context_tokens, \
     context_window, _word_alternation
@@ -137,10 +138,12 @@ class DetectionEngine:
                     r.recognition_metadata = meta
                 raw.append((rec, found))
         results: list[RecognizerResult] = []
-        everything = [r for _, found in raw for r in found]
+        everything = [r for _, found in raw for r in found] if len(raw) > 1 else (raw[0][1] if raw else [])
         for rec, found in raw:
-            mine = {id(r) for r in found}
-            others = [r for r in everything if id(r) not in mine]
+            others = []
+            if _uses_others(rec) and len(raw) > 1:
+                mine = {id(r) for r in found}
+                others = [r for r in everything if id(r) not in mine]
             if id(rec) in self._plugin_ctx:
                 results.extend(self._plugin_context(rec, text, found, ctx))
                 continue
@@ -153,7 +156,7 @@ class DetectionEngine:
 
     def _finish(self, seg: Segment, results: list[RecognizerResult], ner: list[RecognizerResult]):
         min_score = self.settings.min_score
-        results = EntityRecognizer.remove_duplicates(results + [r for r in ner if r.score >= min_score])
+        results = remove_duplicates(results + [r for r in ner if r.score >= min_score])
         if seg.core is not None:
             lo, hi = seg.core
             results = [r for r in results if lo <= r.start < hi]
@@ -259,6 +262,38 @@ class DetectionEngine:
                 continue
             if found:
                 yield rec, _unique(found)
+
+
+def _uses_others(rec) -> bool:
+    """Does this recognizer's context scoring look at the other recognizers'
+    results? Ours do not, unless they override it (medical terms): building
+    that list for each of them cost more than scoring on a dense export."""
+    return type(rec).enhance_using_context is not PiiRecognizer.enhance_using_context
+
+
+def remove_duplicates(results: list[RecognizerResult]) -> list[RecognizerResult]:
+    """`EntityRecognizer.remove_duplicates`, the same results without its
+    string hash per result: equal results (type, span, score) count once (the
+    first), zero scores go, and a result inside another of its type with at
+    least its score goes. The order is left to the caller."""
+    unique: dict[tuple, RecognizerResult] = {}
+    for r in results:
+        unique.setdefault((r.entity_type, r.start, r.end, r.score), r)
+    ordered = sorted(unique.values(), key=lambda x: (str(x.entity_type), x.start, -(x.end - x.start), -x.score))
+    kept: list[RecognizerResult] = []
+    active: list[RecognizerResult] = []
+    entity = None
+    for r in ordered:
+        if r.entity_type != entity:
+            entity, active = r.entity_type, []
+        if r.score == 0:
+            continue
+        active = [a for a in active if a.end >= r.start]
+        if any(r.start >= a.start and r.end <= a.end and r.score <= a.score for a in active):
+            continue
+        kept.append(r)
+        active.append(r)
+    return kept
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -12,7 +12,6 @@ import re
 from functools import lru_cache
 
 from stdnum import iban as _iban
-from stdnum import luhn as _luhn
 from stdnum.exceptions import ValidationError
 
 _NON_DIGIT = re.compile(r"\D")
@@ -97,12 +96,18 @@ def card_issuer(number: str) -> str | None:
     return None
 
 
+# Each digit doubled, its digits summed (the Luhn step for every second digit).
+_LUHN_DOUBLE = str.maketrans("0123456789", "0246813579")
+
+
 def luhn_ok(number: str) -> bool:
-    try:
-        _luhn.validate(number)
-        return True
-    except ValidationError:
+    """python-stdnum's luhn.validate() as a yes/no, by str.translate: ~6x
+    faster, and a dense export checks every card number (a test compares the
+    two)."""
+    if not number or not (number.isascii() and number.isdigit()):
         return False
+    total = sum(map(int, number[-1::-2])) + sum(map(int, number[-2::-2].translate(_LUHN_DOUBLE)))
+    return total % 10 == 0
 
 
 def is_valid_card(value: str) -> bool:
@@ -160,7 +165,7 @@ def ip_kind(value: str) -> str | None:
 _NANP_SHAPE = re.compile(r"(?:\+1|001|1)?[-. ]?(?:\(([2-9]\d{2})\) ?|([2-9]\d{2})[-. ]?)([2-9]\d{2})[-. ]?(\d{4})")
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=65536)
 def _parse_phone(value: str, region: str = "US"):
     """phonenumbers' parse, cached: validation, scoring and hashing all
     need it for the same string."""
@@ -182,7 +187,7 @@ def _parse_phone(value: str, region: str = "US"):
         return None
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=65536)
 def phone_quality(value: str, region: str = "US") -> str | None:
     """'valid' (phonenumbers knows the number range), 'possible' (right shape
     for its country, e.g. a NANP number in an unassigned area code),
@@ -193,10 +198,10 @@ def phone_quality(value: str, region: str = "US") -> str | None:
     num = _parse_phone(value, region)
     if num is None:
         return None
-    # Valid for the US implies valid (the US is the first region phonenumbers
-    # tries for +1); checking it alone is ~4x cheaper than the full search.
-    if (num.country_code == 1 and phonenumbers.is_valid_number_for_region(num, "US")) \
-            or phonenumbers.is_valid_number(num):
+    if num.country_code == 1:
+        if _nanp_valid(str(num.national_number)):
+            return "valid"
+    elif phonenumbers.is_valid_number(num):
         return "valid"
     national = str(num.national_number)
     if num.country_code == 1 and _nanp_shape(national):
@@ -206,6 +211,83 @@ def phone_quality(value: str, region: str = "US") -> str | None:
     if num.country_code != 1 and phonenumbers.is_possible_number(num):
         return "possible"
     return None
+
+
+class _Region:
+    """One region's validity patterns, compiled once (phonenumbers compiles
+    them on every call through its own cache: ~50 us a number, most of a
+    dense export's phone validation)."""
+
+    _TYPES = ("premium_rate", "toll_free", "shared_cost", "voip", "personal_number", "pager", "uan",
+              "voicemail", "fixed_line", "mobile")
+
+    def __init__(self, metadata):
+        self.leading = re.compile(metadata.leading_digits) if metadata.leading_digits is not None else None
+        self.general = self._desc(metadata.general_desc)
+        self.types = [d for d in (self._desc(getattr(metadata, t)) for t in self._TYPES) if d is not None]
+
+    @staticmethod
+    def _desc(desc):
+        if desc is None or not desc.national_number_pattern:
+            return None
+        return frozenset(desc.possible_length or ()), re.compile(desc.national_number_pattern)
+
+    def valid(self, national: str) -> bool:
+        """phonenumbers' _number_type_helper(...) != UNKNOWN."""
+        if self.general is None or not _matches(self.general, national):
+            return False
+        return any(_matches(d, national) for d in self.types)
+
+
+def _matches(desc, national: str) -> bool:
+    lengths, rx = desc
+    return (not lengths or len(national) in lengths) and rx.fullmatch(national) is not None
+
+
+@lru_cache(maxsize=1)
+def _nanp_regions() -> tuple[tuple[_Region, ...], int]:
+    """The +1 regions in phonenumbers' order, and how many leading digits
+    decide which of them a number is tried against (0: no shortcut)."""
+    import phonenumbers
+    from re import _parser
+
+    regions, widest = [], 0
+    for code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE[1]:
+        md = phonenumbers.PhoneMetadata.metadata_for_region(code, None)
+        if md is not None:
+            regions.append(_Region(md))
+            if md.leading_digits is not None:
+                widest = max(widest, _parser.parse(md.leading_digits).getwidth()[1])
+    return tuple(regions), (widest if widest <= 6 else 0)
+
+
+@lru_cache(maxsize=65536)
+def _nanp_candidates(prefix: str) -> tuple[_Region, ...]:
+    """The regions a number starting with `prefix` is tried against: those
+    without leading digits, up to the first whose leading digits match."""
+    out = []
+    for region in _nanp_regions()[0]:
+        if region.leading is None:
+            out.append(region)
+        elif region.leading.match(prefix):
+            out.append(region)
+            break
+    return tuple(out)
+
+
+def _nanp_valid(national: str) -> bool:
+    """phonenumbers.is_valid_number() for a +1 number, with patterns compiled
+    once: the region is the first (in phonenumbers' order) whose leading
+    digits match or, without leading digits, for which the number is valid;
+    the number must be valid there (tests compare the two)."""
+    regions, width = _nanp_regions()
+    for region in (_nanp_candidates(national[:width]) if width else regions):
+        if region.leading is not None:
+            if region.leading.match(national):
+                return region.valid(national)
+        elif region.valid(national):
+            return True
+    return False
 
 
 def _nanp_shape(national: str) -> bool:

@@ -18,6 +18,7 @@ from click.core import ParameterSource
 from scanner import __version__
 from scanner.errors import (
     EXIT_FAILED,
+    EXIT_FINDINGS,
     EXIT_INTERRUPTED,
     EXIT_ITEM_ERRORS,
     EXIT_LOCKED,
@@ -102,13 +103,15 @@ def scan(targets, config, target_names, allow_inline_secrets, verbose, quiet, lo
 
     A TARGET is a directory or file path, or a file:// URI; mail stores
     also as mbox:///path or maildir:///path; SQL databases as SQLAlchemy
-    URLs (postgresql://user@host/db, mysql+pymysql://..., sqlite:///x.db).
+    URLs (postgresql://user@host/db, mysql+pymysql://..., sqlite:///x.db);
+    - reads standard input (cat dump.sql | piiscout scan - -i INV).
 
     \b
     Example:
         piiscout scan /srv/shares/finance --inventory /var/lib/piiscout/acme
         piiscout scan ./exports -i inv --entities US_SSN,CREDIT_CARD --min-score 0.7
         piiscout scan --config /etc/piiscout/scans.toml --incremental -q
+        piiscout scan /srv/hr -i inv --fail-on new --webhook 'slack+env:SLACK_HOOK'
     """
     from scanner.ui import setup_logging
 
@@ -147,8 +150,11 @@ def _run_request(req, name: str | None = None) -> int:
     try:
         summary = run_scan(req)
     except PiiscoutError as e:
-        _failed_record(e, name or ", ".join(dict.fromkeys(t.name for t in req.targets)),
-                       [t.url for t in req.targets], req.inventory, time.monotonic() - t0)
+        from scanner.followup import notify_failure
+
+        shown = name or ", ".join(dict.fromkeys(t.name for t in req.targets))
+        _failed_record(e, shown, [t.url for t in req.targets], req.inventory, time.monotonic() - t0)
+        notify_failure(req.notify, shown, [t.url for t in req.targets], req.inventory, e)
         return e.exit_code
     ui.scan_end(end_record(summary, req.inventory), describe_summary(summary, req.inventory,
                                                                        time.monotonic() - t0))
@@ -173,7 +179,8 @@ def _failed_record(e: PiiscoutError, name: str | None, urls: list[str], inventor
 
 
 # Worst first: what a config run exits with when its targets end differently.
-_SEVERITY = (EXIT_INTERRUPTED, EXIT_FAILED, EXIT_LOCKED, EXIT_USAGE, EXIT_ITEM_ERRORS, 0)
+# 6 (--fail-on) is below the failures of a run and above item errors.
+_SEVERITY = (EXIT_INTERRUPTED, EXIT_FAILED, EXIT_LOCKED, EXIT_USAGE, EXIT_FINDINGS, EXIT_ITEM_ERRORS, 0)
 
 
 def _scan_config(path, given: dict, names, allow_secrets, quiet) -> int:
@@ -186,7 +193,11 @@ def _scan_config(path, given: dict, names, allow_secrets, quiet) -> int:
     codes = []
     for t in cfg.select(names):
         if t.failure:  # e.g. its password variable is not set: this target only
+            from scanner.followup import notify_failure
+
             _failed_record(CredentialError(t.failure), t.name, [t.url], t.inventory, 0.0)
+            notify_failure(getattr(t.request, "notify", None), t.name, [t.url], t.inventory,
+                           CredentialError(t.failure))
             code = EXIT_USAGE
         else:
             code = _run_request(t.request, t.name)
@@ -235,9 +246,9 @@ def report(inventory, scan_id, top, fmt, output, client, title, paper):
 @cli.command()
 @click.argument("inventory", required=False, type=click.Path(file_okay=False))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True), metavar="FILE",
-              help="Spreadsheet to write (- for CSV on standard output).")
-@click.option("-f", "--format", "fmt", type=click.Choice(["xlsx", "csv"], case_sensitive=False), default=None,
-              help="File format [default: from the file name].")
+              help="File to write (- for standard output: CSV, or JSON Lines with --format jsonl).")
+@click.option("-f", "--format", "fmt", type=click.Choice(["xlsx", "csv", "jsonl"], case_sensitive=False),
+              default=None, help="xlsx, csv or jsonl (one finding per line) [default: from the file name].")
 @click.option("--scan", "scan_id", metavar="ID", help="Export this scan [default: the current state].")
 @click.option("-e", "--entities", multiple=True, metavar="LIST",
               help="Only these entity types, comma-separated or repeated.")
@@ -245,12 +256,14 @@ def report(inventory, scan_id, top, fmt, output, client, title, paper):
 @click.option("--bom", is_flag=True, help="CSV: start with a UTF-8 byte order mark (for older Excel).")
 def export(inventory, output, fmt, scan_id, entities, min_score, bom):
     """Write findings to a spreadsheet for a client: XLSX (a Summary sheet,
-    then the findings) or CSV. Masked values and hashes only.
+    then the findings) or CSV; or as JSON Lines for a SIEM or a script.
+    Masked values and hashes only.
 
     \b
     Example:
         piiscout export /var/lib/piiscout/acme -o acme-2024-06.xlsx
         piiscout export inv -o - --entities US_SSN --min-score 0.8   # CSV on standard output
+        piiscout export inv --format jsonl -o - | jq -c 'select(.exposure == "everyone")'
     """
     from scanner.export import export as run_export
 
@@ -258,8 +271,9 @@ def export(inventory, output, fmt, scan_id, entities, min_score, bom):
         fmt = "csv"  # standard output: CSV unless told otherwise
     if fmt is None:
         suffix = Path(output).suffix.lower().lstrip(".")
-        if suffix not in ("xlsx", "csv"):
-            raise click.BadParameter("cannot tell the format from the file name: give --format xlsx or csv",
+        suffix = {"ndjson": "jsonl"}.get(suffix, suffix)
+        if suffix not in ("xlsx", "csv", "jsonl"):
+            raise click.BadParameter("cannot tell the format from the file name: give --format xlsx, csv or jsonl",
                                      param_hint="--format")
         fmt = suffix
     res = run_export(Path(inventory or default_inventory()), fmt.lower(), output, scan_id,

@@ -13,6 +13,7 @@ EXIT_USAGE = 2  # bad argument, bad config, target unreachable, bad credentials
 EXIT_LOCKED = 3  # another scan holds the inventory lock
 EXIT_INTERRUPTED = 4  # stopped by SIGTERM/SIGINT; what was done is written
 EXIT_FAILED = 5  # the scan itself failed (e.g. the inventory is not writable)
+EXIT_FINDINGS = 6  # --fail-on: the scan found new findings (new) or any findings (any)
 
 
 class PiiscoutError(Exception):

@@ -184,15 +184,38 @@ def write_csv(inv: Inventory, view: View, flt: Filter, fh: TextIO) -> int:
     return n
 
 
+# -- JSON Lines (scanner/export_jsonl.py) -------------------------------------------------------
+
+def _export_jsonl(inv: Inventory, view: View, flt: Filter, output: str) -> ExportResult:
+    from scanner.export_jsonl import write_jsonl
+
+    if output != "-":
+        with atomic_output(output, "wb") as fh:
+            n = write_jsonl(inv, view, flt, fh)
+        return ExportResult(str(destination(output)), "jsonl", n)
+    out = sys.stdout.buffer
+    try:
+        n = write_jsonl(inv, view, flt, out)
+        out.flush()
+    except BrokenPipeError:  # `| head`: the reader has all it wanted
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return ExportResult("-", "jsonl", 0)
+    return ExportResult("-", "jsonl", n)
+
+
 # -- entry point ----------------------------------------------------------------------------
 
 def export(inventory: Path | str, fmt: str, output: str, scan_id: str | None = None,
            entities: tuple[str, ...] = (), min_score: float | None = None, bom: bool = False) -> ExportResult:
     inv, view = resolve_view(inventory, scan_id)
     flt = Filter(check_entities(inv, tuple(e.upper() for e in entities)), min_score)
+    if fmt == "jsonl":
+        return _export_jsonl(inv, view, flt, output)
     if output == "-":
         if fmt != "csv":
-            raise UsageError("only CSV can be written to standard output (-o -)")
+            raise UsageError("only CSV and JSON Lines can be written to standard output (-o -)")
         out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8-sig" if bom else "utf-8", newline="",
                                write_through=False)
         n = write_csv(inv, view, flt, out)

@@ -41,6 +41,9 @@ class Opt:
     help: str
     click: Mapping[str, Any]  # type=, multiple=, is_flag=, metavar=, case_sensitive=...
     parse: Callable[[Any], Any] | None = None  # after click's type: "500MB" -> bytes; ValueError: a bad value
+    # How the scans table's `options` record shows the value, where it must
+    # not be stored as given (a webhook URL is a credential: redacted).
+    record: Callable[[Any], Any] | None = None
 
     @property
     def multiple(self) -> bool:
@@ -60,10 +63,11 @@ class Opt:
         return out
 
 
-def option(default: Any, /, *decls: str, help: str, parse: Callable[[Any], Any] | None = None, **click_kw) -> Any:
+def option(default: Any, /, *decls: str, help: str, parse: Callable[[Any], Any] | None = None,
+           record: Callable[[Any], Any] | None = None, **click_kw) -> Any:
     """A dataclass field that is also a scan option. `default` is the
     field's; click's own default (None: unset) may be given in `click_kw`."""
-    return field(default=default, metadata={OPT: Opt(tuple(decls), help, click_kw, parse)})
+    return field(default=default, metadata={OPT: Opt(tuple(decls), help, click_kw, parse, record)})
 
 
 def declared(*classes: type) -> Iterator[tuple[type, Field, Opt]]:

@@ -5,10 +5,11 @@ does everything else: a byte `Stream` is sniffed and extracted (recursing
 into archive members and attachments), a `Table`'s typed rows are read
 column by column (scanner/tables.py); every segment goes through the
 detectors (custom rules and plugin recognizers included), each detection
-is checked against the allow list and turned into a masked, hashed Finding
+is checked against the allow list and turned into a masked, hashed finding
 on the spot, and every object gets its items row. Connectors know nothing
-of detection. It yields batches of Findings and ItemRecords; the last
-ItemRecord it yields is the item's own. Raw values never leave this module.
+of detection. It yields findings as Arrow record batches
+(scanner/findings_batch.py) and ItemRecords; the last ItemRecord it yields
+is the item's own. Raw values never leave this module.
 """
 
 from __future__ import annotations
@@ -18,12 +19,15 @@ import time
 from dataclasses import replace
 from typing import BinaryIO, Iterator
 
+import pyarrow as pa
+
 from detectors.engine import DetectionEngine
 from scanner import privacy
 from scanner.errors import ItemError, ItemSkipped, ItemTimeout, one_line
 from scanner.extractors import registry
 from scanner.extractors.base import Blob, ExtractContext
-from scanner.model import (ERROR, SCANNED, SKIPPED, Child, Content, Finding, Item, ItemRecord, ObjectInfo,
+from scanner.findings_batch import ContextSampler, FindingColumns
+from scanner.model import (ERROR, SCANNED, SKIPPED, Child, Content, Item, ItemRecord, ObjectInfo,
                            Segment, Stream, Table)
 from scanner.refine import refine
 from scanner.job import Job
@@ -33,7 +37,7 @@ from scanner.tables import TableScan
 
 log = logging.getLogger(__name__)
 
-FINDINGS_BATCH = 2000
+FINDINGS_BATCH = 5000  # rows per record batch a worker sends
 
 
 def join_part(*parts: str) -> str:
@@ -66,8 +70,12 @@ class ItemProcessor:
         self._suppressed = 0
         self._failures: list[str] = []
         self._connectors: dict[str, object] = {}
-        self._out: list = []
-        self._batch: list[Finding] = []
+        self._batch = FindingColumns()
+        self._sampler = ContextSampler()
+        # pyarrow's first conversion of Python values costs 0.3-0.7 s (it
+        # looks for pandas): paid here, while the worker starts, not within
+        # the time limit of its first item.
+        FindingColumns().take()
 
     # -- connectors ----------------------------------------------------------
     def connector(self, target_name: str):
@@ -89,7 +97,7 @@ class ItemProcessor:
         self._connectors.clear()
 
     # -- entry point ---------------------------------------------------------
-    def process(self, item: Item) -> Iterator[list[Finding] | ItemRecord]:
+    def process(self, item: Item) -> Iterator[pa.RecordBatch | ItemRecord]:
         """Scan one item; yields finding batches and item records, the item's
         own record last. Never raises for a problem with the item itself."""
         t0 = time.monotonic()
@@ -142,7 +150,7 @@ class ItemProcessor:
 
     # -- used by connectors --------------------------------------------------
     def scan_stream(self, stream: BinaryIO, info: ObjectInfo, name: str, deadline: float | None,
-                    depth: int = 0, shared: dict | None = None) -> Iterator[list[Finding] | ItemRecord]:
+                    depth: int = 0, shared: dict | None = None) -> Iterator[pa.RecordBatch | ItemRecord]:
         """Sniff, extract and detect one object read from `stream`; yields
         findings and records, this object's record last."""
         # Suppressions counted so far belong to the enclosing object (an
@@ -154,7 +162,7 @@ class ItemProcessor:
             self._suppressed += outer
 
     def _scan_stream(self, stream: BinaryIO, info: ObjectInfo, name: str, deadline: float | None,
-                     depth: int = 0, shared: dict | None = None) -> Iterator[list[Finding] | ItemRecord]:
+                     depth: int = 0, shared: dict | None = None) -> Iterator[pa.RecordBatch | ItemRecord]:
         t0 = time.monotonic()
         counter = CountingReader(stream)
         findings = 0
@@ -219,64 +227,58 @@ class ItemProcessor:
         yield from self.add_findings(found)
         return len(found)
 
-    def add_findings(self, found: list[Finding]):
-        """Queue findings; yields a batch when one is full."""
+    def add_findings(self, found: FindingColumns):
+        """Queue findings; yields a record batch when one is full."""
         self._batch.extend(found)
         if len(self._batch) >= FINDINGS_BATCH:
             yield from self.flush()
 
     def to_findings(self, seg: Segment, results, info: ObjectInfo,
-                    span: tuple[int, int] | None = None) -> list[Finding]:
+                    span: tuple[int, int] | None = None) -> FindingColumns:
         """Masked, hashed findings of `results`, minus allow-listed values
-        (counted in the next record's `suppressed`). `span` (start, end) of
-        `seg.text` is the one cell of a table all `results` lie in: start,
-        end and the context snippet are then the cell's."""
+        (counted in the next record's `suppressed`), as columns. `span`
+        (start, end) of `seg.text` is the one cell of a table all `results`
+        lie in: start, end and the context snippet are then the cell's."""
         text = seg.text
-        base = 0
+        base = span[0] if span is not None else 0
         if span is not None:
-            base = span[0]
             text = text[span[0]:span[1]]
-        part = join_part(info.part, seg.section) if seg.section else info.part
-        styles = self.styles
+        mask, value_hash, key, allow, styles = privacy.mask, privacy.value_hash, self.key, self.allow, self.styles
         masks = [(r.start - base, r.end - base,
-                  privacy.mask(r.entity_type, text[r.start - base : r.end - base], styles.get(r.entity_type)))
+                  mask(r.entity_type, text[r.start - base:r.end - base], styles.get(r.entity_type)))
                  for r in results]
-        out = []
-        line, pos = seg.line, 0
-        allow = self.allow
-        offset = seg.offset if span is None else 0
+        kept: list[tuple] = []  # (result, start, end, masked, hash)
         for r, (s, e, masked) in zip(results, masks):
             value = text[s:e]
             style = styles.get(r.entity_type)
-            vhash = privacy.value_hash(r.entity_type, value, self.key, style)
+            vhash = value_hash(r.entity_type, value, key, style)
             if allow is not None and allow.allowed(r.entity_type, value, vhash, style):
                 self._suppressed += 1
                 continue
-            if line is not None:
-                line += text.count("\n", pos, s)
-                pos = s
-            row_key = seg.row_key or info.row_key
-            if seg.layout is not None:
-                row_key = seg.layout.row_key_at(seg.text, r.start) or row_key
-            meta = r.recognition_metadata or {}
-            out.append(
-                Finding(
-                    source=info.source,
-                    location=info.location,
-                    part=part,
-                    row_key=row_key,
-                    entity_type=r.entity_type,
-                    score=float(r.score),
-                    detector=str(meta.get("recognizer_name") or meta.get("recognizer_identifier") or "unknown"),
-                    start=offset + s,
-                    end=offset + e,
-                    line=line,
-                    masked_value=masked,
-                    value_hash=vhash,
-                    context=privacy.snippet(text, s, e, masked, masks),
-                )
-            )
+            kept.append((r, s, e, masked, vhash))
+        out = FindingColumns()
+        if kept:
+            offset = seg.offset if span is None else 0
+            out.add(info.source, info.location, join_part(info.part, seg.section) if seg.section else info.part,
+                    [k[0].entity_type for k in kept], [float(k[0].score) for k in kept],
+                    [_detector(k[0]) for k in kept], [offset + k[1] for k in kept], [offset + k[2] for k in kept],
+                    _lines(text, seg.line, kept), self._row_keys(seg, info, kept), [k[3] for k in kept],
+                    [k[4] for k in kept], self._contexts(text, info, kept, masks))
         return out
+
+    def _row_keys(self, seg: Segment, info: ObjectInfo, kept: list[tuple]) -> list[str | None]:
+        row_key = seg.row_key or info.row_key
+        if seg.layout is None:
+            return [row_key] * len(kept)
+        at = seg.layout.row_key_at
+        return [at(seg.text, k[0].start) or row_key for k in kept]
+
+    def _contexts(self, text: str, info: ObjectInfo, kept: list[tuple], masks: list[tuple]) -> list[str]:
+        """Context snippets for a sample of each entity's findings in an object
+        (scanner/findings_batch.py); the rest get ''."""
+        obj, keep, snippet = (info.location, info.part), self._sampler.keep, privacy.snippet
+        return [snippet(text, s, e, masked, masks) if keep(obj, r.entity_type) else ""
+                for r, s, e, masked, _ in kept]
 
     # -- internals -----------------------------------------------------------
     def _scan_child(self, child: Child, parent: ObjectInfo, deadline, depth, shared=None):
@@ -304,13 +306,13 @@ class ItemProcessor:
                 pass
 
     def flush(self):
-        if self._batch:
-            batch, self._batch = self._batch, []
-            yield batch
+        if len(self._batch):
+            yield self._batch.take()
 
     def record(self, info: ObjectInfo, status, reason, findings, nbytes, t0, rows_scanned=None,
                 rows_matched=None) -> ItemRecord:
         suppressed, self._suppressed = self._suppressed, 0
+        self._sampler.forget((info.location, info.part))
         if self._failures:
             # A plugin recognizer raised: this item was not fully examined.
             failures, self._failures = self._failures, []
@@ -320,6 +322,23 @@ class ItemProcessor:
         return ItemRecord.of(info, status, reason, findings=findings, bytes_scanned=nbytes,
                              duration_s=round(time.monotonic() - t0, 6), rows_scanned=rows_scanned,
                              rows_matched=rows_matched, suppressed=suppressed)
+
+
+def _detector(r) -> str:
+    meta = r.recognition_metadata or {}
+    return str(meta.get("recognizer_name") or meta.get("recognizer_identifier") or "unknown")
+
+
+def _lines(text: str, first: int | None, kept: list[tuple]) -> list[int | None]:
+    """The line of each finding (they are in text order), counted on."""
+    if first is None:
+        return [None] * len(kept)
+    out, line, pos = [], first, 0
+    for k in kept:
+        line += text.count("\n", pos, k[1])
+        pos = k[1]
+        out.append(line)
+    return out
 
 
 def with_access(rec: ItemRecord, info: ObjectInfo) -> ItemRecord:

@@ -269,15 +269,30 @@ def value_hash(entity_type: str, value: str, key: bytes | None = None, style: "S
 def _hash(kind: str, value: str, key: bytes) -> str:
     # Cached: the same address or number recurs across a share (and phone
     # normalisation parses the number).
-    norm = normalise_as(kind, value)
-    h = _keyed(key).copy()  # the key's HMAC state, set up once
-    h.update(norm.encode("utf-8"))
-    return h.hexdigest()
+    return _keyed(key)(normalise_as(kind, value).encode("utf-8"))
 
 
 @lru_cache(maxsize=4)
 def _keyed(key: bytes):
-    return hmac.new(key, digestmod=hashlib.sha256)
+    """HMAC-SHA256 under `key` as a function of the message, its inner and
+    outer hash states set up once (RFC 2104): copying two hashlib states is
+    twice as fast as copying an `hmac.HMAC`, the same digest (a test
+    compares them)."""
+    block = hashlib.sha256().block_size
+    if len(key) > block:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(block, b"\0")
+    inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
+    outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
+
+    def digest(message: bytes) -> str:
+        i = inner.copy()
+        i.update(message)
+        o = outer.copy()
+        o.update(i.digest())
+        return o.hexdigest()
+
+    return digest
 
 
 def hash_as(kind: str, value: str, key: bytes | None = None) -> str:
@@ -328,7 +343,29 @@ def _mask_date(value: str) -> str:
     return "".join(c if i in keep or not c.isalnum() else "*" for i, c in enumerate(value))
 
 
+_ASCII_ALNUM = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_ALNUM_TO_STAR = str.maketrans(_ASCII_ALNUM, "*" * len(_ASCII_ALNUM))
+_DROP_NON_ALNUM = str.maketrans("", "", "".join(chr(i) for i in range(128) if chr(i) not in _ASCII_ALNUM))
+
+
 def _mask_tail(value: str) -> str:
+    if value.isascii():
+        # str.translate, ~5x faster than the loop below (same output: a test
+        # compares them); a dense export masks every one of its values.
+        alnum = len(value.translate(_DROP_NON_ALNUM))
+        keep = min(4, alnum // 2)
+        if not keep:
+            return value.translate(_ALNUM_TO_STAR)
+        cut, seen = len(value), 0
+        while seen < keep:
+            cut -= 1
+            if value[cut].isalnum():
+                seen += 1
+        return value[:cut].translate(_ALNUM_TO_STAR) + value[cut:]
+    return _mask_tail_slow(value)
+
+
+def _mask_tail_slow(value: str) -> str:
     alnum = sum(c.isalnum() for c in value)
     keep = min(4, alnum // 2)
     out, seen = [], 0

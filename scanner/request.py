@@ -98,7 +98,40 @@ class SourceOptions:
 
 
 # Every option group, in the order `piiscout scan --help` lists them.
-OPTION_GROUPS = (RunOptions, DetectionOptions, ScanSettings, SourceOptions)
+def _webhooks(values):
+    from scanner.webhooks import parse_all
+
+    return parse_all(values)
+
+
+def _webhooks_shown(values):
+    from scanner.webhooks import shown_all
+
+    return shown_all(values)
+
+
+@dataclass(frozen=True)
+class AfterScanOptions:
+    """What happens once a scan is recorded (scanner/followup.py): the exit
+    code for alerting, and webhooks."""
+
+    fail_on: str | None = option(
+        None, "--fail-on", type=click.Choice(["new", "any"], case_sensitive=False),
+        help="Exit 6 when the scan found findings new since the previous scan of the target (new) or any "
+             "findings at all (any), for cron, CI and RMM alerts [default: the normal exit codes].")
+    webhooks: tuple = option(
+        (), "--webhook", multiple=True, metavar="URL", parse=_webhooks, record=_webhooks_shown,
+        help="After the scan, POST a JSON summary (new and resolved findings, masked) to URL; "
+             "[json+|slack+|teams+]URL or env:VARIABLE; repeatable (README: Webhooks).")
+    webhook_timeout: float = option(
+        10.0, "--webhook-timeout", type=click.FloatRange(0.1, 300), metavar="SECONDS",
+        help="Give up on one webhook attempt after this long [default: 10].")
+    webhook_retries: int = option(
+        3, "--webhook-retries", type=click.IntRange(0, 10), metavar="N",
+        help="Try a failed webhook again up to N times, with backoff [default: 3].")
+
+
+OPTION_GROUPS = (RunOptions, DetectionOptions, ScanSettings, SourceOptions, AfterScanOptions)
 
 
 class OptionError(UsageError):
@@ -132,6 +165,8 @@ class ScanRequest:
     # Every declared option as resolved (defaults applied), by field name:
     # the scans table's `options` record.
     options: dict[str, Any] = field(default_factory=dict)
+    # --fail-on and webhooks (scanner/followup.py).
+    notify: Any = None
 
 
 def split_csv(values) -> list[str]:
@@ -243,8 +278,17 @@ def build_request(targets: list[tuple[str, str]], inv: Path, values: Mapping[str
         ner=det.ner,
         report_test_cards=det.report_test_cards,
     )
-    resolved = {f.name: getattr(g, f.name) for g in (run, det, settings, source) for f in fields(g)}
+    after = from_values(AfterScanOptions, values)
+    groups = (run, det, settings, source, after)
+    resolved = {f.name: getattr(g, f.name) for g in groups for f in fields(g)}
+    for _, f, opt in declared(*(type(g) for g in groups)):
+        if opt.record is not None:  # stored as it may be (a webhook URL: redacted)
+            resolved[f.name] = opt.record(resolved[f.name])
+    from scanner.followup import Notify
+
+    notify = Notify(fail_on=after.fail_on.lower() if after.fail_on else None, webhooks=tuple(after.webhooks),
+                    timeout=after.webhook_timeout, retries=after.webhook_retries)
     return ScanRequest(targets=_target_specs(targets, inv, target_opts, prefer), inventory=inv, settings=settings,
                        detectors=detectors, workers=run.workers, progress=progress,
-                       incremental=bool(run.incremental), options=resolved)
+                       incremental=bool(run.incremental), options=resolved, notify=notify)
 

@@ -34,6 +34,7 @@ from connectors.registry import connector_for
 from scanner import __version__, privacy
 from scanner.completeness import record_unreached
 from scanner.errors import EXIT_INTERRUPTED, EXIT_ITEM_ERRORS, EXIT_OK, PiiscoutError
+from scanner.findings_batch import entity_counts
 from scanner.incremental import LOOKUP_BATCH, Baseline, result_fingerprint
 from scanner.inventory.lock import InventoryLock
 from scanner.inventory.writer import InventoryWriter, prepare
@@ -104,6 +105,7 @@ class ScanOutcome:
     counts: _Counts = field(default_factory=_Counts)
     finished: bool = False
     unreached: int = 0  # containers (or objects) not listed or read: the scan is partial
+    row: dict | None = None  # the scans row as written (record_scan)
 
 
 def run_scan(req: ScanRequest, executor=None) -> ScanSummary:
@@ -125,6 +127,10 @@ def run_scan(req: ScanRequest, executor=None) -> ScanSummary:
         run = ScanRun(plan, root, stop)
         outcome = run.run()
         code = record_scan(plan, run.writer, outcome)
+        if req.notify is not None:  # --fail-on, --webhook: the scan is recorded first (scanner/followup.py)
+            from scanner.followup import follow_up
+
+            code = follow_up(req.notify, root, run.writer, outcome.row, code, stop)
         return summarise(plan, outcome, code)
     except PiiscoutError as e:
         if run is not None:
@@ -264,7 +270,7 @@ class ScanRun:
         if kind == "findings":
             n = self.writer.add_findings(payload, names=self.names)
             counts.findings += n
-            counts.by_entity.update(f.entity_type for f in payload)
+            counts.by_entity.update(entity_counts(payload))
             progress.update(findings=n)
         elif kind == "record":
             rec: ItemRecord = payload
@@ -468,9 +474,10 @@ def scan_row(plan: ScanPlan, outcome: ScanOutcome, code: int) -> dict:
 
 
 def record_scan(plan: ScanPlan, writer: InventoryWriter, outcome: ScanOutcome) -> int:
-    """Write the scans row; returns the scan's exit code."""
+    """Write the scans row (kept in `outcome.row`); returns the scan's exit code."""
     code = exit_code(outcome)
-    writer.write_scan(scan_row(plan, outcome, code))
+    outcome.row = scan_row(plan, outcome, code)
+    writer.write_scan(outcome.row)
     return code
 
 

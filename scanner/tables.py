@@ -22,9 +22,12 @@ from bisect import bisect_right
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Iterator
 
+import pyarrow as pa
+
 from scanner import privacy
 from scanner.errors import ItemTimeout
-from scanner.model import SCANNED, Finding, ItemRecord, Layout, ObjectInfo, Segment, Table
+from scanner.findings_batch import FindingColumns
+from scanner.model import SCANNED, ItemRecord, Layout, ObjectInfo, Segment, Table
 
 if TYPE_CHECKING:
     from scanner.pipeline import ItemProcessor
@@ -203,7 +206,7 @@ class TableScan:
         self.nbytes = 0
         self.rows_matched = bytearray()
 
-    def run(self, t0: float) -> Iterator[list[Finding] | ItemRecord]:
+    def run(self, t0: float) -> Iterator[pa.RecordBatch | ItemRecord]:
         batches = iter(self.table.rows)
         try:
             for batch in batches:
@@ -222,7 +225,7 @@ class TableScan:
         yield from self.proc.flush()
         yield from self._records(t0)
 
-    def _read(self, batch) -> Iterator[list[Finding]]:
+    def _read(self, batch) -> Iterator[pa.RecordBatch]:
         nk = len(self.key_names)
         bufs = self.bufs
         for row in batch:
@@ -236,7 +239,7 @@ class TableScan:
                     yield from self._flush(bufs[j])
             self.rows += 1
 
-    def _flush(self, buf: ColumnBuffer) -> Iterator[list[Finding]]:
+    def _flush(self, buf: ColumnBuffer) -> Iterator[pa.RecordBatch]:
         """Detect in the cells queued for one column."""
         if not buf.cells:
             return
@@ -264,13 +267,13 @@ class TableScan:
         by_cell: dict[int, list] = {}
         for r in results:
             by_cell.setdefault(layout.cell_at(r.start), []).append(r)
-        found = []
+        found = FindingColumns()
         for i, rs in by_cell.items():
             base = layout.starts[i]
             kept = self.proc.to_findings(seg, rs, buf.info, span=(base, base + len(buf.cells[i])))
             if not kept:
                 continue  # allow-listed
-            found += kept
+            found.extend(kept)
             row = buf.ordinals[i]
             if row != buf.last_row:
                 buf.matched += 1

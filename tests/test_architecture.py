@@ -36,7 +36,7 @@ LAYERS = [
               "scanner.ui", "scanner.entity_names", "scanner.report", "scanner.reporting", "scanner.export",
               "scanner.export_xlsx", "scanner.diff", "scanner.risk", "scanner.evaluation")),
     ("executors", ("scanner.executors",)),
-    ("pipeline", ("scanner.pipeline", "scanner.tables", "scanner.job")),
+    ("pipeline", ("scanner.pipeline", "scanner.tables", "scanner.job", "scanner.findings_batch")),
     ("components", ("connectors", "scanner.extractors", "scanner.mail", "scanner.refine", "scanner.sniff",
                     "detectors", "scanner.inventory", "scanner.exposure")),
     ("shared", ("scanner.settings", "scanner.options", "scanner.plugins")),

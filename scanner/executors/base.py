@@ -1,8 +1,9 @@
 """The executor interface, and the worker side shared by every executor.
 
 An executor takes a Job and an iterator of Items (the listing, consumed
-lazily) and calls `sink` with what the workers produce: lists of Findings
-and ItemRecords. For each unit the last ItemRecord is the unit's own.
+lazily) and calls `sink` with what the workers produce: findings as Arrow
+record batches (scanner/findings_batch.py) and ItemRecords. For each unit
+the last ItemRecord is the unit's own.
 Executors own fault handling: a unit whose worker dies or overruns its time
 limit gets an `error` record, and the scan goes on.
 """
@@ -13,12 +14,12 @@ import logging
 from abc import ABC, abstractmethod
 from typing import Callable, Iterable, Iterator
 
-from scanner.model import ERROR, Finding, Item, ItemRecord
+from scanner.model import ERROR, Item, ItemRecord
 from scanner.job import Job
 
 log = logging.getLogger(__name__)
 
-Sink = Callable[[object], None]  # receives list[Finding] | ItemRecord
+Sink = Callable[[object], None]  # receives pyarrow.RecordBatch (findings) | ItemRecord
 
 
 class Executor(ABC):
@@ -61,7 +62,7 @@ class WorkerRuntime:
             rt = cls._current = cls(job)
         return rt
 
-    def process(self, item: Item) -> Iterator[list[Finding] | ItemRecord]:
+    def process(self, item: Item) -> Iterator["pa.RecordBatch | ItemRecord"]:
         return self.processor.process(item)
 
     def close(self) -> None:

@@ -45,7 +45,7 @@ from typing import Any, Callable, Iterable, Iterator
 from scanner import __version__, privacy
 from scanner.errors import EXIT_USAGE, PiiscoutError, UsageError, one_line
 from scanner.executors.base import Executor, WorkerRuntime, failed_record
-from scanner.model import Item
+from scanner.model import Item, ItemRecord
 from scanner.job import Job
 
 log = logging.getLogger(__name__)
@@ -568,7 +568,7 @@ class _Scan:
 
     def finish(self, item: Item, outs: list) -> None:
         for out in outs:
-            self.sink("findings" if isinstance(out, list) else "record", out)
+            self.sink("record" if isinstance(out, ItemRecord) else "findings", out)
         self.sink("done", item)
         if self.ex.on_progress:
             self.ex.on_progress()

@@ -22,7 +22,7 @@ from typing import Callable, Iterable
 
 from scanner.errors import PiiscoutError, one_line
 from scanner.executors.base import Executor, WorkerRuntime, failed_record
-from scanner.model import Item
+from scanner.model import Item, ItemRecord
 from scanner.job import Job
 
 log = logging.getLogger(__name__)
@@ -81,8 +81,8 @@ def _worker_main(job: Job, conn, index: int, parent_pid: int | None = None) -> N
             pending, found = [], 0
             for out in rt.process(item):
                 pending.append(out)
-                if isinstance(out, list):
-                    found += len(out)
+                if not isinstance(out, ItemRecord):  # a record batch of findings
+                    found += out.num_rows
                 if found >= STREAM_FINDINGS:
                     conn.send(("out", uid, pending))
                     pending, found = [], 0
@@ -157,7 +157,7 @@ class LocalExecutor(Executor):
                 kind = msg[0]
                 if kind in ("out", "done"):
                     for out in msg[2]:
-                        sink("findings" if isinstance(out, list) else "record", out)
+                        sink("record" if isinstance(out, ItemRecord) else "findings", out)
                 if kind == "done":
                     uid = msg[1]
                     if w.queue and w.queue[0] == uid:

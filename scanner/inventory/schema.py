@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 # What each version added (docs/inventory.md keeps the long form).
 SCHEMA_HISTORY = {
     "1": "first release (be6bffa)",
     "2": "items.exposure, items.readers, items.changed_at (issue 19); findings.location_hash, "
          "items.location_hash, scans.target; files always in the full schema",
+    "3": "scans.webhooks (issue 20: what became of each --webhook)",
 }
 UTC_US = pa.timestamp("us", tz="UTC")
 
@@ -126,6 +127,19 @@ SCANS = pa.schema(
         # The target's name: the config file's table name, or the URL as given
         # (v2; null before). One scan per config target, so one name.
         pa.field("target", pa.string()),
+        # What became of each --webhook of the scan (v3): the URL redacted
+        # (scheme://host/…#fingerprint, or env:NAME), delivered or failed,
+        # attempts, the last HTTP status and error. Null: no webhook (or rows
+        # written before v3).
+        pa.field("webhooks", pa.list_(pa.struct([
+            pa.field("url", pa.string()),
+            pa.field("format", pa.string()),
+            pa.field("status", pa.string()),
+            pa.field("attempts", pa.int64()),
+            pa.field("http_status", pa.int64()),
+            pa.field("error", pa.string()),
+            pa.field("sent_at", UTC_US),
+        ]))),
     ],
     metadata=_meta("scans"),
 )

@@ -149,6 +149,8 @@ class TableWriter:
         self.rows_per_file = rows_per_file
         self._cols: dict[str, list] = {f.name: [] for f in schema}
         self._n = 0
+        self._batches: list[pa.RecordBatch] = []
+        self._batch_rows = 0
         self._seq = 0
         self._writer: pq.ParquetWriter | None = None
         self._fh = None
@@ -172,7 +174,22 @@ class TableWriter:
         if table.num_rows:
             self._write(table.select(self.schema.names).cast(self.schema))
 
+    def add_batch(self, batch: pa.RecordBatch) -> None:
+        """Rows that are already Arrow, in this table's columns (any order):
+        gathered until a row group is full."""
+        self._batches.append(batch.select(self.schema.names))
+        self._batch_rows += batch.num_rows
+        if self._batch_rows >= self.rows_per_group:
+            self._write_batches()
+
+    def _write_batches(self) -> None:
+        if self._batches:
+            table = pa.Table.from_batches(self._batches).cast(self.schema)
+            self._batches, self._batch_rows = [], 0
+            self._write(table)
+
     def flush(self) -> None:
+        self._write_batches()
         if not self._n:
             return
         try:
@@ -289,10 +306,18 @@ class InventoryWriter:
         self.items = TableWriter(self.root / "items", ITEMS, scan_id, rows_per_group=50_000,
                                  repair=_error_row)
 
-    def add_findings(self, findings: Iterable[Finding], names=None) -> int:
-        """`names` (scanner/namescan.NameScanner): masks the PII in locations
-        and parts and adds their keyed location_hash."""
+    def add_findings(self, findings: pa.RecordBatch | Iterable[Finding], names=None) -> int:
+        """A worker's record batch of findings (scanner/findings_batch.py), or
+        Finding objects; returns the number of rows. `names`
+        (scanner/namescan.NameScanner): masks the PII in locations and parts
+        and adds their keyed location_hash."""
         now = datetime.now(timezone.utc)
+        if isinstance(findings, pa.RecordBatch):
+            n = findings.num_rows
+            if n:
+                batch = names.map_batch(findings) if names is not None else findings
+                self.findings.add_batch(self._parent_columns(batch, now))
+            return n
         n = 0
         sid = self.scan_id
         w = writable
@@ -324,6 +349,23 @@ class InventoryWriter:
             )
             n += 1
         return n
+
+    def _parent_columns(self, batch: pa.RecordBatch, now: datetime) -> pa.RecordBatch:
+        """A worker's batch with the columns only the parent fills: the scan
+        id, the time, nulls for columns it had no value for."""
+        n = batch.num_rows
+        have = set(batch.schema.names)
+        for field in FINDINGS:
+            if field.name in have:
+                continue
+            if field.name == "scan_id":
+                col = pa.array([self.scan_id] * n, field.type)
+            elif field.name == "found_at":
+                col = pa.array([now] * n, field.type)
+            else:
+                col = pa.nulls(n, field.type)
+            batch = batch.append_column(field, col)
+        return batch
 
     def add_item(self, r: ItemRecord) -> None:
         w = writable

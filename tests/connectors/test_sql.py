@@ -27,6 +27,7 @@ from scanner.errors import TargetError
 from scanner.evaluation import CORE_ENTITIES, evaluate, totals, worst_files
 from scanner.inventory.reader import Inventory
 from scanner.job import Job
+from scanner.model import ItemRecord
 from scanner.settings import ScanSettings
 from tests.conftest import ROOT, all_strings, run_piiscout
 from tests.connectors import sqlservers as srv
@@ -327,7 +328,7 @@ def test_pg_sampling_bernoulli_then_system_rows():
         c = connector(srv.url_for("pg", name), sample_rows=1000)
         [item] = [x for x in c.list_items() if getattr(x, "ref", None)]
         assert json.loads(item.ref)["plan"][0] == "bernoulli"
-        recs = [x for x in scan_items(c, [item]) if not isinstance(x, list)]
+        recs = [x for x in scan_items(c, [item]) if isinstance(x, ItemRecord)]
         table = recs[-1]
         assert table.part == "" and 500 <= table.rows_scanned <= 1000, table
         assert "BERNOULLI" in table.reason
@@ -338,13 +339,13 @@ def test_pg_sampling_bernoulli_then_system_rows():
         c2 = connector(srv.url_for("pg", name), sample_rows=1000)
         [item] = [x for x in c2.list_items() if getattr(x, "ref", None)]
         assert json.loads(item.ref)["plan"][0] == "system_rows"
-        recs = [x for x in scan_items(c2, [item]) if not isinstance(x, list)]
+        recs = [x for x in scan_items(c2, [item]) if isinstance(x, ItemRecord)]
         assert recs[-1].rows_scanned == 1000 and "SYSTEM_ROWS" in recs[-1].reason
         email = [r for r in recs if r.part == "email"][0]
         assert email.rows_matched == 1000
         full = connector(srv.url_for("pg", name), full=True)
         [item] = [x for x in full.list_items() if getattr(x, "ref", None)]
-        recs = [x for x in scan_items(full, [item]) if not isinstance(x, list)]
+        recs = [x for x in scan_items(full, [item]) if isinstance(x, ItemRecord)]
         assert recs[-1].rows_scanned == 60_000
         for x in (c, c2, full):
             x.close()
@@ -386,7 +387,7 @@ def test_pg_schemas_views_include_exclude_and_denied_table():
             conn = connector(srv.url_for("pg", name, user=role), schema=("crm",))
             its = [x for x in conn.list_items() if hasattr(x, "ref")]
             out = scan_items(conn, its)
-            recs = {(r.location.rsplit("/", 1)[-1], r.part): r for r in out if not isinstance(r, list)}
+            recs = {(r.location.rsplit("/", 1)[-1], r.part): r for r in out if isinstance(r, ItemRecord)}
             assert recs[("crm.secret", "")].status == "error"
             assert "permission denied" in recs[("crm.secret", "")].reason
             assert recs[("crm.customers", "")].status == "scanned"
@@ -410,7 +411,7 @@ def test_pg_reconnects_after_the_connection_is_killed(fixture_db):
         conn = connector(srv.url_for("pg", name), include=("customers", "payments"))
         its = [x for x in conn.list_items() if hasattr(x, "ref")]
         first = scan_items(conn, its[:1])
-        assert [r for r in first if not isinstance(r, list)][-1].status == "scanned"
+        assert [r for r in first if isinstance(r, ItemRecord)][-1].status == "scanned"
         eng = srv.admin_engine("pg", name)
         with eng.connect() as c:
             killed = c.exec_driver_sql(
@@ -419,7 +420,7 @@ def test_pg_reconnects_after_the_connection_is_killed(fixture_db):
         eng.dispose()
         assert killed >= 1
         second = scan_items(conn, its[1:])
-        assert [r for r in second if not isinstance(r, list)][-1].status == "scanned"
+        assert [r for r in second if isinstance(r, ItemRecord)][-1].status == "scanned"
         conn.close()
 
 
@@ -528,15 +529,15 @@ def test_pg_connection_lost_mid_table_is_recorded_and_the_next_table_reconnects(
         proc._connectors[conn.spec.name] = conn
         gen = proc.process(its["big"])
         first = next(gen)
-        assert isinstance(first, list) and first  # a batch of findings: the cursor is open, mid-table
+        assert not isinstance(first, ItemRecord) and first.num_rows  # a batch of findings: the cursor is open, mid-table
         with eng.connect() as c:
             c.exec_driver_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                               "WHERE application_name = 'piiscout' AND datname = current_database()")
         rest = list(gen)
-        rec = [r for r in rest if not isinstance(r, list)][-1]
+        rec = [r for r in rest if isinstance(r, ItemRecord)][-1]
         assert rec.part == "" and rec.status == "error", rec
         assert rec.reason.startswith("connection lost after"), rec.reason
-        after = [r for r in proc.process(its["after_big"]) if not isinstance(r, list)]
+        after = [r for r in proc.process(its["after_big"]) if isinstance(r, ItemRecord)]
         assert after[-1].status == "scanned" and after[-1].rows_matched == 1
         conn.close()
         eng.dispose()

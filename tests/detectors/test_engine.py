@@ -101,3 +101,25 @@ def test_non_ascii_offsets(engine):
     got = {(r.entity_type, text[r.start : r.end]) for r in engine.detect(Segment(text))}
     assert ("US_SSN", "234-56-7890") in got
     assert ("EMAIL_ADDRESS", "jane@example.com") in got
+
+
+def test_remove_duplicates_equals_presidios():
+    import random
+
+    from presidio_analyzer import EntityRecognizer, RecognizerResult
+
+    from detectors.engine import remove_duplicates
+
+    rnd = random.Random(3)
+    for _ in range(300):
+        results = []
+        for _ in range(rnd.randint(0, 25)):
+            start = rnd.randint(0, 40)
+            results.append(RecognizerResult(rnd.choice(["A", "B", "C"]), start, start + rnd.randint(1, 12),
+                                            rnd.choice([0.0, 0.3, 0.5, 0.85, 1.0]),
+                                            recognition_metadata={"n": rnd.random()}))
+        key = lambda r: (r.start, r.end, r.entity_type)  # noqa: E731 - the engine's own order
+        want = sorted(EntityRecognizer.remove_duplicates(list(results)), key=key)
+        got = sorted(remove_duplicates(list(results)), key=key)
+        assert [(r.entity_type, r.start, r.end, r.score) for r in got] == \
+            [(r.entity_type, r.start, r.end, r.score) for r in want]

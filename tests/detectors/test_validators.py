@@ -50,3 +50,32 @@ def test_phone_quality_matches_phonenumbers_validity():
         num = phonenumbers.parse(text, "US")
         expected = phonenumbers.is_valid_number(num)
         assert (validators.phone_quality(value) == "valid") == expected, value
+
+
+def test_nanp_validity_equals_phonenumbers_for_every_area_code():
+    # Every area code (US, Canada, the Caribbean, the territories: regions
+    # told apart by leading digits), with exchanges of every first digit.
+    rnd = random.Random(11)
+    for area in range(200, 1000):
+        for first in "0123456789":
+            national = f"{area}{first}{rnd.randint(0, 99):02d}{rnd.randint(0, 9999):04d}"
+            num = phonenumbers.PhoneNumber(country_code=1, national_number=int(national))
+            assert validators._nanp_valid(national) == phonenumbers.is_valid_number(num), national
+
+
+def test_luhn_equals_python_stdnum():
+    from stdnum import luhn
+    from stdnum.exceptions import ValidationError
+
+    def stdnum_ok(v):
+        try:
+            luhn.validate(v)
+            return True
+        except ValidationError:
+            return False
+
+    rnd = random.Random(9)
+    samples = ["", "0", "00", "79927398713", "4111111111111111", "4111111111111112", "12a4", "١٢٣", "²3"]
+    samples += ["".join(rnd.choice("0123456789") for _ in range(rnd.randint(1, 20))) for _ in range(5000)]
+    for v in samples:
+        assert validators.luhn_ok(v) == stdnum_ok(v), v

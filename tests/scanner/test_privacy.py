@@ -45,6 +45,16 @@ def test_hash_is_keyed(monkeypatch):
     assert len(h1) == 64
 
 
+@pytest.mark.parametrize("key", [b"k", b"piiscout-test-key", b"x" * 64, b"y" * 65, "ключ".encode() * 30])
+@pytest.mark.parametrize("value", ["123456789", "+12125550147", "jane.doe@example.com", "", "ü" * 100])
+def test_hash_is_hmac_sha256_of_the_normalised_value(key, value):
+    import hashlib
+    import hmac
+
+    expected = hmac.new(key, privacy.normalise("US_SSN", value).encode(), hashlib.sha256).hexdigest()
+    assert privacy.value_hash("US_SSN", value, key) == expected
+
+
 def test_key_file_created_once_owner_only(monkeypatch, tmp_path):
     monkeypatch.delenv("PIISCOUT_HASH_KEY")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
@@ -82,6 +92,18 @@ def test_scrub():
 ])
 def test_scrub_keeps_digits_that_are_not_values(message, expected):
     assert privacy.scrub(message) == expected
+
+
+def test_fast_tail_mask_equals_the_character_loop():
+    import random
+
+    rnd = random.Random(5)
+    alphabet = "0123456789 -().+/abcXYZ#_"
+    samples = ["", "-", "1", "12", "123", "12345", "(212) 555-0147", "4111 1111 1111 1111", "DE89 3704"]
+    samples += ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 24))) for _ in range(3000)]
+    for v in samples:
+        assert privacy._mask_tail(v) == privacy._mask_tail_slow(v), v
+    assert privacy._mask_tail("Ω12345678") == privacy._mask_tail_slow("Ω12345678")
 
 
 def test_builtin_entity_table_agrees_with_every_builtin_recognizer():

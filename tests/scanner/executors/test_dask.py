@@ -167,8 +167,8 @@ def _scan(executor, target, settings: ScanSettings | None = None, on_done=None, 
     out = SimpleNamespace(findings=[], records=[], done=[])
 
     def sink(kind, payload):
-        if kind == "findings":
-            out.findings.extend(payload)
+        if kind == "findings":  # an Arrow record batch: one dict a row
+            out.findings.extend(payload.to_pylist())
         elif kind == "record":
             out.records.append(payload)
         elif kind == "done":
@@ -185,10 +185,14 @@ def _scan(executor, target, settings: ScanSettings | None = None, on_done=None, 
 
 def _same(a, b) -> None:
     """Findings identical; item records identical except timings."""
-    assert sorted(map(astuple, a.findings)) == sorted(map(astuple, b.findings))
+    assert sorted(map(_row, a.findings)) == sorted(map(_row, b.findings))
     assert (sorted(astuple(replace(r, duration_s=0.0)) for r in a.records)
             == sorted(astuple(replace(r, duration_s=0.0)) for r in b.records))
     assert len(a.done) == len(b.done)
+
+
+def _row(finding: dict) -> tuple:
+    return tuple(repr(v) for v in finding.values())
 
 
 def _by_name(records):
@@ -428,6 +432,6 @@ def test_hung_item_is_given_up_and_its_worker_restarted(own_cluster, tmp_path, m
     recs = _by_name(out.records)
     assert recs["a.hang"].status == "error" and "time limit of 1s exceeded" in recs["a.hang"].reason
     for i in range(5):
-        assert recs[f"f{i:03d}.txt"].status == "scanned"
+        assert recs[f"f{i:03d}.txt"].status == "scanned", recs[f"f{i:03d}.txt"]
     assert len(out.done) == 6 and len(out.records) == 6
     assert "restarting that worker" in caplog.text
