@@ -344,7 +344,12 @@ class PiiRecognizer(EntityRecognizer):
             labels += context.words_at(start)
         elif context:
             labels += tuple(context)
-        return bool(labels) and bool(_ID_LABEL.search(context_tokens(labels)))
+        tokens = context_tokens(labels)
+        # "ID" alone says nothing about what kind of id (a national id, an
+        # SSN on a form): only a qualified one ("order id", "trace") does.
+        if tokens.strip() in ("id", "ids"):
+            return False
+        return bool(labels) and bool(_ID_LABEL.search(tokens))
 
     def _rule_by_name(self, name: str | None) -> Rule | None:
         for r in self.RULES:

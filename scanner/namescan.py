@@ -49,7 +49,10 @@ SCANNED_KINDS = (privacy.IDENTIFIER, privacy.PHONE, privacy.EMAIL)
 NOT_IN_NAMES = frozenset({"ICD10_CODE"})  # "A01.pdf" is no diagnosis
 FILE_SOURCES = ("file", "smb")  # names with extensions
 _EXT = re.compile(r"\.[A-Za-z0-9]{1,6}$")
-CACHE = 200_000  # component strings remembered (folders repeat; ~100 bytes each)
+# Names and locations remembered: folders repeat across their files, and an
+# object's location comes back with each of its rows while it is in flight;
+# small, so the parent's memory does not grow with the share.
+CACHE = 20_000
 
 
 def location_hash(location: str, key: bytes | None = None) -> str:

@@ -26,6 +26,9 @@ _GROUPINGS = {(4, 4, 4, 4), (4, 4, 4, 4, 3), (4, 6, 5), (4, 6, 4), (4, 4, 4, 1),
               (4, 4, 4, 4, 1), (4, 4, 4, 4, 2), (6, 13), (4, 4, 4, 2), (4, 4, 4), (4, 4, 5)}
 _SEP = re.compile(r"[ .-]")
 _TAIL = re.compile(r"[ .-]\d{1,3}$")
+# An IBAN's country code, check digits and groups, up to where a card-like
+# run of digit groups would start.
+_IBAN_HEAD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ -][A-Za-z0-9]{4})*[ -]$")
 
 # The first digit, and a lookbehind after it (see Rule): not inside a word,
 # a decimal or a longer number.
@@ -41,6 +44,9 @@ class PaymentCardRecognizer(PiiRecognizer):
         Rule("card_grouped",
              rf"({_FIRST}(?<!\d[ .-]\d)\d{{3}}([ .-])\d{{4}}\2\d{{4}}(?:\2\d{{4}}(?:\2\d{{1,3}})?|\2\d{{1,3}})?)"
              r"(?!\w|\.\d|\2\d{4})", 0.75, 1.0, group=1),
+        # Any spacing at all (a PDF that split a group: "4646 3408 82 19 6811")
+        # only with card context.
+        Rule("card_spaced_oddly", rf"({_FIRST}(?<!\d[ .-]\d)\d(?: ?\d){{11,18}})(?!\w|\.\d| \d)", 0.0, 0.85),
         # Amex and Diners 4-6-5 / 4-6-4, Maestro 6-13.
         Rule("card_amex", rf"({_FIRST}(?<!\d[ .-]\d)(?:\d{{3}}([ .-])\d{{6}}\2\d{{4,5}}|\d{{5}}([ -])\d{{13}}))"
              r"(?!\w|\.\d|[ -]\d)", 0.75, 1.0, group=1),
@@ -81,6 +87,14 @@ class PaymentCardRecognizer(PiiRecognizer):
             if is_test_card(digits(text[res.start : res.end])):
                 res.recognition_metadata[SUPPRESSED_KEY] = "public test card number"
         return results
+
+    def refine_rule(self, rule: Rule, text: str, start: int, end: int) -> tuple[int, int] | None:
+        if rule.name != "card" and _IBAN_HEAD.search(text, max(0, start - 40), start):
+            return None  # the rest of a grouped IBAN (GB29 NWBK 6016 1331 9268 19)
+        if rule.name == "card_spaced_oddly":
+            value = text[start:end]
+            return (start, end) if " " in value and is_valid_card(value) and not self._valid(value) else None
+        return self.refine(text, start, end)
 
     def refine(self, text: str, start: int, end: int) -> tuple[int, int] | None:
         value = text[start:end]

@@ -1,4 +1,6 @@
-"""US Individual Taxpayer Identification Numbers: 9XX-[50-65,70-88,90-92,94-99]-XXXX."""
+"""US Individual Taxpayer Identification Numbers: 9XX-[50-65,70-88,90-92,94-99]-XXXX.
+Under its own SSN label (`SSN: 912-70-1234`, an `ssn` column) the number is
+reported as US_SSN instead (detectors/recognizers/us_ssn.py)."""
 
 from __future__ import annotations
 
@@ -22,3 +24,13 @@ class ItinRecognizer(PiiRecognizer):
 
     def validate(self, value: str) -> bool:
         return is_valid_itin(value)
+
+    def enhance_using_context(self, text, raw_recognizer_results, other_raw_recognizer_results, nlp_artifacts,
+                              context=None):
+        from detectors.recognizers.us_ssn import ssn_labelled
+
+        out = super().enhance_using_context(text, raw_recognizer_results, other_raw_recognizer_results,
+                                            nlp_artifacts, context)
+        # Under its own SSN label (an ITIN entered in an SSN field), it is
+        # reported as the SSN the field holds, once.
+        return [r for r in out if not ssn_labelled(text, r.start, context, strict=True)]

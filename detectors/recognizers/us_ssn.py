@@ -4,19 +4,23 @@ header such as `tax_id`).
 
 "Social" alone is not context: a Canadian Social Insurance Number is not a
 US SSN, and its context ("SIN", "social insurance") makes an SSN-shaped
-number near it weak. A number in area 9xx was never issued as an SSN; one
-in the ITIN groups is an ITIN (US_ITIN), any other is reported only where
-it is labelled an SSN (what the field holds, whatever the SSA says).
+number near it weak. A number in area 9xx was never issued as an SSN: it is
+reported only where it is labelled an SSN (its key, `SSN:` or `SSN` right
+before it, its column), as what the field holds; a 9xx number in the ITIN
+groups is otherwise an ITIN (US_ITIN), which yields to an SSN label.
 """
 
 from __future__ import annotations
 
-from detectors.base import PiiRecognizer, Rule, SegmentContext, Trigger, value_key
+import re
+
+from detectors.base import PiiRecognizer, Rule, SegmentContext, Trigger, _word_alternation, context_tokens, \
+    value_key
 from detectors.validators import digits, is_valid_itin, is_valid_ssn
 
 CONTEXT = (
-    "ssn", "ssns", "ssn#", "ss#", "ss #", "ss no", "ssn no", "social security", "social sec", "soc sec",
-    "socsec", "soc. sec.", "tax id", "taxid", "taxpayer id", "tin", "sozialversicherung",
+    "ssn", "ssns", "ssn#", "ss#", "ss #", "ss no", "ssn no", "ss number", "ss num", "ssn number", "social security",
+    "social sec", "soc sec", "socsec", "soc. sec.", "tax id", "taxid", "taxpayer id", "tin", "sozialversicherung",
 )
 
 
@@ -50,22 +54,42 @@ class SsnRecognizer(PiiRecognizer):
                               context=None):
         out = super().enhance_using_context(text, raw_recognizer_results, other_raw_recognizer_results,
                                             nlp_artifacts, context)
-        # A number no SSN can be counts only under its own SSN label (its
-        # key, `SSN:` right before it, its column), not because "SSN" is
-        # somewhere on the line ("Invalid SSNs: 000-12-3456, 912-34-5678").
-        return [r for r in out if not _labelled_only(text[r.start:r.end]) or self._own_label(text, r.start, context)]
+        # A number no SSN can be counts only under its own SSN label, not
+        # because "SSN" is somewhere on the line ("Invalid SSNs: 000-12-3456,
+        # 912-34-5678"); one in the ITIN groups only under a label that says
+        # SSN, not merely "tax id".
+        return [r for r in out if not _labelled_only(text[r.start:r.end])
+                or ssn_labelled(text, r.start, context, strict=is_valid_itin(text[r.start:r.end]))]
 
-    def _own_label(self, text: str, start: int, context) -> bool:
-        labels = tuple(context.words_at(start)) if isinstance(context, SegmentContext) else tuple(context or ())
-        key = value_key(text, start)
-        if key is not None:
-            labels += (key,)
-        return bool(labels) and self.context_matches(labels)
+
+_SSN_WORDS = ("ssn", "ssns", "ssn#", "ss#", "ss #", "ss no", "ssn no", "ss number", "ss num", "ssn number",
+              "social security", "social sec", "soc sec", "socsec", "soc. sec.")
+_SSN_WORDS_RE = _word_alternation(sorted(_SSN_WORDS, key=len, reverse=True))
+_ANY_SSN_RE = _word_alternation(sorted(CONTEXT, key=len, reverse=True))
+# SSN words right before the value ("SSN 941-14-6005", "their SSN# 942..."),
+# with nothing but separators between.
+_BEFORE_SSN = re.compile(r"(?:ssns?|ss ?#|ssn#|ss no|ssn no|ss num(?:ber)?|social security(?: number| no\.?)?|soc\.? ?sec\.?|socsec)"
+                         r"[\s#:=(-]*$")
+_BEFORE_TAX = re.compile(r"(?:tax ?id|taxpayer id|tin)[\s#:=(-]*$")
+
+
+def ssn_labelled(text: str, start: int, context, strict: bool = False) -> bool:
+    """Is the value at `start` labelled an SSN by its own label: its key,
+    its column, or SSN words right before it? `strict`: the label must say
+    SSN (not "tax id" or "TIN", which an ITIN has too)."""
+    rx = _SSN_WORDS_RE if strict else _ANY_SSN_RE
+    labels = tuple(context.words_at(start)) if isinstance(context, SegmentContext) else tuple(context or ())
+    key = value_key(text, start)
+    if key is not None:
+        labels += (key,)
+    if labels and rx.search(context_tokens(labels)):
+        return True
+    before = text[max(0, start - 28):start].lower()
+    return bool(_BEFORE_SSN.search(before) or (not strict and _BEFORE_TAX.search(before)))
 
 
 def _labelled_only(value: str) -> bool:
-    """Area 9xx outside the ITIN groups: not an SSN the SSA issues, but what
-    a field labelled SSN may hold."""
+    """Area 9xx: not an SSN the SSA issues, but what a field labelled SSN
+    may hold."""
     d = digits(value)
-    return (len(d) == 9 and d[0] == "9" and not is_valid_itin(d)
-            and d[3:5] != "00" and d[5:] != "0000" and len(set(d)) > 1)
+    return len(d) == 9 and d[0] == "9" and d[3:5] != "00" and d[5:] != "0000" and len(set(d)) > 1

@@ -156,6 +156,10 @@ def test_a_signal_stops_the_scan_cleanly(tree, tmp_path, how):
     wait_for("the workers to exit", lambda: not processes_using(inv), limit=30)
     rep = build_report(inv)
     assert rep["status"] == "interrupted" and rep["findings"] == 2 * 3 * len(truth)
+    # A rescan (the plain CLI reads *.slow files as the text they are) completes.
+    done = run_piiscout("scan", str(root), "-i", str(inv), "-j", "2", "-q", "--incremental", timeout=LIMIT)
+    assert done.returncode == 0 and " complete: " in done.stdout, done.stdout + done.stderr
+    assert build_report(inv)["status"] == "complete"
 
 
 def test_kill_9_at_any_moment_leaves_a_readable_inventory(tree, tmp_path):

@@ -30,6 +30,8 @@ MUST_MATCH = [
     ("amex 3714.058064.84863 ok", "3714.058064.84863"),
     ("{\"card_number\": \"4716059286090942\"}", "4716059286090942"),
     ("pan=5425463219890593&exp=1227", "5425463219890593"),
+    # a PDF split a group: any spacing, with card context
+    ("Card Number: 4485 2309 72 15 1343", "4485 2309 72 15 1343"),
     # a CSV row: the next cell starts with a digit
     ("Jo Lee,234567890,4716059286090942,2125550147,jo@example.com", "4716059286090942"),
     ("Jo Lee,4485 2309 7215 1343,212-555-0147", "4485 2309 7215 1343"),
@@ -49,6 +51,8 @@ MUST_NOT_MATCH = [
     # issue 22: the tail of a grouped IBAN is not a card
     "DE89 3704 0044 0532 0130 00",
     "FR14 2004 1010 0505 0001 3M02 606",
+    "GB29 NWBK 6016 1331 9268 19",
+    "gb29 nwbk 6016 1331 9268 19",
     "4485 2309-7215 1343",  # mixed separators
     "4485.2309.721.51343",  # dots, but not 4-4-4-4
     # a 12-digit number without context is a sequence number
@@ -59,6 +63,7 @@ MUST_NOT_MATCH = [
     "trace_id=5425463219890593",
     "12 4485 2309 7215 1343",  # a grouped run that starts earlier
     "10.4485.2309.7215",
+    "ref 4485 2309 72 15 1343",  # odd spacing without card context
 ]
 
 

@@ -54,6 +54,7 @@ MUST_NOT_MATCH = [
     '{"order_id": "212-555-0147"}',
     "seq=2125550147",
     "call about card 4821 8631 2511 5261",  # the tail of a card-shaped number
+    "called (visa 5401 9514 1174 7791) today",  # nor its head
     "called, the sin on file is 046 454 585; confirm",
     "Patient (ssn 234-56-0395) called about the invoice",
 ]

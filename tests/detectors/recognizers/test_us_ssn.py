@@ -21,6 +21,8 @@ MUST_MATCH = [
     ("https://x.example/p?name=Jo&ssn=506392048&phone=1", "506392048"),
     # area 9xx outside the ITIN groups: only under its own SSN label
     ("SSN: 912-34-5678", "912-34-5678"),
+    ("Patient Carol Miller, SSN 941-14-6005, Phone", "941-14-6005"),
+    ("ID: 473-23-4073. Address: 1 Main St", "473-23-4073"),
 ]
 
 MUST_NOT_MATCH = [
@@ -29,6 +31,7 @@ MUST_NOT_MATCH = [
     "666-12-3456",  # area 666
     "912-34-5678",  # area 9xx
     "Invalid SSNs: 000-12-3456, 912-34-5678",  # 9xx without its own label
+    "Tax ID: 988-85-8983",  # an ITIN (its groups), not labelled SSN
     "SSN 123-00-4567",  # group 00
     "SSN 123-45-0000",  # serial 0000
     "SSN 078-05-1120",  # the Woolworth wallet card

@@ -46,6 +46,9 @@ def test_read_only_inventory(share, tmp_path):
         assert dry.returncode == 0 and "would remove 0 scan(s)" in dry.stdout, dry.stderr
         rep = run_piiscout("report", str(inv))
         assert rep.returncode == 0 and "US_SSN" in rep.stdout
+    # Writable again: the next scan completes.
+    again = run_piiscout("scan", str(share), "-i", str(inv), "-q")
+    assert again.returncode == 0 and " complete: " in again.stdout, again.stdout + again.stderr
 
 
 def test_dangling_symlink_as_inventory(share, tmp_path):

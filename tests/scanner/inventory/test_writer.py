@@ -68,3 +68,27 @@ def test_items_round_trip(tmp_path):
     assert rows[0]["modified_at"].timestamp() == 1_700_000_000.5
     assert rows[1]["reason"] == "permission denied"
     assert t.schema.field("modified_at").type == pa.timestamp("us", tz="UTC")
+
+
+def test_a_row_arrow_refuses_becomes_an_error_row_and_the_rest_is_kept(tmp_path):
+    """be6bffa: one bad name (surrogates) ended the whole scan in the writer."""
+    import pyarrow.dataset as ds
+
+    from scanner.inventory.writer import InventoryWriter, prepare
+    from scanner.model import ItemRecord
+
+    prepare(tmp_path)
+    w = InventoryWriter(tmp_path, "20240101T000000Z-aaaaaa")
+    good = ItemRecord(source="file", location="/srv/a.txt", part="", size=1, modified_at=None, content_type=None,
+                      status="scanned")
+    w.add_item(good)
+    w.add_item(ItemRecord(source="file", location="/srv/caf\udce9.txt", part="", size=2, modified_at=None,
+                          content_type=None, status="scanned"))  # escaped, not refused
+    w.add_item(ItemRecord(source="file", location="/srv/b.txt", part="", size="not a size",  # type: ignore[arg-type]
+                          modified_at=None, content_type=None, status="scanned"))
+    w.close()
+    rows = {r["location"]: r for r in ds.dataset(tmp_path / "items", format="parquet").to_table().to_pylist()}
+    assert rows["/srv/a.txt"]["status"] == "scanned"
+    assert rows["/srv/caf\\xe9.txt"]["status"] == "scanned"
+    assert rows["/srv/b.txt"]["status"] == "error"
+    assert rows["/srv/b.txt"]["reason"].startswith("this item's row could not be written")
