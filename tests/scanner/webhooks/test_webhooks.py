@@ -107,6 +107,15 @@ def test_a_receiver_that_is_down_never_fails_the_scan(tmp_path):
     assert rec["status"] == "failed" and rec["attempts"] == 2 and rec["http_status"] is None
     assert "refused" in rec["error"].lower() and TOKEN not in rec["error"]
     assert _scans(inv)[0]["status"] == "complete"
+    # The README's query for failed deliveries, run as written (path aside).
+    import re
+
+    import duckdb
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"which you can query:\n\n```sh\n(.*?)```", readme, re.S).group(1)
+    query = re.search(r'duckdb -c "(.*)"', block).group(1).replace("/var/lib/piiscout/acme", str(inv))
+    assert [r[2] for r in duckdb.sql(query).fetchall()] == ["failed"]
 
 
 def test_chat_formats_by_prefix_and_env_variable(tmp_path, receiver):
