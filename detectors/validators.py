@@ -302,6 +302,10 @@ def e164(value: str, region: str = "US") -> str | None:
     num = _parse_phone(value, region)
     if num is None:
         return None
+    if num.country_code == 1 and not num.italian_leading_zero:
+        # format_number's E.164 of a North American number, without its
+        # ~10 us of formatting machinery (a test compares the two).
+        return f"+1{num.national_number}"
     return phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
 
 

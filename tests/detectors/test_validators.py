@@ -79,3 +79,12 @@ def test_luhn_equals_python_stdnum():
     samples += ["".join(rnd.choice("0123456789") for _ in range(rnd.randint(1, 20))) for _ in range(5000)]
     for v in samples:
         assert validators.luhn_ok(v) == stdnum_ok(v), v
+
+
+def test_e164_equals_phonenumbers_format():
+    for value in _nanp_samples(2000) + ["+44 20 7946 0958", "+39 06 6982 1234", "+1 684 633 1234"]:
+        num = validators._parse_phone(value)
+        if num is None:
+            continue
+        expected = phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
+        assert validators.e164(value) == expected, value
