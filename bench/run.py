@@ -101,9 +101,12 @@ def piiscout_cmd() -> list[str]:
 
 
 # Runs one command and reports the peak RSS of its largest process (it or a
-# worker it started): RUSAGE_CHILDREN of a fresh process counts only these.
+# worker it started) and the CPU seconds (user + sys) of all of them:
+# RUSAGE_CHILDREN of a fresh process counts only these (a worker's time is
+# added to its parent's when the parent reaps it).
 _PEAK = ("import resource, subprocess, sys; rc = subprocess.call(sys.argv[1:]); "
-         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); sys.exit(rc)")
+         "u = resource.getrusage(resource.RUSAGE_CHILDREN); "
+         "print(u.ru_maxrss, u.ru_utime + u.ru_stime, file=sys.stderr); sys.exit(rc)")
 
 
 def run_scan(target: Path, inv: Path, workers: int, extra: list[str] = (), env: dict | None = None) -> dict:
@@ -118,16 +121,17 @@ def run_scan(target: Path, inv: Path, workers: int, extra: list[str] = (), env: 
     wall = time.perf_counter() - t0
     if proc.returncode not in (0, 1):
         raise SystemExit(f"piiscout failed ({proc.returncode}): {proc.stderr.strip()}")
-    lines = proc.stderr.strip().splitlines()
-    peak_kb = int(lines[-1]) if lines and lines[-1].isdigit() else 0
-    return {"seconds": wall, "peak_rss_mb": peak_kb / 1024, "summary": proc.stdout.strip()}
+    last = (proc.stderr.strip().splitlines() or [""])[-1].split()
+    peak_kb, cpu = (int(last[0]), float(last[1])) if len(last) == 2 and last[0].isdigit() else (0, wall)
+    return {"seconds": wall, "cpu_s": cpu, "peak_rss_mb": peak_kb / 1024, "summary": proc.stdout.strip()}
 
 
 def best_scan(target: Path, inv: Path, workers: int, repeat: int, extra: list[str] = ()) -> dict:
-    """The fastest of `repeat` scans (noise on a shared machine only ever adds time)."""
+    """The fastest of `repeat` scans (noise on a shared machine only ever adds
+    time), wall and CPU each at their best."""
     runs = [run_scan(target, inv, workers, extra) for _ in range(max(1, repeat))]
     best = min(runs, key=lambda r: r["seconds"])
-    return {**best, "peak_rss_mb": max(r["peak_rss_mb"] for r in runs)}
+    return {**best, "cpu_s": min(r["cpu_s"] for r in runs), "peak_rss_mb": max(r["peak_rss_mb"] for r in runs)}
 
 
 def tree_bytes(root: Path) -> tuple[int, int]:
@@ -236,8 +240,9 @@ def sample_score(found: dict, truth: dict, texts: list[tuple[str, str]]) -> dict
     return score(found, sample_truth(truth, texts), files=[rel for rel, _ in texts])
 
 
-def run_presidio(texts: list[tuple[str, str]], entities=None) -> tuple[dict, float, int]:
-    """Plain Presidio over (relative path, text) pairs: found hashes, seconds, bytes."""
+def run_presidio(texts: list[tuple[str, str]], entities=None) -> tuple[dict, float, int, float]:
+    """Plain Presidio over (relative path, text) pairs: found hashes, wall
+    seconds, bytes, CPU seconds of this process."""
     from detectors.presidio_engine import plain_presidio
     from scanner import privacy
 
@@ -250,7 +255,7 @@ def run_presidio(texts: list[tuple[str, str]], entities=None) -> tuple[dict, flo
     key = privacy.hash_key()
     found: dict = {}
     nbytes = 0
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for rel, text in texts:
         nbytes += len(text.encode())
         for doc in documents(text):
@@ -259,12 +264,13 @@ def run_presidio(texts: list[tuple[str, str]], entities=None) -> tuple[dict, flo
                     continue
                 found.setdefault(rel, {}).setdefault(r.entity_type, set()).add(
                     privacy.value_hash(r.entity_type, doc[r.start : r.end], key))
-    return found, time.perf_counter() - t0, nbytes
+    return found, time.perf_counter() - t0, nbytes, time.process_time() - c0
 
 
-def run_datafog(texts: list[tuple[str, str]]) -> tuple[dict, float, int] | None:
+def run_datafog(texts: list[tuple[str, str]]) -> tuple[dict, float, int, float] | None:
     """DataFog's regex engine (its `python` backend) in 1 MB chunks: found
-    hashes, seconds, bytes; None when datafog is not installed."""
+    hashes, wall seconds, bytes, CPU seconds; None when datafog is not
+    installed."""
     try:
         import datafog
     except ImportError:
@@ -275,7 +281,7 @@ def run_datafog(texts: list[tuple[str, str]]) -> tuple[dict, float, int] | None:
     found: dict = {}
     nbytes = 0
     datafog.scan("warm up 555-234-1234", backend="python")
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for rel, text in texts:
         nbytes += len(text.encode())
         for doc in documents(text, DATAFOG_CHUNK):
@@ -283,7 +289,7 @@ def run_datafog(texts: list[tuple[str, str]]) -> tuple[dict, float, int] | None:
                 ent = DATAFOG_TYPES.get(e.type)
                 if ent is not None:
                     found.setdefault(rel, {}).setdefault(ent, set()).add(privacy.value_hash(ent, e.text, key))
-    return found, time.perf_counter() - t0, nbytes
+    return found, time.perf_counter() - t0, nbytes, time.process_time() - c0
 
 
 def ripgrep() -> str | None:
@@ -297,28 +303,33 @@ def ripgrep() -> str | None:
     return rg
 
 
-def run_ripgrep(rg: str, tree: Path, repeat: int) -> tuple[float, int]:
-    """Best-of-`repeat` seconds of one single-threaded pass, and the number of
-    matches. The output goes through a pipe (ripgrep stops at the first match
-    when it sees /dev/null)."""
+def run_ripgrep(rg: str, tree: Path, repeat: int) -> tuple[float, float, int]:
+    """Best-of-`repeat` wall seconds and CPU seconds (user + sys, from
+    wait4) of one single-threaded pass, and the number of matches. The output
+    goes through a pipe (ripgrep stops at the first match when it sees
+    /dev/null)."""
     cmd = [rg, "-o", "-N", "-j", "1", "--no-ignore", "--hidden", "-g", "!truth.json"]
     for p in RG_PATTERNS:
         cmd += ["-e", p]
     cmd.append(str(tree))
-    best, matches = None, 0
+    best = best_cpu = None
+    matches = 0
     for _ in range(max(3, repeat)):
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE)
         n = 0
         while chunk := proc.stdout.read(1 << 20):
             n += chunk.count(b"\n")
-        proc.wait()
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
         secs = time.perf_counter() - t0
+        cpu = usage.ru_utime + usage.ru_stime
         if proc.returncode not in (0, 1):
             raise SystemExit(f"ripgrep failed ({proc.returncode})")
         if best is None or secs < best:
             best, matches = secs, n
-    return best, matches
+        best_cpu = cpu if best_cpu is None else min(best_cpu, cpu)
+    return best, best_cpu, matches
 
 
 def sample_files(root: Path, budget: int) -> list[str]:
@@ -451,6 +462,8 @@ def bench_workload(a, work: Path, name: str, rg: str | None) -> dict:
         mb_s = marginal(b_small, b_large, rs["seconds"], rl["seconds"])
         entry = {"small_s": round(rs["seconds"], 2), "large_s": round(rl["seconds"], 2),
                  "mb_per_s_marginal": round(mb_s, 2), "mb_per_s_overall": round(b_large / 1e6 / rl["seconds"], 2),
+                 "cpu_small_s": round(rs["cpu_s"], 2), "cpu_large_s": round(rl["cpu_s"], 2),
+                 "cpu_mb_per_s_marginal": round(marginal(b_small, b_large, rs["cpu_s"], rl["cpu_s"]), 2),
                  "files_per_s": round(n_large / rl["seconds"], 1), "peak_rss_mb": round(rl["peak_rss_mb"], 1)}
         if w == 1:
             entry["startup_s_estimate"] = round(rs["seconds"] - b_small / 1e6 / mb_s, 2)
@@ -459,24 +472,30 @@ def bench_workload(a, work: Path, name: str, rg: str | None) -> dict:
         out[f"piiscout_workers_{w}"] = entry
         print(f"[{name}] piiscout -j {w}: {entry}", file=sys.stderr)
     if rg:
-        ts, _ = run_ripgrep(rg, small, a.repeat)
-        tl, matches = run_ripgrep(rg, large, a.repeat)
+        ts, cs, _ = run_ripgrep(rg, small, a.repeat)
+        tl, cl, matches = run_ripgrep(rg, large, a.repeat)
         out["ripgrep"] = {"small_s": round(ts, 3), "large_s": round(tl, 3),
-                          "mb_per_s_marginal": round(marginal(b_small, b_large, ts, tl), 1), "matches": matches}
+                          "mb_per_s_marginal": round(marginal(b_small, b_large, ts, tl), 1),
+                          "cpu_small_s": round(cs, 3), "cpu_large_s": round(cl, 3),
+                          "cpu_mb_per_s_marginal": round(marginal(b_small, b_large, cs, cl), 1), "matches": matches}
         print(f"[{name}] ripgrep: {out['ripgrep']}", file=sys.stderr)
     budget = parse_size(a.datafog_sample or DATAFOG_SAMPLE[name][int(a.quick)])
     texts = sample_text(large, sample_files(large, budget), budget)
     df = run_datafog(texts)
     if df is not None:
-        found, secs, nbytes = df
+        found, secs, nbytes, cpu = df
         out["datafog"] = {"sample_mb": round(nbytes / 1e6, 3), "seconds": round(secs, 1),
-                          "mb_per_s": round(nbytes / 1e6 / secs, 4), "quality_on_sample": sample_score(found, truth, texts)}
+                          "mb_per_s": round(nbytes / 1e6 / secs, 4), "cpu_s": round(cpu, 1),
+                          "cpu_mb_per_s": round(nbytes / 1e6 / cpu, 4),
+                          "quality_on_sample": sample_score(found, truth, texts)}
         print(f"[{name}] datafog: {out['datafog']}", file=sys.stderr)
     if name in a.presidio_on:
         texts = sample_text(large, sample_files(large, parse_size(a.presidio_sample)), parse_size(a.presidio_sample))
-        found, secs, nbytes = run_presidio(texts)
+        found, secs, nbytes, cpu = run_presidio(texts)
         out["presidio"] = {"sample_mb": round(nbytes / 1e6, 3), "seconds": round(secs, 1),
-                           "mb_per_s": round(nbytes / 1e6 / secs, 4), "quality_on_sample": sample_score(found, truth, texts)}
+                           "mb_per_s": round(nbytes / 1e6 / secs, 4), "cpu_s": round(cpu, 1),
+                           "cpu_mb_per_s": round(nbytes / 1e6 / cpu, 4),
+                           "quality_on_sample": sample_score(found, truth, texts)}
         whole = all(len(t) == (large / rel).stat().st_size for rel, t in texts if t.isascii())
         if whole:  # piiscout scanned whole files: compare on the same ones
             out["piiscout_quality_on_sample"] = score(piiscout_found(work / f"inv-{name}-large", large), truth,
@@ -487,10 +506,15 @@ def bench_workload(a, work: Path, name: str, rg: str | None) -> dict:
     ours = out["piiscout_workers_1"]["mb_per_s_marginal"]
     if "ripgrep" in out:
         out["ratio_vs_ripgrep"] = round(ours / out["ripgrep"]["mb_per_s_marginal"], 4)
+        out["cpu_ratio_vs_ripgrep"] = round(out["piiscout_workers_1"]["cpu_mb_per_s_marginal"]
+                                            / out["ripgrep"]["cpu_mb_per_s_marginal"], 4)
+    ours_cpu = out["piiscout_workers_1"]["cpu_mb_per_s_marginal"]
     if "datafog" in out:
         out["ratio_vs_datafog"] = round(ours / out["datafog"]["mb_per_s"], 1)
+        out["cpu_ratio_vs_datafog"] = round(ours_cpu / out["datafog"]["cpu_mb_per_s"], 1)
     if "presidio" in out:
         out["ratio_vs_presidio"] = round(ours / out["presidio"]["mb_per_s"], 1)
+        out["cpu_ratio_vs_presidio"] = round(ours_cpu / out["presidio"]["cpu_mb_per_s"], 1)
     return {"trees": [str(small), str(large)], **out}
 
 
@@ -506,15 +530,9 @@ def cold_start(work: Path, repeat: int) -> dict:
     shutil.rmtree(shared, ignore_errors=True)
     shared.mkdir(mode=0o755)
 
-    def scan(label: str, env: dict) -> float:
-        inv = work / f"inv-cold-{label}"
-        shutil.rmtree(inv, ignore_errors=True)
-        t0 = time.perf_counter()
-        proc = subprocess.run(piiscout_cmd() + ["scan", str(tree), "-i", str(inv), "-q", "-j", "1"],
-                              capture_output=True, text=True, env=dict(os.environ, PIISCOUT_HASH_KEY=KEY, **env))
-        if proc.returncode != 0:
-            raise SystemExit(f"piiscout failed ({proc.returncode}): {proc.stderr.strip()}")
-        return time.perf_counter() - t0
+    def scan(label: str, env: dict) -> tuple[float, float]:
+        r = run_scan(tree, work / f"inv-cold-{label}", 1, env=dict(os.environ, **env))
+        return r["seconds"], r["cpu_s"]
 
     def fresh_user_cache() -> str:
         return tempfile.mkdtemp(prefix="user-cache-", dir=work)
@@ -532,10 +550,15 @@ def cold_start(work: Path, repeat: int) -> dict:
         user = {"PIISCOUT_CACHE_DIR": fresh_user_cache(), "PIISCOUT_SHARED_CACHE_DIR": str(shared)}
         firsts.append(scan("first", user))
         warms.append(scan("warm", user))
-    first, warm = min(firsts), min(warms)
-    out = {"no_cache_s": round(nothing, 2), "warm_cache_command_s": round(warm_cache_s, 2),
+    # Wall and CPU each at their best over the runs (load only ever adds).
+    first, warm = min(w for w, _ in firsts), min(w for w, _ in warms)
+    first_cpu, warm_cpu = min(c for _, c in firsts), min(c for _, c in warms)
+    out = {"no_cache_s": round(nothing[0], 2), "no_cache_cpu_s": round(nothing[1], 2),
+           "warm_cache_command_s": round(warm_cache_s, 2),
            "first_scan_after_install_s": round(first, 2), "warm_s": round(warm, 2),
-           "first_over_warm": round(first / warm, 2), "no_cache_over_warm": round(nothing / warm, 2)}
+           "first_scan_after_install_cpu_s": round(first_cpu, 2), "warm_cpu_s": round(warm_cpu, 2),
+           "first_over_warm": round(first / warm, 2), "first_over_warm_cpu": round(first_cpu / warm_cpu, 2),
+           "no_cache_over_warm": round(nothing[0] / warm, 2)}
     print(f"cold start: {out}", file=sys.stderr)
     return out
 
@@ -567,15 +590,21 @@ def _times(x: float | None) -> str:
 
 
 def table(results: dict) -> str:
-    cols = ("workload", "MB (large)", "piiscout MB/s, 1 worker", "ripgrep MB/s", "piiscout / ripgrep",
-            "DataFog MB/s", "Presidio MB/s", "piiscout / Presidio", "peak RSS MB", "piiscout quality")
+    """MB/s per worker by wall clock and by CPU time (user + sys of the scan
+    and its worker; what to read on a loaded machine), each with its ratio
+    to ripgrep measured the same way."""
+    cols = ("workload", "MB (large)", "piiscout MB/s, 1 worker (wall / CPU)", "ripgrep MB/s (wall / CPU)",
+            "piiscout / ripgrep (wall / CPU)", "DataFog MB/s (CPU)", "Presidio MB/s (CPU)",
+            "piiscout / Presidio (wall / CPU)", "peak RSS MB", "piiscout quality")
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for name, w in results["workloads"].items():
-        p1 = w["piiscout_workers_1"]
-        cells = (name, f"{w['large_mb']:.0f}", f"{p1['mb_per_s_marginal']:.2f}",
-                 str(w.get("ripgrep", {}).get("mb_per_s_marginal", "-")), _pct(w.get("ratio_vs_ripgrep")),
-                 str(w.get("datafog", {}).get("mb_per_s", "-")), str(w.get("presidio", {}).get("mb_per_s", "-")),
-                 _times(w.get("ratio_vs_presidio")), f"{p1['peak_rss_mb']:.0f}", quality_cell(w))
+        p1, rg = w["piiscout_workers_1"], w.get("ripgrep", {})
+        cells = (name, f"{w['large_mb']:.0f}", f"{p1['mb_per_s_marginal']:.2f} / {p1['cpu_mb_per_s_marginal']:.2f}",
+                 f"{rg.get('mb_per_s_marginal', '-')} / {rg.get('cpu_mb_per_s_marginal', '-')}",
+                 f"{_pct(w.get('ratio_vs_ripgrep'))} / {_pct(w.get('cpu_ratio_vs_ripgrep'))}",
+                 str(w.get("datafog", {}).get("cpu_mb_per_s", "-")), str(w.get("presidio", {}).get("cpu_mb_per_s", "-")),
+                 f"{_times(w.get('ratio_vs_presidio'))} / {_times(w.get('cpu_ratio_vs_presidio'))}",
+                 f"{p1['peak_rss_mb']:.0f}", quality_cell(w))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -619,6 +648,7 @@ def main(argv=None) -> int:
         r = run_scan(d, work / "inv-biglog", 1)
         results["big_log"] = {"kind": a.big_log_kind, "mb": round(f.stat().st_size / 1e6, 1),
                               "seconds": round(r["seconds"], 1), "mb_per_s": round(f.stat().st_size / 1e6 / r["seconds"], 2),
+                              "cpu_s": round(r["cpu_s"], 1), "cpu_mb_per_s": round(f.stat().st_size / 1e6 / r["cpu_s"], 2),
                               "peak_rss_mb": round(r["peak_rss_mb"], 1)}
         print(f"big log: {results['big_log']}", file=sys.stderr)
     if a.many_files:
@@ -664,7 +694,7 @@ def ner_compare(work: Path, large: Path, truth: dict, sample: list[str]) -> dict
     nbytes = tree_bytes(subs[1])[1]
     ner_secs = max(1e-9, runs[NER_COPIES]["seconds"] - runs[1]["seconds"]) / (NER_COPIES - 1)
     ours = piiscout_found(work / "inv-ner-1", subs[1])
-    found, secs, pbytes = run_presidio([(rel, (subs[1] / rel).read_text()) for rel in sample], entities=["PERSON"])
+    found, secs, pbytes, _ = run_presidio([(rel, (subs[1] / rel).read_text()) for rel in sample], entities=["PERSON"])
     return {
         "sample_mb": round(nbytes / 1e6, 3),
         "piiscout_mb_per_s": round(nbytes / 1e6 / ner_secs, 3),

@@ -245,8 +245,9 @@ class MedicalTermRecognizer(PiiRecognizer):
 
     def _build_triggers(self) -> list[Trigger]:
         out = []
+        closing = self._vocab.closing[self.ENTITY]
         for anchor, weak_only in sorted(self._vocab.anchors[self.ENTITY].items()):
-            out.append(Trigger(anchor_regex(anchor), caseless=True, bare=weak_only))
+            out.append(Trigger(anchor_regex(anchor, anchor in closing), caseless=True, bare=weak_only))
         # Context words and doses wake the matcher too (ambiguous terms near
         # them count). Written as a superset of WordSet.near: any non-word
         # characters between the words ("patient's", "h/o", "post-op").
@@ -340,19 +341,28 @@ def _idiom(text: str, start: int, end: int) -> bool:
     return False
 
 
-def anchor_regex(anchor: str) -> str:
+# What may follow a word inside a term: the first character of a gap the
+# matcher joins (medical_vocabulary._joinable), as UTF-8 for Hyperscan.
+_GAP_START = r"(?:[ \t\r\n'\-]|\xc2\xa0|\xe2\x80[\x90\x91\x99])"
+
+
+def anchor_regex(anchor: str, closing: bool = True) -> str:
     """The prefilter pattern of an anchor: a superset of every way the
     matcher can meet it (any casing; the last word of a term may be plural,
     "therapy" -> "therapies"). Long words are plain literals, which Hyperscan
     compiles and scans fastest by far; short ones ("ether", "flu") would wake
     the matcher inside many words ("together", "influx"), so they must be
-    whole words. Two words (an anchor of common words) allow any gap the
-    matcher joins."""
+    whole words, and one that never ends a term it anchors (`closing`
+    False: "conn" of "Conn syndrome") must be followed by a gap to the next
+    word, so `conn=3` in a log wakes nothing. Two words (an anchor of common
+    words) allow any gap the matcher joins."""
     if " " in anchor:
         first, second = anchor.split(" ")
         return re.escape(first) + _GAP + re.escape(second[:-1] if second.endswith("y") else second)
     if len(anchor) > 6:
         return re.escape(anchor[:-1] if anchor.endswith("y") else anchor)
+    if not closing:
+        return r"(?:^|[^a-z0-9])" + re.escape(anchor) + _GAP_START
     if anchor.endswith("y"):
         body = re.escape(anchor[:-1]) + "(?:y|ys|ies)"
     else:

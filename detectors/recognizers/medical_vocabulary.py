@@ -61,10 +61,11 @@ class Vocabulary:
         v = cls.__new__(cls)
         v.__dict__.update(state)
         v._last = None
+        v._seen = None
         return v
 
     def state(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if k != "_last"}
+        return {k: v for k, v in self.__dict__.items() if k not in ("_last", "_seen")}
 
     def __init__(self, rows):
         # term -> (entity, weak, source): tuples, not objects, so that loading
@@ -72,11 +73,18 @@ class Vocabulary:
         self.terms: dict[str, tuple[str, bool, str]] = {}
         self.prefixes: set[str] = set()  # proper word-prefixes of multi-word terms
         self.anchors: dict[str, dict[str, bool]] = {e: {} for e in VOCABULARY_ENTITIES}
+        # Anchors that are the last word of a term they anchor: elsewhere
+        # the anchor is always followed by the gap to the term's next word,
+        # and its trigger can say so (`conn=3` in a log is no "Conn syndrome").
+        self.closing: dict[str, set[str]] = {e: set() for e in VOCABULARY_ENTITIES}
         terms, prefixes, anchors = self.terms, self.prefixes, self.anchors
         for term, entity, tier, anchor, source in rows:
             ent = _ENTITY[entity]
             weak = tier == "weak"
             terms[term] = (ent, weak, source)
+            words = term.split(" ")
+            if words[-1] == anchor or anchor not in words:
+                self.closing[ent].add(anchor)
             cut = term.rfind(" ")
             while cut > 0:
                 prefixes.add(term[:cut])
@@ -86,6 +94,7 @@ class Vocabulary:
             a[anchor] = a.get(anchor, True) and weak
         self.max_chars = max(map(len, terms), default=0)
         self._last: tuple[str, list[TermMatch]] | None = None
+        self._seen: _Windows | None = None
         self.first_words = {t.partition(" ")[0] for t in terms}
         # Single-word terms in the plural, for a quick test of every word.
         self.candidates = self.first_words | {
@@ -114,14 +123,27 @@ class Vocabulary:
         edges, so that is harmless. A window covering much of the text is
         served from the whole text's matches, computed once and shared by the
         three vocabulary recognizers (they look at the same segment in turn).
+        A smaller window is scanned for every entity at once and kept while
+        the text is the same: the three recognizers open the same windows
+        around the clinical context words they share, and a later window
+        inside a kept one is served from it. Served matches are those wholly
+        inside the window; a direct scan could add only edge matches (a cut
+        word), which the engine discards.
         """
         hi = len(text) if hi is None else hi
         if hi - lo >= len(text) // 4:
             cached = self._last
             if cached is None or cached[0] is not text:
                 cached = self._last = (text, self._scan(text, 0, len(text), None))
-            return [m for m in cached[1] if m.start >= lo and m.end <= hi and (entity is None or m.entity == entity)]
-        return self._scan(text, lo, hi, entity)
+            return _within(cached[1], lo, hi, entity)
+        seen = self._seen
+        if seen is None or seen.text is not text:
+            seen = self._seen = _Windows(text)
+        found = seen.covering(lo, hi)
+        if found is None:
+            found = self._scan(text, lo, hi, None)
+            seen.add(lo, hi, found)
+        return _within(found, lo, hi, entity)
 
     def _scan(self, text: str, lo: int, hi: int, entity: str | None) -> list[TermMatch]:
         window = text[lo:hi]
@@ -160,6 +182,39 @@ class Vocabulary:
                 j += 2
                 key = key + " " + parts[j]
         return out
+
+def _within(found: list[TermMatch], lo: int, hi: int, entity: str | None) -> list[TermMatch]:
+    return [m for m in found if m.start >= lo and m.end <= hi and (entity is None or m.entity == entity)]
+
+
+class _Windows:
+    """The windows of one text scanned so far, and their matches (all
+    entities), for serving windows that lie inside them."""
+
+    __slots__ = ("text", "_spans")
+
+    def __init__(self, text: str):
+        self.text = text
+        self._spans: list[tuple[int, int, list[TermMatch]]] = []
+
+    def covering(self, lo: int, hi: int) -> list[TermMatch] | None:
+        import bisect
+
+        i = bisect.bisect_right(self._spans, (lo, float("inf"))) - 1
+        # Sorted by start: look at the few nearest before `lo` (three
+        # recognizers' windows; each one's own do not overlap). A window
+        # missed here is scanned again: slower, never different.
+        for j in range(i, max(-1, i - 4), -1):
+            slo, shi, found = self._spans[j]
+            if slo <= lo and hi <= shi:
+                return found
+        return None
+
+    def add(self, lo: int, hi: int, found: list[TermMatch]) -> None:
+        import bisect
+
+        bisect.insort(self._spans, (lo, hi, found), key=lambda s: (s[0], s[1]))
+
 
 def _singulars(word: str) -> tuple[str, ...]:
     if word.endswith("ies"):

@@ -172,6 +172,8 @@ _KEYS = (r"name|full[ _-]?name|fullname|employee(?:[ _-]?name)?|patient(?:[ _-]?
          r"attn|attention")
 _SINGLE_KEYS = r"first[ _-]?name|firstname|given[ _-]?name|last[ _-]?name|lastname|surname|family[ _-]?name"
 _NAME_WORD = r"[A-ZÀ-ÖØ-Þ][A-Za-zß-öø-ÿ'’.-]*"
+# The first letter of _NAME_WORD as UTF-8 bytes (À-Ö U+00C0-D6, Ø-Þ U+00D8-DE).
+_CAPITAL_UTF8 = r"(?:[A-Z]|\xc3[\x80-\x96\x98-\x9e])"
 # Up to five words, none of them the next key ("Department:").
 _PARTICLE_RX = "van|von|der|den|de|del|della|da|das|dos|di|du|le|la|ter|ten|bin|al"
 _NAME = (rf"{_NAME_WORD}(?![\w'’.-]*[ \t]*[:=])(?:,?[ \t]{{1,2}}(?:{_NAME_WORD}|{_PARTICLE_RX})"
@@ -191,9 +193,12 @@ class PersonFieldRecognizer(PiiRecognizer):
         Rule("name_field", _FIELD, 0.85, 0.85, flags=re.MULTILINE, group=1),
         Rule("first_last_field", _FIELD_SINGLE, 0.8, 0.8, flags=re.MULTILINE, group=1),
     )
+    # The key in any casing, then the value's first letter, a capital (as
+    # UTF-8 for Hyperscan): `tenant=4711` and `"name": "eu-west-1"` in logs
+    # and configs wake nothing.
     TRIGGERS = (
-        Trigger(rf"(?:{_KEYS})[\"']?[ \t]*(?:[:=]|=>|>)", caseless=True),
-        Trigger(rf"(?:{_SINGLE_KEYS})[\"']?[ \t]*(?:[:=]|=>)", caseless=True),
+        Trigger(rf"(?i:{_KEYS})[\"']?[ \t]*(?:[:=]|=>|>)[ \t]*[\"']?{_CAPITAL_UTF8}"),
+        Trigger(rf"(?i:{_SINGLE_KEYS})[\"']?[ \t]*(?:[:=]|=>)[ \t]*[\"']?{_CAPITAL_UTF8}"),
     )
     MAX_LEN = 80
     NOTES = "Name: / \"employee\": / <PatientName> fields: the key right before a name-like value; no NER"

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 import re
 from typing import Iterable, Iterator
 
@@ -34,7 +35,8 @@ _COPY_END = re.compile(r"^\\\.[ \t]*\r?$", re.MULTILINE)
 _RULE = re.compile(r"^[ \t|+]*[-=]{3,}(?:[ \t|+]+[-=]{3,})+[ \t|+]*\r?$", re.MULTILINE)
 _RUN = re.compile(r"[-=]{3,}")
 _TABLE_END = re.compile(r"\n[ \t\r]*\n|\f")
-_ANY = re.compile(r"^COPY |^[ \t|+]*[-=]{3,}[ \t|+]+[-=]{3,}", re.MULTILINE)
+_ANY_PATTERN = r"^COPY |^[ \t|+]*[-=]{3,}[ \t|+]+[-=]{3,}"
+_ANY = re.compile(_ANY_PATTERN, re.MULTILINE)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -148,7 +150,7 @@ class TextTables:
                 yield seg
                 continue
             whole = seg.offset == 0 and seg.core is None
-            tables = find_tables(seg.text, seg.offset, whole) if _ANY.search(seg.text) else []
+            tables = find_tables(seg.text, seg.offset, whole) if _may_hold_table(seg.text) else []
             carried = self._open
             if carried is not None and carried.end is None:
                 # It ends where this segment says it does (or goes on).
@@ -160,6 +162,44 @@ class TextTables:
             opened = [t for t in active if t.start < core_end and (t.end is None or t.end > core_end)]
             self._open = opened[-1] if opened else None
             yield dataclasses.replace(seg, layout=TextTablesLayout(active, seg.offset)) if active else seg
+
+
+class _AnyTable:
+    """`_ANY.search(text) is not None`, by Hyperscan: Python's re tries the
+    pattern at every position (~10 ms per MB of number-dense logs, a third
+    of their whole detection cost); Hyperscan answers in well under 1 ms."""
+
+    def __init__(self):
+        import hyperscan
+
+        self._db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+        self._db.compile(expressions=[_ANY_PATTERN.encode()], ids=[0],
+                         flags=[hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_SINGLEMATCH])
+        self._scratch = hyperscan.Scratch(self._db)
+        self._hit = False
+        self._on_match = self._matched  # a named reference: hyperscan keeps none
+
+    def _matched(self, *_args) -> None:
+        self._hit = True
+
+    def search(self, text: str) -> bool:
+        self._hit = False
+        self._db.scan(text.encode("utf-8", "surrogatepass"), match_event_handler=self._on_match,
+                      scratch=self._scratch)
+        return self._hit
+
+
+@functools.lru_cache(maxsize=1)
+def _any_table() -> _AnyTable | None:
+    try:
+        return _AnyTable()
+    except Exception:  # noqa: BLE001 - no Hyperscan wheel here: Python's re, slower, the same answer
+        return None
+
+
+def _may_hold_table(text: str) -> bool:
+    finder = _any_table()
+    return finder.search(text) if finder is not None else _ANY.search(text) is not None
 
 
 def _stop_in(text: str, table: Table, pos: int) -> int | None:

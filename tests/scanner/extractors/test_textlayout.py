@@ -135,3 +135,15 @@ def test_csv_header_below_a_title_is_context():
     assert sniff_dialect(title_without_tabs)[1][1:3] == ("Full Name", "Employee SSN")
     # a file without a header keeps none
     assert sniff_dialect("Jo Lee,234567890,jo@example.com\nAl Roe,345678901,al@example.com\n")[1] == ()
+
+
+@pytest.mark.parametrize("text", [
+    DUMP, "no table here -- just a dash\nand == signs\n", "a\n--- ---\n", "a\n  |----+----|\n", "x --- ---\n",
+    "héllo\r\n=== ===\r\nü", "COPY x (a) FROM stdin;\n", " COPY x\n", "\n-=- =-=\n", "---\n", "-- --\n--- -- ---",
+    "\ud800 lone surrogate\n--- ---", "",
+])
+def test_table_check_by_hyperscan_equals_the_regex(text):
+    from scanner.extractors import textlayout
+
+    assert textlayout._any_table() is not None  # Hyperscan is a dependency: the fast path is what runs here
+    assert textlayout._may_hold_table(text) == (textlayout._ANY.search(text) is not None), repr(text)
