@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 
 from scanner.errors import UsageError
 from scanner.export import neutralise
+from scanner.inventory.completeness import Unreached
 from scanner.inventory.reader import Inventory
 from scanner.inventory.state import View, current_view, iter_batches, read_table, scan_rows
 
@@ -113,8 +114,6 @@ def _not_read(inv: Inventory, view: View):
     """Locations the newer state could not read: its top-level error rows
     (a folder's: everything below it). A finding there is not resolved,
     whatever the scan status (docs/inventory.md, The current state)."""
-    from scanner.completeness import Unreached
-
     out = Unreached()
     for batch in iter_batches(inv, view, "items", ["location", "part", "status", "content_type"]):
         batch = batch.filter(pc.and_(pc.equal(batch.column(2), "error"), pc.equal(batch.column(1), "")))

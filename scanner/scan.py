@@ -32,7 +32,7 @@ from typing import Iterator
 
 from connectors.registry import connector_for
 from scanner import __version__, privacy
-from scanner.completeness import record_unreached
+from scanner.inventory.completeness import record_unreached
 from scanner.errors import EXIT_INTERRUPTED, EXIT_ITEM_ERRORS, EXIT_OK, PiiscoutError
 from scanner.findings_batch import entity_counts
 from scanner.incremental import LOOKUP_BATCH, Baseline, result_fingerprint
@@ -435,7 +435,7 @@ def options_record(plan: ScanPlan, outcome: ScanOutcome) -> dict:
 def scan_status(outcome: ScanOutcome) -> str:
     """interrupted: stopped before every item was seen; partial: finished,
     but a folder, share or table could not be listed or read
-    (scanner/completeness.py); else complete."""
+    (scanner/inventory/completeness.py); else complete."""
     if not outcome.finished:
         return "interrupted"
     return "partial" if outcome.unreached else "complete"

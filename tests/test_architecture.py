@@ -36,7 +36,7 @@ LAYERS = [
               "scanner.ui", "scanner.entity_names", "scanner.report", "scanner.reporting", "scanner.export",
               "scanner.export_xlsx", "scanner.diff", "scanner.risk", "scanner.evaluation")),
     ("executors", ("scanner.executors",)),
-    ("pipeline", ("scanner.pipeline", "scanner.tables", "scanner.job", "scanner.findings_batch")),
+    ("pipeline", ("scanner.pipeline", "scanner.tables", "scanner.job", "scanner.findings_batch", "scanner.namescan")),
     ("components", ("connectors", "scanner.extractors", "scanner.mail", "scanner.refine", "scanner.sniff",
                     "detectors", "scanner.inventory", "scanner.exposure")),
     ("shared", ("scanner.settings", "scanner.options", "scanner.plugins")),
@@ -44,8 +44,7 @@ LAYERS = [
     # privacy's normalisation shares with the recognizers: they import nothing of piiscout's.
     ("foundation", ("=scanner", "detectors.validators", "detectors.dates", "scanner.model", "scanner.privacy", "scanner.scrub", "scanner.errors",
                     "scanner.streams", "scanner.textdecode", "scanner.names", "scanner.cachedir",
-                    "scanner.safewords", "scanner.atomic", "scanner.entity_labels", "scanner.completeness",
-                    "scanner.namescan")),
+                    "scanner.safewords", "scanner.atomic", "scanner.entity_labels")),
 ]
 # Within the components layer: which component may use which (besides itself).
 COMPONENTS = {

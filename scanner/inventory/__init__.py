@@ -1,5 +1,6 @@
 """The Parquet inventory: findings/, items/ and scans/ under one directory
-(schema, writer, reader, state, lock, prune, upgrade).
+(schema, writer, reader, state, lock, prune, upgrade; what a partial scan
+did not reach, `completeness`).
 
 The inventory knows rows, not detectors: it may import the foundation
 (scanner.model, scanner.errors, scanner.names, scanner.atomic) only.

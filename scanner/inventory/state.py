@@ -12,7 +12,7 @@ A scan that covered targets A and B but is the latest only for A
 contributes just the rows under A (by location: the target URL itself or
 anything below it).
 
-A `partial` scan (scanner/completeness.py: a folder, share or table it
+A `partial` scan (scanner/inventory/completeness.py: a folder, share or table it
 could not list or read) is the current state for everything it reached;
 for what it did not reach, the scans before it back to the latest complete
 one stand in: the latest complete scan C of a target and the partial scans
@@ -36,6 +36,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from scanner.errors import UsageError
+from scanner.inventory.completeness import Unreached, is_unreached
 from scanner.inventory.reader import READ_ERRORS, Inventory
 from scanner.inventory.schema import TABLES
 
@@ -172,8 +173,6 @@ class _Unreachable:
         self.cache: dict[str, object] = {}
 
     def of(self, row: dict):
-        from scanner.completeness import Unreached, is_unreached
-
         sid = row["scan_id"]
         if sid not in self.cache:
             u = Unreached()

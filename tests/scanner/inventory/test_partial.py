@@ -1,6 +1,6 @@
 """Completeness is a fact: a scan that could not reach a subtree is `partial`,
 the current state keeps what the previous scans found there, and diff never
-calls it resolved (scanner/completeness.py, scanner/inventory/state.py)."""
+calls it resolved (scanner/inventory/completeness.py, scanner/inventory/state.py)."""
 
 from __future__ import annotations
 
