@@ -114,7 +114,8 @@ def _tokens(words: tuple) -> str:
     parts = []
     for w in words:
         w = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", str(w))
-        parts.append(_SPLIT.sub(" ", w.lower()).strip())
+        # '#' is "number" in a header ("SS#", "Card #"): a word of its own.
+        parts.append(_SPLIT.sub(" ", w.lower().replace("#", " no ")).strip())
     return " " + " ".join(p for p in parts if p) + " "
 
 

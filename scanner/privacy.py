@@ -118,10 +118,14 @@ def mask_of(entity_type: str, style: "Style | None" = None) -> str:
 _NON_ALNUM = re.compile(r"[^0-9A-Za-z]+")
 _PUNCT = re.compile(r"[.,;#]+")
 _NAME_JOINS = re.compile(r"[,;|\t]+")
+# Between the two cells of one name in a SQL tuple: "Rita','Guerrero",
+# T-SQL "Rita', N'Guerrero".
+_SQL_JOIN = re.compile(r"'\s*,\s*[ne]?'")
 
 
 def _name(value: str) -> str:
     v = unicodedata.normalize("NFKC", value).casefold().replace(".", " ")
+    v = _SQL_JOIN.sub(" ", v)
     if v.count(", ") == 1:  # "Smith, John": a comma without a blank joins table cells ("John,Smith")
         last, first = v.split(", ")
         v = first + " " + last

@@ -49,8 +49,8 @@ def build_doc(p: Planter, size: int = 6) -> Doc:
     d.footer = [rng.choice([f"Page 1 of {rng.randint(1, 4)}", p.fake.company(), "Rev. " + p.decoy("version")])]
     if rng.random() < 0.4:
         d.footer.append(prose.sentence(p, rng.choice(CORE)))
-    d.body.append(("p", p.fake.date_this_year().strftime("%B %d, %Y")))
-    d.body.append(("p", "Dear " + prose.name(p) + ","))
+    for line in "\n".join(prose.letter_head(p)).split("\n\n"):
+        d.body.append(("p", line))
     for _ in range(size):
         kind = rng.choices(["p", "table", "textbox", "fn", "en", "cm"], [6, 1, 1.5, 1.5, 0.7, 1.5])[0]
         if kind == "p":
@@ -61,8 +61,8 @@ def build_doc(p: Planter, size: int = 6) -> Doc:
             d.body.append(("textbox", [prose.sentence(p, e) for e in prose.pick_entities(p, rng.randint(1, 2))]))
         else:
             d.body.append((kind, prose.sentence(p, rng.choice(CORE * 2 + NEW)), prose.filler(p)))
-    d.body.append(("p", "Sincerely,"))
-    d.body.append(("p", prose.name(p)))
+    for line in prose.letter_close(p):
+        d.body.append(("p", line))
     return d
 
 
@@ -335,9 +335,14 @@ def write_pdf(p: Planter, path: Path) -> None:
         story.append(t)
     else:
         body = styles["BodyText"]
+        for block in "\n".join(prose.letter_head(p)).split("\n\n"):
+            story.append(Paragraph(escape(block).replace("\n", "<br/>"), body))
+            story.append(Spacer(1, 6))
         for _ in range(rng.randint(3, 8)):
             story.append(Paragraph(escape(prose.paragraph(p, prose.pick_entities(p, rng.randint(1, 3)))).replace("\n", "<br/>"), body))
             story.append(Spacer(1, 6))
+    if shape == "letter":
+        story += [Paragraph(escape(ln), styles["BodyText"]) for ln in prose.letter_close(p) if ln]
     SimpleDocTemplate(str(path), pagesize=letter, leftMargin=0.6 * inch, rightMargin=0.6 * inch,
                       title=rng.choice(["Report", "Export", ""])).build(story)
 

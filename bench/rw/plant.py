@@ -21,6 +21,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import random
+import re
 import string
 from dataclasses import dataclass, field
 from typing import Callable
@@ -92,6 +93,8 @@ class EntitySpec:
     forms: Callable[[object], tuple[str, ...]] = lambda c: ()
     # styles that need context (a header, a key, a cue) to be PII at all
     bare_styles: tuple[str, ...] = ()
+    # other forms read off the written value (the secret of a connection string)
+    written_forms: Callable[[str], tuple[str, ...]] = lambda w: ()
 
 
 def _draw_ssn(rng, fake) -> str:
@@ -336,6 +339,16 @@ def _credential_forms(c) -> tuple[str, ...]:
     return ()
 
 
+_CONN_SECRET = re.compile(r"(?:Password|Pwd)=([^;]+)|^[a-z]+://[^:/@]+:(.+)@[^@]+$")
+
+
+def _credential_written_forms(written: str) -> tuple[str, ...]:
+    """A connection string's credential is its password (what a scanner
+    reports as the secret), as well as the whole string."""
+    m = _CONN_SECRET.search(written)
+    return (m.group(1) or m.group(2),) if m else ()
+
+
 ENTITIES: dict[str, EntitySpec] = {s.name: s for s in [
     EntitySpec("US_SSN", {"dashed": 6, "spaced": 1, "dotted": 0.5, "bare": 2},
                ("SSN", "Social Security Number", "Soc Sec #", "SS#", "SSN/TIN", "Employee SSN", "Social Security No.",
@@ -384,7 +397,8 @@ ENTITIES: dict[str, EntitySpec] = {s.name: s for s in [
     EntitySpec("CREDENTIAL", {"password": 5, "aws": 2, "aws_secret": 1, "pem": 1, "connstr": 2},
                ("Password", "Pwd", "pass", "Temp Password", "password"),
                ("password", "pw:", "Password:", "passwd"),
-               _draw_credential, _render_credential, _credential_forms),
+               _draw_credential, _render_credential, _credential_forms,
+               written_forms=_credential_written_forms),
 ]}
 
 CORE = ("US_SSN", "CREDIT_CARD", "EMAIL_ADDRESS", "PHONE_NUMBER")
@@ -467,7 +481,7 @@ class Planter:
         c = spec.draw(self.rng, self.fake)
         style = style or weighted(self.rng, spec.styles)
         written = spec.render(c, style, self.rng)
-        return Value(entity, written, spec.forms(c), c)
+        return Value(entity, written, spec.forms(c) + spec.written_forms(written), c)
 
     def pii(self, entity: str, style: str | None = None) -> str:
         """A value of `entity`, recorded as planted; returns it as written."""
@@ -484,6 +498,13 @@ class Planter:
     def decoy(self, kind: str) -> str:
         assert self._cur is not None
         v = DECOYS[kind](self.rng)
+        self._cur.decoys.setdefault(kind, []).append(v)
+        return v
+
+    def decoy_written(self, kind: str, write: Callable[[str], str]) -> str:
+        """A decoy recorded as `write` spells it (a test PAN in groups)."""
+        assert self._cur is not None
+        v = write(DECOYS[kind](self.rng))
         self._cur.decoys.setdefault(kind, []).append(v)
         return v
 

@@ -79,3 +79,45 @@ def pick_entities(p: Planter, n: int, pool: tuple[str, ...] | None = None) -> li
 
     pool = pool or CORE * 3 + NEW
     return [p.rng.choice(pool) for _ in range(n)]
+
+
+_TITLES = ("Mr.", "Ms.", "Mrs.", "Dr.")
+
+
+def letter_head(p: Planter) -> list[str]:
+    """The top of a letter to a person: date, often the addressee's name and
+    address block, and the salutation. The addressee is planted PERSON (and
+    the address US_ADDRESS): a letter about someone names them there."""
+    rng = p.rng
+    lines = [p.fake.date_this_year().strftime(rng.choice(["%B %d, %Y", "%m/%d/%Y", "%d %B %Y"]))]
+    if rng.random() < 0.2:  # to nobody in particular
+        return lines + [rng.choice(["Dear Sir or Madam,", "Dear Customer,", "To whom it may concern:",
+                                    "Dear Colleagues,"])]
+    first, middle, last = p.draw("PERSON").canonical
+    full = " ".join(x for x in (first, middle, last) if x)
+    title = rng.choice(_TITLES)
+    if rng.random() < 0.6:
+        block = (f"{title} {full}" if rng.random() < 0.3 else full)
+        p.record("PERSON", block, full, f"{first} {last}")
+        street = p.pii("US_ADDRESS", "two_lines")
+        lines += ["", block, street]
+    greet = weighted_choice(rng, {f"{first} {last}": 3, f"{title} {last}": 3, first: 1})
+    p.record("PERSON", greet, full, f"{first} {last}", last if greet.endswith(last) else first)
+    return lines + ["", f"Dear {greet}" + rng.choice([",", ",", ":"])]
+
+
+def letter_close(p: Planter) -> list[str]:
+    """Sign-off: the sender (incidental: the writer, not whom it is about)."""
+    rng = p.rng
+    lines = [rng.choice(["Sincerely,", "Regards,", "Kind regards,", "Best regards,", "Yours truly,", "Thank you,"])]
+    if rng.random() < 0.5:
+        lines.append("")
+    lines.append(name(p))
+    if rng.random() < 0.5:
+        lines.append(rng.choice(["HR Manager", "Payroll Department", "Office Manager", "Accounts Receivable"]))
+    return lines
+
+
+def weighted_choice(rng, options: dict[str, float]) -> str:
+    keys = list(options)
+    return rng.choices(keys, weights=[options[k] for k in keys])[0]

@@ -42,7 +42,9 @@ def legacy_text(p: Planter) -> tuple[bytes, str]:
             para = para.replace(" - ", " – ").replace("'", "’") if enc in ("cp1252", "utf-16", "cp1250") else para
             paras.append(para + f" {rng.choice(accented)} {rng.choice(['confirmed', 'signed', 'replied'])}.")
         nl = "\r\n" if rng.random() < 0.7 else "\n"
-        text = (nl * 2).join(paras) + nl
+        if rng.random() < 0.5:  # a letter: addressee, salutation, sign-off
+            paras = ["\n".join(prose.letter_head(p))] + paras + ["\n".join(prose.letter_close(p))]
+        text = (nl * 2).join(para.replace("\n", nl) for para in paras) + nl
     return text.encode(enc, "replace"), enc
 
 
@@ -97,7 +99,7 @@ def fixed_width(p: Planter) -> bytes:
     rng = p.rng
     cols = [("EMP NO", 15, lambda: p.decoy("zero_padded")), ("EMPLOYEE NAME", 34, lambda: p.pii("PERSON", "last_first")),
             (rng.choice(["SSN", "SOC SEC NO", "SS NUMBER"]), 13, lambda: p.pii("US_SSN", rng.choice(["bare", "dashed", "bare"]))),
-            (rng.choice(["PHONE", "HOME PHONE"]), 16, lambda: p.pii("PHONE_NUMBER", rng.choice(["bare", "dashed", "paren"]))),
+            (rng.choice(["PHONE", "HOME PHONE"]), 21, lambda: p.pii("PHONE_NUMBER", rng.choice(["bare", "dashed", "paren"]))),
             ("DEPT", 6, lambda: str(rng.randint(100, 999))), ("GROSS PAY", 12, lambda: f"{rng.uniform(900, 9000):>11.2f}")]
     header = "".join(h.ljust(w) for h, w, _ in cols)
     lines = []
@@ -194,9 +196,9 @@ def code_fixture(p: Planter) -> tuple[bytes, str]:
         body += f"{p.decoy('order9')}).ok\n\n\ndef test_idempotency_key():\n    assert key_for({p.decoy('seq12')}) == '{p.decoy('hex_id')}'\n"
         return body.encode(), ".py"
     if kind == "js":
-        pans = [p.decoy("test_pan") for _ in range(rng.randint(2, 5))]
+        pans = [p.decoy_written("test_pan", lambda x: group4(x, rng)) for _ in range(rng.randint(2, 5))]
         body = "// Stripe test fixtures - see https://docs.stripe.com/testing\nexport const TEST_CARDS = {\n"
-        body += "".join(f"  card{i}: '{group4(x, rng)}',\n" for i, x in enumerate(pans))
+        body += "".join(f"  card{i}: '{x}',\n" for i, x in enumerate(pans))
         body += f"}};\nexport const BUILD = '{p.decoy('version')}';\nexport const STARTED = {p.decoy('epoch')};\n"
         return body.encode(), ".js"
     pw = p.pii("CREDENTIAL", "password")

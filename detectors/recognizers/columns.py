@@ -45,6 +45,7 @@ _QUOTES = "\"'"
 # rule only names them (its regex never matches).
 INSERT_RULE = "sql_insert_value"
 INSERT_TRIGGER = Trigger(r"INSERT\s+(?:IGNORE\s+)?(?:INTO\s+)?[^\s(]+\s*\(", caseless=True)
+INSERT_BARE_TRIGGER = Trigger(r"INSERT\s+(?:IGNORE\s+)?(?:INTO\s+)?[^\s(]+\s+VALUES\s*\(", caseless=True)
 
 
 def cell_rules(context_score: float) -> tuple[Rule, ...]:
@@ -102,7 +103,7 @@ class ColumnRecognizer(PiiRecognizer):
         self._header_deny = re.compile(self.HEADER_DENY) if self.HEADER_DENY else None
 
     def triggers(self) -> list[Trigger]:
-        return [Trigger(r"\A[\s\S]", bare=True), INSERT_TRIGGER]
+        return [Trigger(r"\A[\s\S]", bare=True), INSERT_TRIGGER, INSERT_BARE_TRIGGER]
 
     def trigger_radius(self, trigger: Trigger) -> int:
         return 1 << 40  # the whole segment
@@ -150,6 +151,13 @@ class ColumnRecognizer(PiiRecognizer):
             return
         if layout is None:
             return
+        cells = getattr(layout, "column_cells", None)
+        if cells is not None:  # tables in plain text (COPY, fixed width): the layout knows the cells
+            rule = self._rule_by_name(_DELIMITER_RULE["\n"])
+            for start, end, name in cells(text, lo, hi):
+                if self.header_matches((name,)):
+                    yield start, end, rule
+            return
         if not hasattr(layout, "headers") and not hasattr(layout, "tables"):
             # A layout of another kind (it knows a header per position, not
             # its columns): every cell, and context scoring decides.
@@ -167,10 +175,21 @@ class ColumnRecognizer(PiiRecognizer):
                 yield from self._table_cells(text, a, b, inner)
 
     def _table_cells(self, text: str, lo: int, hi: int, layout):
-        wanted = [i for i, h in enumerate(layout.headers) if h and self.header_matches((h,))]
+        sections = getattr(layout, "sections", None)
+        if sections is None:
+            yield from self._section_cells(text, lo, hi, layout.headers, layout.delimiter)
+            return
+        secs = sections(text)  # a second table below the first has its own headers
+        for i, (start, headers) in enumerate(secs):
+            end = secs[i + 1][0] if i + 1 < len(secs) else len(text)
+            a, b = max(lo, start), min(hi, end)
+            if a < b:
+                yield from self._section_cells(text, a, b, headers, layout.delimiter)
+
+    def _section_cells(self, text: str, lo: int, hi: int, headers, delimiter: str):
+        wanted = [i for i, h in enumerate(headers) if h and self.header_matches((h,))]
         if not wanted:
             return
-        delimiter = layout.delimiter
         rule = self._rule_by_name(_DELIMITER_RULE.get(delimiter))
         if rule is None:
             return

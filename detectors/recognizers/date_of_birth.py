@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 
-from detectors.recognizers.columns import INSERT_TRIGGER
+from detectors.recognizers.columns import INSERT_BARE_TRIGGER, INSERT_TRIGGER
 from detectors.recognizers.sql_insert import column_at
 from detectors.base import PiiRecognizer, Rule, SegmentContext, Trigger, context_tokens, context_window
 from detectors.dates import _MONTH_OF, iso_date, parse_date  # noqa: F401 - iso_date: this module's API
@@ -107,7 +107,8 @@ class DateOfBirthRecognizer(PiiRecognizer):
         return self._external(start, context, text)
 
     def triggers(self) -> list[Trigger]:
-        return super().triggers() + [Trigger(INSERT_TRIGGER.regex, caseless=True, context=True)]
+        return super().triggers() + [Trigger(t.regex, caseless=True, context=True)
+                                     for t in (INSERT_TRIGGER, INSERT_BARE_TRIGGER)]
 
     def trigger_radius(self, trigger: Trigger) -> int:
         # Context words and INSERT statements: the values may lie anywhere

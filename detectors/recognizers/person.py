@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from detectors.base import PiiRecognizer, Rule, SegmentContext, Trigger, context_tokens
 from detectors.recognizers.columns import ColumnRecognizer
+from detectors.recognizers.sql_insert import column_at
 
 # Header tokens (as context_tokens spells them) of columns that hold names.
 _PEOPLE = (r"name|full name|fullname|employee|employee name|emp name|patient|patient name|customer|"
@@ -133,27 +134,29 @@ class PersonColumnRecognizer(ColumnRecognizer):
         return _join_first_last(text, results, context)
 
 
-_CELL_GAP = re.compile(r"[\t ,;|\"]+")
+_CELL_GAP = re.compile(r"[\t ,;|\"]+|'\s*,\s*[NnEe]?'")
 
 
-def _header_at(context, pos: int) -> str:
+def _header_at(text: str, context, pos: int) -> str:
     words = context.words_at(pos) if isinstance(context, SegmentContext) else ()
-    return context_tokens(words).strip()
+    column = column_at(text, pos)  # a value of a SQL INSERT statement
+    return context_tokens(words + ((column,) if column is not None else ())).strip()
 
 
 def _join_first_last(text: str, results: list, context) -> list:
     """A first-name cell followed by a last-name cell is one person: one
-    finding over both cells ("Rita;Guerrero"), as they are one name."""
-    if len(results) < 2 or not isinstance(context, SegmentContext):
+    finding over both cells ("Rita;Guerrero", SQL `'Rita','Guerrero'`), as
+    they are one name."""
+    if len(results) < 2:
         return results
     results = sorted(results, key=lambda r: r.start)
     out, i = [], 0
     while i < len(results):
         a = results[i]
         b = results[i + 1] if i + 1 < len(results) else None
-        if (b is not None and 0 < b.start - a.end <= 3 and _CELL_GAP.fullmatch(text[a.end:b.start])
-                and FIRST_HEADER.search(_header_at(context, a.start))
-                and LAST_HEADER.search(_header_at(context, b.start))):
+        if (b is not None and 0 < b.start - a.end <= 5 and _CELL_GAP.fullmatch(text[a.end:b.start])
+                and FIRST_HEADER.search(_header_at(text, context, a.start))
+                and LAST_HEADER.search(_header_at(text, context, b.start))):
             a.end = b.end
             a.score = max(a.score, b.score)
             out.append(a)
@@ -178,20 +181,54 @@ _CAPITAL_UTF8 = r"(?:[A-Z]|\xc3[\x80-\x96\x98-\x9e])"
 _PARTICLE_RX = "van|von|der|den|de|del|della|da|das|dos|di|du|le|la|ter|ten|bin|al"
 _NAME = (rf"{_NAME_WORD}(?![\w'’.-]*[ \t]*[:=])(?:,?[ \t]{{1,2}}(?:{_NAME_WORD}|{_PARTICLE_RX})"
          rf"(?![\w'’.-]*[ \t]*[:=])){{0,4}}")
+# After the name: a delimiter, the line's end, a dash or bracket, a full
+# stop, or the next sentence run on without one ("Patient: Ann Lee Each
+# effect...": a capitalised word, then a lower-case one).
+_NAME_END = r"(?=[\"'<,;\t)|]|\r?$|[ \t]{2,}|[ \t]+[-–(]|\.(?:\s|$)|[ \t]+[A-Z][a-z]+[ \t]+[a-z])"
 _FIELD = (rf"(?i:(?<![\w-])(?:{_KEYS})[\"']?[ \t]*(?:[:=]|=>|>)[ \t]*[\"']?)"
-          rf"(?<=[:=\"'> \t])({_NAME})(?=[\"'<,;\t)|]|\r?$|[ \t]{{2,}}|[ \t]+[-–(]|\.(?:\s|$))")
+          rf"(?<=[:=\"'> \t])({_NAME}){_NAME_END}")
+# "(patient Alison Fernandez)", "(employee: J. Smith)": a key in brackets.
+_BRACKETED = rf"\((?i:{_KEYS})[ \t]*:?[ \t]+({_NAME_WORD}(?:[ \t]{{1,2}}{_NAME_WORD}){{1,3}})\)"
+# Letters: "Dear Laura Anderson,", "Dear Ms. Anderson:"; the name line after
+# "Sincerely," (a blank line may sit between).
+_TITLE_RX = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Rev|Sr|Sra|Mme|Herr|Frau)\.?[ \t]+"
+_SALUTATION = (rf"(?<![\w])Dear[ \t]+(?:{_TITLE_RX})?({_NAME_WORD}(?:[ \t]{_NAME_WORD}){{0,3}})"
+               r"[ \t]*[,:;]?[ \t]*\r?$")
+_SIGNOFFS = (r"sincerely|sincerely yours|yours sincerely|yours truly|yours faithfully|respectfully|"
+             r"respectfully yours|regards|best regards|kind regards|warm regards|warmest regards|with regards|"
+             r"best wishes|many thanks|thank you|thanks|cordially|best")
+_SIGNOFF = (rf"^[ \t]*(?i:{_SIGNOFFS}),[ \t]*\r?\n(?:[ \t]*\r?\n){{0,2}}[ \t]*"
+            rf"({_NAME_WORD}(?:[ \t]{_NAME_WORD}){{1,3}})[ \t]*\r?$")
+# Who "Dear ..." may greet that is nobody's name.
+_NOT_GREETED = frozenset("""
+sir sirs madam madame mesdames sir/madam customer customers team colleague colleagues friend friends all valued
+member members parent parents guardian guardians hiring manager managers committee board client clients partner
+partners supporter supporters neighbor neighbors neighbour neighbours resident residents patient patients
+applicant applicants candidate candidates student students employee employees staff everyone everybody family
+families shareholder shareholders homeowner homeowners tenant tenants participant participants guest guests
+donor donors volunteer volunteers user users subscriber subscribers reader readers editor editors recruiter
+landlord doctor teacher teachers coach coaches officer officers director directors hr human resources
+policyholder policyholders account holder cardholder vendor vendors supplier suppliers contributor
+contributors attendee attendees traveler travelers traveller travellers future mom dad mum mother father
+grandma grandpa diary santa god lord
+""".split())
 _FIELD_SINGLE = (rf"(?i:(?<![\w-])(?:{_SINGLE_KEYS})[\"']?[ \t]*(?:[:=]|=>)[ \t]*[\"']?)"
                  rf"({_NAME_WORD})(?=[\"'<,;\t)|]|\r?$|[ \t]{{2,}})")
 
 
 class PersonFieldRecognizer(PiiRecognizer):
     """`Name: Maria Gonzalez`, `"employee": "Chen, Robert"`,
-    `<PatientName>SMITH, JOHN</PatientName>`, `first_name=Maria`."""
+    `<PatientName>SMITH, JOHN</PatientName>`, `first_name=Maria`,
+    `(patient Alison Fernandez)`; in letters, who is greeted (`Dear Laura
+    Anderson,`) and who signs (`Sincerely,` then a name line)."""
 
     ENTITY = "PERSON"
     RULES = (
         Rule("name_field", _FIELD, 0.85, 0.85, flags=re.MULTILINE, group=1),
         Rule("first_last_field", _FIELD_SINGLE, 0.8, 0.8, flags=re.MULTILINE, group=1),
+        Rule("bracketed_field", _BRACKETED, 0.8, 0.8, group=1),
+        Rule("salutation", _SALUTATION, 0.8, 0.8, flags=re.MULTILINE, group=1),
+        Rule("signoff", _SIGNOFF, 0.75, 0.75, flags=re.MULTILINE, group=1),
     )
     # The key in any casing, then the value's first letter, a capital (as
     # UTF-8 for Hyperscan): `tenant=4711` and `"name": "eu-west-1"` in logs
@@ -199,16 +236,29 @@ class PersonFieldRecognizer(PiiRecognizer):
     TRIGGERS = (
         Trigger(rf"(?i:{_KEYS})[\"']?[ \t]*(?:[:=]|=>|>)[ \t]*[\"']?{_CAPITAL_UTF8}"),
         Trigger(rf"(?i:{_SINGLE_KEYS})[\"']?[ \t]*(?:[:=]|=>)[ \t]*[\"']?{_CAPITAL_UTF8}"),
+        Trigger(rf"\((?i:{_KEYS})[ \t]*:?[ \t]+{_CAPITAL_UTF8}"),
+        Trigger(rf"Dear[ \t]+{_CAPITAL_UTF8}"),
+        Trigger(rf"(?i:{_SIGNOFFS}),[ \t]*\r?\n"),
     )
     MAX_LEN = 80
-    NOTES = "Name: / \"employee\": / <PatientName> fields: the key right before a name-like value; no NER"
+    NOTES = ("Name: / \"employee\": / <PatientName> fields: the key right before a name-like value; letters: "
+             "'Dear <name>,' and the name line under 'Sincerely,'; no NER")
     NORMALISE = "name"
     MASK = "initials"
 
-    def refine(self, text: str, start: int, end: int) -> tuple[int, int] | None:
+    def refine_rule(self, rule: Rule, text: str, start: int, end: int) -> tuple[int, int] | None:
         value = text[start:end].rstrip(" .,'\"’")
         end = start + len(value)
-        single = (self._rule_of(text, start) == "first_last_field")
+        if rule.name == "salutation":
+            # "Dear John," and "Dear Ms. Lee": one word is a name here,
+            # "Dear Customer" and "Dear Hiring Manager" are not.
+            if any(w.casefold().strip(".") in _NOT_GREETED for w in value.split()):
+                return None
+            return (start, end) if looks_like_name(value, single_ok=True) else None
+        if rule.name in ("name_field", "first_last_field"):
+            single = self._rule_of(text, start) == "first_last_field"
+        else:
+            single = False
         return (start, end) if looks_like_name(value, single_ok=single) else None
 
     def _rule_of(self, text: str, start: int) -> str:

@@ -7,7 +7,8 @@
   whose exchange starts with 0 or 1 (never dialled, but printed in forms
   and fictional data) is still reported when written as a phone number.
 * A bare 2125550147 only with phone context: a ten-digit number alone is a
-  counter, a timestamp or an id far more often than a phone.
+  counter, a timestamp or an id far more often than a phone. Written as
+  E.164 (+12125550147) it counts alone: the plus and country code say phone.
 * International numbers written with a leading +country code: reported
   when phonenumbers knows the range, or when phone context is near.
 * National numbers of other countries (0490 75 40 81, (37) 788-063,
@@ -43,6 +44,7 @@ class PhoneNumberRecognizer(PiiRecognizer):
     RULES = (
         Rule("nanp", r"(?<![\w+.-])(" + NANP + ")" + _END, 0.7, 0.95),
         Rule("nanp_bare", r"(?<![\w+.-])((?:\+?1)?[2-9]\d{9})" + _END, 0.0, 0.7),
+        Rule("nanp_e164", r"(?<![\w+.-])(\+1[2-9]\d{9})" + _END, 0.7, 0.95),
         Rule(
             "international",
             r"(?<![\w+])(\+(?!1\D?[2-9(])[1-9]\d{0,2}(?:[-. ]?\(?\d{1,5}\)?){2,6})(?!\w|[-.]\d)",
@@ -118,6 +120,10 @@ class PhoneNumberRecognizer(PiiRecognizer):
             if quality == "valid":
                 return score
             return 0.7 if has_context else 0.0  # possible, in no range phonenumbers knows
+        if rule.name == "nanp_e164":
+            # +12125550147: the plus and country code say phone, when the
+            # number is one North America could dial.
+            return {"valid": score, "possible": score - 0.1}.get(quality, 0.85 if has_context else 0.0)
         if rule.name in ("nanp", "nanp_bare"):
             if quality == "possible":
                 return score - 0.1  # right shape, unassigned area code: still reported

@@ -7,7 +7,9 @@ a value's column is its position in its tuple. `insert_cells` reads every
 statement of a text once (cached for the text being scanned) and gives
 each quoted or bare value's span with its column; `column_at` answers for
 a position. T-SQL `N'...'`, bracketed and back-quoted names, doubled
-quotes and several tuples per statement are understood.
+quotes and several tuples per statement are understood. mysqldump writes
+`INSERT INTO `t` VALUES (...)` without a column list: its columns are read
+from the table's `CREATE TABLE` earlier in the same text.
 """
 
 from __future__ import annotations
@@ -17,7 +19,37 @@ from bisect import bisect_right
 from functools import lru_cache
 
 _INSERT = re.compile(r"INSERT\s+(?:IGNORE\s+)?(?:INTO\s+)?[^\s(]+\s*\(([^()]{1,4000})\)\s*VALUES\s*", re.IGNORECASE)
+# mysqldump's `INSERT INTO `t` VALUES (...)`: no column list; the columns are
+# those of the table's CREATE TABLE earlier in the dump.
+_INSERT_BARE = re.compile(r"INSERT\s+(?:IGNORE\s+)?(?:INTO\s+)?([^\s(]+)\s+VALUES\s*(?=\()", re.IGNORECASE)
+_CREATE = re.compile(r"CREATE\s+(?:TEMPORARY\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?([^\s(]+)\s*\(", re.IGNORECASE)
+_NOT_A_COLUMN = re.compile(r"(?:PRIMARY|UNIQUE|KEY|INDEX|CONSTRAINT|FOREIGN|CHECK|FULLTEXT|SPATIAL|PERIOD)\b",
+                           re.IGNORECASE)
 _NAME_QUOTES = "[]`\" "
+
+
+def _table_name(name: str) -> str:
+    return name.split(".")[-1].strip(_NAME_QUOTES).lower()
+
+
+def _create_columns(text: str, pos: int) -> list[str]:
+    """The column names of a CREATE TABLE body starting at `pos` (after its
+    opening parenthesis): the first word of each top-level definition."""
+    cols, depth, start, n = [], 0, pos, min(len(text), pos + 20000)
+    for i in range(pos, n):
+        c = text[i]
+        if c == "(":
+            depth += 1
+        elif c in ",)" and depth == 0:
+            part = text[start:i].strip()
+            if part and not _NOT_A_COLUMN.match(part):
+                cols.append(part.split()[0].strip(_NAME_QUOTES))
+            start = i + 1
+            if c == ")":
+                break
+        elif c == ")":
+            depth -= 1
+    return cols
 
 
 def _columns(spec: str) -> list[str]:
@@ -84,6 +116,15 @@ def insert_cells(text: str) -> tuple[tuple[int, ...], tuple[tuple[int, int, str]
     out: list[tuple[int, int, str]] = []
     for m in _INSERT.finditer(text):
         _tuples(text, m.end(), _columns(m.group(1)), out)
+    bare = list(_INSERT_BARE.finditer(text))
+    if bare:
+        tables: dict[str, list[tuple[int, list[str]]]] = {}
+        for c in _CREATE.finditer(text):
+            tables.setdefault(_table_name(c.group(1)), []).append((c.start(), _create_columns(text, c.end())))
+        for m in bare:
+            defs = [cols for at, cols in tables.get(_table_name(m.group(1)), ()) if at < m.start()]
+            if defs and defs[-1]:
+                _tuples(text, m.end(), defs[-1], out)
     out.sort()
     return tuple(c[0] for c in out), tuple(out)
 

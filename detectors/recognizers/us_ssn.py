@@ -21,6 +21,7 @@ from detectors.validators import digits, is_valid_itin, is_valid_ssn
 CONTEXT = (
     "ssn", "ssns", "ssn#", "ss#", "ss #", "ss no", "ssn no", "ss number", "ss num", "ssn number", "social security",
     "social sec", "soc sec", "socsec", "soc. sec.", "tax id", "taxid", "taxpayer id", "tin", "sozialversicherung",
+    "s.s.n", "s s n", "ssnum", "ssno", "ss nbr", "ssn nbr",
 )
 
 
@@ -63,7 +64,8 @@ class SsnRecognizer(PiiRecognizer):
 
 
 _SSN_WORDS = ("ssn", "ssns", "ssn#", "ss#", "ss #", "ss no", "ssn no", "ss number", "ss num", "ssn number",
-              "social security", "social sec", "soc sec", "socsec", "soc. sec.")
+              "social security", "social sec", "soc sec", "socsec", "soc. sec.", "s.s.n", "s s n", "ssnum", "ssno",
+              "ss nbr", "ssn nbr")
 _SSN_WORDS_RE = _word_alternation(sorted(_SSN_WORDS, key=len, reverse=True))
 _ANY_SSN_RE = _word_alternation(sorted(CONTEXT, key=len, reverse=True))
 # SSN words right before the value ("SSN 941-14-6005", "their SSN# 942..."),

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from bisect import bisect_right
+from functools import lru_cache
 from typing import Iterator
 
 from scanner.extractors.base import Blob, ExtractContext, Extractor
@@ -23,13 +26,40 @@ HEADER_WITHIN = 12  # lines searched for a header below a title
 
 
 class DelimitedLayout(Layout):
-    """Column headers of a delimited text: the header of the cell at a position."""
+    """Column headers of a delimited text: the header of the cell at a position.
 
-    __slots__ = ("headers", "delimiter")
+    A spreadsheet saved as CSV may hold a second table below the first
+    ("Contractors", then its own header row): after a blank row (and at
+    most one title row), a row that looks like a header starts a section
+    with its own headers; the title row belongs to neither table.
+    `extra` are the headers of such sections seen in the file's head (the
+    engine arms header-only patterns with them). Only a whole delimited file
+    is `sectioned`; a table of a document or sheet (textbuilder) has its
+    own header and its own extent."""
 
-    def __init__(self, headers: tuple[str, ...], delimiter: str):
+    __slots__ = ("headers", "delimiter", "extra", "sectioned")
+
+    def __init__(self, headers: tuple[str, ...], delimiter: str, extra: tuple[tuple[str, ...], ...] = (),
+                 sectioned: bool = False):
         self.headers = headers
         self.delimiter = delimiter
+        self.extra = extra
+        self.sectioned = sectioned
+
+    def sections(self, text: str) -> tuple[tuple[int, tuple[str, ...]], ...]:
+        """(start, headers) of each section of `text`, the first at 0."""
+        if not self.sectioned:
+            return ((0, self.headers),)
+        return _sections(text, self.delimiter, self.headers)
+
+    def headers_at(self, text: str, pos: int) -> tuple[str, ...]:
+        if not self.sectioned:
+            return self.headers
+        secs = self.sections(text)
+        if len(secs) == 1:
+            return self.headers
+        i = bisect_right([a for a, _ in secs], pos) - 1
+        return secs[i][1]
 
     def column_at(self, text: str, pos: int) -> int:
         start = text.rfind("\n", 0, pos) + 1
@@ -45,13 +75,61 @@ class DelimitedLayout(Layout):
         return col
 
     def context_at(self, text: str, pos: int) -> tuple[str, ...]:
+        headers = self.headers_at(text, pos)
         col = self.column_at(text, pos)
-        if col < len(self.headers) and self.headers[col]:
-            return (self.headers[col],)
+        if col < len(headers) and headers[col]:
+            return (headers[col],)
         return ()
 
     def vocabulary(self) -> tuple[str, ...]:
-        return self.headers
+        return self.headers + tuple(h for hs in self.extra for h in hs)
+
+
+_BLANK_ROW = re.compile(r"\n[ \t\r,;|\"\ufeff]*\n")
+
+
+def _cells(line: str, delimiter: str) -> list[str]:
+    try:
+        return [c.strip() for c in next(csv.reader(io.StringIO(line), delimiter=delimiter))]
+    except (csv.Error, StopIteration):
+        return []
+
+
+@lru_cache(maxsize=8)
+def _sections(text: str, delimiter: str, first: tuple[str, ...]) -> tuple[tuple[int, tuple[str, ...]], ...]:
+    out = [(0, first)]
+    pos = 0
+    while True:
+        m = _BLANK_ROW.search(text, pos)
+        if m is None:
+            break
+        pos = m.end() - 1
+        # The first rows after the blank ones: a header, or a title then a header.
+        at = m.end()
+        for nth in range(2):
+            while True:  # more blank rows
+                nl = text.find("\n", at)
+                line = text[at: nl if nl >= 0 else len(text)]
+                if line.strip(" \t\r,;|\"\ufeff") or nl < 0:
+                    break
+                at = nl + 1
+            cells = _cells(line.rstrip("\r"), delimiter)
+            filled = [c for c in cells if c]
+            if len(filled) >= 2 and line.count(delimiter) >= 1 and _looks_like_header(filled):
+                if nth == 1:
+                    out.append((title_at, ()))
+                out.append((at, tuple(cells)))
+                pos = at
+                break
+            if len(filled) != 1 or nl < 0:
+                break
+            title_at, at = at, nl + 1
+    return tuple(out)
+
+
+def section_headers(sample: str, delimiter: str, first: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """Headers of the tables below the first one in `sample`."""
+    return tuple(h for _, h in _sections(sample, delimiter, first)[1:] if h)
 
 
 def sniff_dialect(sample: str, preferred: str | None = None) -> tuple[str, tuple[str, ...]]:
@@ -100,5 +178,6 @@ class DelimitedExtractor(Extractor):
         sample = blob.head.decode(enc.name if enc else "utf-8", "replace").lstrip("\ufeff")
         preferred = "\t" if blob.content_type == "text/tab-separated-values" else None
         delimiter, headers = sniff_dialect(sample, preferred)
-        layout = DelimitedLayout(headers, delimiter) if headers else None
+        layout = (DelimitedLayout(headers, delimiter, section_headers(sample, delimiter, headers), sectioned=True)
+                  if headers else None)
         yield from text_segments(blob, ctx, layout=layout)

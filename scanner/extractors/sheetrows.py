@@ -68,6 +68,7 @@ class SheetWriter:
         self.seen = 0  # non-empty rows so far
         self.after_gap = True  # the sheet's start counts as after a gap
         self.title_after_gap = False  # one title row since the gap
+        self.pending: str | None = None  # that title's line, while a table is open: whose row is it?
 
     def row(self, row_no: int, cells: list[str]) -> Iterator[Segment]:
         while cells and not cells[-1]:
@@ -82,7 +83,16 @@ class SheetWriter:
         self.next_row = row_no + 1
         self.seen += 1
         filled = sum(1 for c in cells if c)
-        if self._starts_table(cells, filled):
+        starts = self._starts_table(cells, filled)
+        if self.pending is not None:
+            # A title above the next table ("Contractors") is no row of the
+            # table before it: its first column may say "First Name".
+            if starts and self.in_table:
+                self.writer.end_table()
+                self.in_table = False
+            title, self.pending = self.pending, None
+            yield from self.writer.write(title)
+        if starts:
             if self.in_table:
                 self.writer.end_table()
             yield from self.writer.begin_table([c.strip() for c in cells])
@@ -90,13 +100,17 @@ class SheetWriter:
             yield from self.writer.row(cells)
             self.after_gap = self.title_after_gap = False
             return
-        if filled == 1 and self.after_gap and not self.title_after_gap:
+        title = filled == 1 and self.after_gap and not self.title_after_gap
+        if title:
             self.title_after_gap = True  # "Contractors" above the next header
         else:
             self.after_gap = self.title_after_gap = False
         line = "\t".join(cells)
         if line.count("\t") != len(cells) - 1 or _UNSAFE.search(line):  # a cell holds a tab or a line break
             line = "\t".join(clean_cell(c) for c in cells)
+        if title and self.in_table:
+            self.pending = line + "\n"  # the next row tells
+            return
         yield from self.writer.write(line + "\n")
 
     def _starts_table(self, cells: list[str], filled: int) -> bool:
@@ -116,6 +130,9 @@ class SheetWriter:
             yield from self.writer.write("\n" * n)
 
     def close(self) -> Iterator[Segment]:
+        if self.pending is not None:
+            title, self.pending = self.pending, None
+            yield from self.writer.write(title)
         if self.in_table:
             self.writer.end_table()
         yield from self.writer.close()

@@ -92,6 +92,41 @@ class TextTablesLayout(Layout):
     def vocabulary(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(n for t in self._tables for n in t.names if n))
 
+    def column_cells(self, text: str, lo: int, hi: int) -> Iterator[tuple[int, int, str]]:
+        """(start, end, column name) of every cell of the table rows in
+        text[lo:hi]: a COPY row's tab-separated fields, a fixed-width row's
+        slices from one column's rule to the next (blanks trimmed). Column
+        recognizers (names, passwords) read these, as they read a CSV's."""
+        pos = text.rfind("\n", 0, lo) + 1
+        while pos < hi:
+            nl = text.find("\n", pos)
+            end = len(text) if nl < 0 else nl
+            t = self._table_at(pos)
+            if t is not None and end > pos:
+                yield from _row_cells(t, text, pos, end)
+            pos = end + 1
+
+
+def _row_cells(t: Table, text: str, pos: int, end: int) -> Iterator[tuple[int, int, str]]:
+    line = text[pos:end].rstrip("\r")
+    if not t.spans:
+        at = 0
+        for name, cell in zip(t.names, line.split("\t")):
+            yield pos + at, pos + at + len(cell), name
+            at += len(cell) + 1
+        return
+    if _RULE.match(line):
+        return
+    for i, ((lo, _hi), name) in enumerate(zip(t.spans, t.names)):
+        stop = t.spans[i + 1][0] if i + 1 < len(t.spans) else len(line)
+        a, b = lo, min(stop, len(line))
+        while a < b and line[a] in " \t|+":
+            a += 1
+        while b > a and line[b - 1] in " \t|+":
+            b -= 1
+        if b > a and name:
+            yield pos + a, pos + b, name
+
 
 def find_tables(text: str, base: int = 0, whole: bool = True) -> list[Table]:
     """Every COPY block and fixed-width table of `text` (offsets + base).

@@ -80,3 +80,24 @@ def test_phone_hash_is_e164():
 def test_bare_number_with_phone_header(found):
     assert found("2125550147", "PHONE_NUMBER", context=("Mobile Phone",)) == ["2125550147"]
     assert found("2125550147", "PHONE_NUMBER", context=("duration_ms",)) == []
+
+
+# det-real (issue 22): E.164 North American numbers (SQL dumps, CRM exports)
+# count alone; a counter or id that merely starts with +1 does not.
+E164_MATCH = [
+    ("'+18445806846',", "+18445806846"),
+    ("(8,'Matthew','Moore','+15487881618','075-20-2715')", "+15487881618"),
+    ("+12125550147", "+12125550147"),
+    ("Phone: +12042623088", "+12042623088"),
+]
+E164_NOT_MATCH = ["order_id=+12125550147", "seq=+11234567890", "+10234567890", "+1212555014", "+121255501470"]
+
+
+@pytest.mark.parametrize("text,value", E164_MATCH)
+def test_e164_nanp_found(found, text, value):
+    assert found(text, "PHONE_NUMBER") == [value]
+
+
+@pytest.mark.parametrize("text", E164_NOT_MATCH)
+def test_e164_nanp_not_found(found, text):
+    assert found(text, "PHONE_NUMBER") == []

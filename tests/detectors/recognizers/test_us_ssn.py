@@ -73,3 +73,24 @@ def test_bare_ssn_with_header_context(found):
     assert found("456789012", "US_SSN", context=("Customer_SSN",)) == ["456789012"]
     assert found("456789012", "US_SSN", context=("order_id",)) == []
     assert found("234-56-7890", "US_SSN", context=("order_id",)) == []
+
+
+# det-real (issue 22): the headers SSN columns go by in client spreadsheets
+# and reports; '#' is a word of its own in a header ("SS#" is "SS no").
+SSN_HEADERS = ["SS#", "SS #", "Emp SS#", "S.S.N.", "SSNum", "SocialSecurity", "SOC SEC NO", "Soc. Sec. #",
+               "SSN/TIN", "SS Nbr"]
+NOT_SSN_HEADERS = ["#", "Order #", "Badge", "Invoice No", "SIN #"]
+
+
+@pytest.mark.parametrize("header", SSN_HEADERS)
+def test_bare_ssn_under_ssn_header(found, header):
+    assert found("456789012", "US_SSN", context=(header,)) == ["456789012"]
+
+
+@pytest.mark.parametrize("header", NOT_SSN_HEADERS)
+def test_bare_number_under_other_header(found, header):
+    assert found("456789012", "US_SSN", context=(header,)) == []
+
+
+def test_ssn_after_dotted_label(found):
+    assert found("S.S.N. 456789012", "US_SSN") == ["456789012"]

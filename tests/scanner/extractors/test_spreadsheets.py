@@ -162,6 +162,20 @@ def test_a_new_header_after_a_gap_and_a_title():
     assert seg.text.split("\n")[5] == "John Roe\t482715396"  # line = row
 
 
+def test_a_title_above_the_next_table_is_no_row_of_the_last():
+    """det-real (issue 22): "Archive" above a second header sat under the
+    first table's "First Name" column and was reported as a name."""
+    seg = _rows([(1, ["First Name", "SSN"]), (2, ["Jane", "078112934"]), (4, ["Archive"]),
+                 (5, ["Name", "Tax ID"]), (6, ["John Roe", "482715396"])])
+    assert seg.layout.context_at(seg.text, seg.text.index("Archive")) == ()
+    assert seg.layout.context_at(seg.text, seg.text.index("Jane")) == ("First Name",)
+    assert seg.layout.context_at(seg.text, seg.text.index("482715396")) == ("Tax ID",)
+    # a one-cell row after a gap that no header follows stays a row of its table
+    seg = _rows([(1, ["First Name", "SSN"]), (2, ["Jane", "078112934"]), (4, ["Maria"]), (5, ["Ann", "482715396"])])
+    assert seg.layout.context_at(seg.text, seg.text.index("Maria")) == ("First Name",)
+    assert seg.text.split("\n")[4] == "Ann\t482715396"
+
+
 def test_cells_with_line_breaks_keep_one_line_per_row():
     seg = _rows([(1, ["Name", "Address"]), (2, ["Jane", "1 Main St\nSpringfield"]), (3, ["John", "x"])])
     assert seg.text.split("\n")[2] == "John\tx"

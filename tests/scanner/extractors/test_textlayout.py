@@ -147,3 +147,51 @@ def test_table_check_by_hyperscan_equals_the_regex(text):
 
     assert textlayout._any_table() is not None  # Hyperscan is a dependency: the fast path is what runs here
     assert textlayout._may_hold_table(text) == (textlayout._ANY.search(text) is not None), repr(text)
+
+
+# det-real (issue 22): names and first names are found by their columns in
+# plain-text tables, as in a CSV.
+def test_names_in_text_table_columns(engine):
+    got = _found(engine, REPORT)
+    assert {("PERSON", "Gonzalez, Amanda"), ("PERSON", "Murphy, Tammy"), ("PERSON", "Cowan, Robert")} <= got
+    assert ("PERSON", "Valerie") in _found(engine, DUMP)  # a COPY first_name column
+    assert ("PERSON", "Jo Lee") in _found(engine, PSQL)
+    # the header, title and total lines are no names
+    assert not any(e == "PERSON" and ("EMPLOYEE" in v or "TOTAL" in v or "HARRINGTON" in v)
+                   for e, v in _found(engine, REPORT))
+
+
+@pytest.mark.parametrize("size", [300, 500])
+def test_names_in_a_report_carried_across_segments(engine, size):
+    assert ("PERSON", "Cowan, Robert") in _found(engine, REPORT, size)
+
+
+CSV_TWO_TABLES = ("Prepared by Jo L.,,,\nCompany,Email,Zip,\nAcme,a@example.com,12345,\n,,,\n,,,\nArchive,,,\n"
+                  "First,Last,SS#,Phone\nJonathan,Moore,823161556,6202512331\nMichelle,Fisher,831630543,\n")
+
+
+def _csv_found(engine, text: str) -> set[tuple[str, str]]:
+    from scanner.extractors.delimited import DelimitedExtractor
+
+    data = text.encode()
+    blob = Blob(io.BytesIO(data), data[:4096], "x.csv", len(data), "text/csv")
+    out = set()
+    for seg in DelimitedExtractor().extract(blob, ExtractContext(ScanSettings())):
+        out |= {(r.entity_type, seg.text[r.start:r.end]) for r in engine.detect(seg)}
+    return out
+
+
+def test_csv_second_table_has_its_own_header(engine):
+    from scanner.extractors.delimited import DelimitedLayout
+
+    layout = DelimitedLayout(("Company", "Email", "Zip", ""), ",", sectioned=True)
+    t = CSV_TWO_TABLES
+    assert layout.context_at(t, t.index("Acme")) == ("Company",)
+    assert layout.context_at(t, t.index("Archive")) == ()  # the title: neither table's
+    assert layout.context_at(t, t.index("823161556")) == ("SS#",)
+    got = _csv_found(engine, t)
+    assert {("PERSON", "Jonathan,Moore"), ("PERSON", "Michelle,Fisher"), ("US_SSN", "823161556"),
+            ("US_SSN", "831630543"), ("PHONE_NUMBER", "6202512331")} <= got
+    assert not any(e == "PERSON" and v in ("Archive", "Acme") for e, v in got)
+    # a one-table file is one section
+    assert layout.sections("Company,Email\nAcme,a@example.com\n") == ((0, layout.headers),)
