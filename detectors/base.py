@@ -411,7 +411,39 @@ def value_key(text: str, start: int) -> str | None:
                 return text[q + 1 : k - 1]
             return None
         return _colon_label(text, k)
+    if c == ">":
+        return _xml_leaf_key(text, i - 1)
     return None
+
+
+# Tags of HTML and of generic XML containers: they say how text is laid
+# out, not what it is (`<td>`, `<value>`), so they are nobody's key.
+_MARKUP_TAGS = frozenset("""
+a abbr b bdi bdo big blockquote body br button caption center cite code col dd del details dfn div dl dt em
+figcaption figure font footer form h1 h2 h3 h4 h5 h6 head header html i ins kbd label li main mark nav ol
+option p pre q s samp section select small span strong sub summary sup table tbody td textarea tfoot th
+thead title tr tt u ul var article aside c v t w:t text:p text:span cell data entry field item string
+text value val row column
+""".split())
+_XML_TAG = re.compile(r"<([A-Za-z_][\w.:-]{0,40})(?:\s[^<>]{0,200})?$")
+
+
+def _xml_leaf_key(text: str, gt: int) -> str | None:
+    """The element name of `<ssn>value</ssn>` (a SOAP payload in a log, XML
+    pasted into a ticket): the value's own key, as a JSON key is. Only a
+    leaf element closed right after its text counts, and never an HTML or
+    generic container tag."""
+    lt = text.rfind("<", max(0, gt - 256), gt)
+    if lt < 0 or text[gt - 1] == "/":
+        return None
+    m = _XML_TAG.match(text, lt, gt)
+    if m is None or m.group(1).lower() in _MARKUP_TAGS:
+        return None
+    name = m.group(1)
+    close = text.find("<", gt + 1, gt + 1 + 200)
+    if close < 0 or not text.startswith("</" + name, close):
+        return None
+    return name
 
 
 _LABEL_CHARS = frozenset(" _#/'’.-&()")
@@ -433,7 +465,31 @@ def _colon_label(text: str, colon: int) -> str | None:
     if not label or not any(ch.isalpha() for ch in label):
         return None
     words = label.split()
+    if len(words) == 1 and words[0].lower() in _ANSWER_MARKERS:
+        return _question_before(text, colon - len(words[0])) or label
     return " ".join(words[-5:])
+
+
+# "A:" in an interview, a deposition or a chat form answers the question
+# before it: the question is the answer's label ("Q: And your Social
+# Security number?" / "A: 912-34-5678").
+_ANSWER_MARKERS = frozenset(("a", "ans", "answer"))
+
+
+def _question_before(text: str, marker: int) -> str | None:
+    """The question an answer marker at `marker` answers: the text before it
+    on its line, or the line above, when that ends with a question mark."""
+    head = text[max(0, marker - 160):marker]
+    nl = head.rfind("\n")
+    same = head[nl + 1:].rstrip()
+    if same.endswith("?"):
+        return same[-80:].strip()
+    if nl < 0 or same:
+        return None
+    prev = head[:nl].rstrip()
+    pnl = prev.rfind("\n")
+    line = prev[pnl + 1:]
+    return line[-80:].strip() if line.endswith("?") else None
 
 
 _LABEL_ONLY = re.compile(r"^[\s:#=*\-\u2013\u2014|>]*$")
