@@ -68,12 +68,16 @@ class Trigger:
     stand for matches that count only with context. `context` triggers are
     context words: the value they wake up may lie anywhere within context
     distance, so their windows are wider than those of value triggers, which
-    match inside the value itself."""
+    match inside the value itself. `gate` triggers open no window (see
+    PiiRecognizer.CONTEXT_GATE)."""
 
     regex: str
     caseless: bool = False
     bare: bool = False
     context: bool = False
+    # A gate opens no window: it marks where a value of a recognizer with
+    # CONTEXT_GATE could be, so that its context-word windows open only there.
+    gate: bool = False
 
 
 class SegmentContext(list):
@@ -141,6 +145,12 @@ class PiiRecognizer(EntityRecognizer):
     ID_LABELS_NEGATIVE: ClassVar[bool] = False
     # Longest match, in characters: bounds the prefilter windows.
     MAX_LEN: ClassVar[int] = 64
+    # When set, a context-word window is examined only if one of this
+    # recognizer's value or gate triggers hit within CONTEXT_GATE characters
+    # of it: every match must contain, or end that close to, such a hit.
+    # (Number-dense logs are full of words like `tid=`; without a value
+    # near one there is nothing for its window to find.)
+    CONTEXT_GATE: ClassVar[int | None] = None
     CONTEXT_BEFORE: ClassVar[int] = CONTEXT_BEFORE
     CONTEXT_AFTER: ClassVar[int] = CONTEXT_AFTER
     # Masking and hashing (scanner.privacy): how values of this entity are

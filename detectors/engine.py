@@ -26,6 +26,7 @@ context word of theirs near a match adds 0.35 (at least 0.4, at most 1).
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import Sequence
 
 from presidio_analyzer import RecognizerResult
@@ -39,6 +40,8 @@ from scanner.model import Segment
 # Characters a match must keep from a window's edge: our patterns look at
 # most two characters beyond a match (e.g. "(?![.,]\d)").
 EDGE = 4
+# Kinds of prefilter owners (DetectionEngine._slots).
+OPEN, GATED, GATE = 0, 1, 2
 
 
 class DetectionEngine:
@@ -64,9 +67,12 @@ class DetectionEngine:
         self._fast: list[PiiRecognizer] = []
         self._slow: list = []
         triggers = []
-        # A prefilter "owner" is a (recognizer, window radius) pair: value
-        # triggers open narrow windows, context words wide ones.
-        self._slots: list[tuple[int, int]] = []
+        # A prefilter "owner" is a (recognizer, window radius, kind) triple:
+        # value triggers open narrow windows, context words wide ones; a
+        # context word of a recognizer with CONTEXT_GATE opens its window
+        # only near a value or gate hit of that recognizer (kind GATED), and
+        # a gate opens none (kind GATE).
+        self._slots: list[tuple[int, int, int]] = []
         for rec in recs:
             if isinstance(rec, PiiRecognizer):
                 rec.score_floor = settings.min_score
@@ -76,16 +82,18 @@ class DetectionEngine:
                 continue
             index = len(self._fast)
             self._fast.append(rec)
-            slot_of: dict[int, int] = {}
+            gated = getattr(rec, "CONTEXT_GATE", None) is not None
+            slot_of: dict[tuple[int, int], int] = {}
             radius_of: dict[bool, int] = {}  # by Trigger.context (tens of thousands of medical triggers)
             for t in trig:
                 radius = radius_of.get(t.context)
                 if radius is None:
                     radius = radius_of[t.context] = rec.trigger_radius(t)
-                if radius not in slot_of:
-                    slot_of[radius] = len(self._slots)
-                    self._slots.append((index, radius))
-                triggers.append((slot_of[radius], t.regex, t.caseless, t.bare))
+                kind = GATE if t.gate else GATED if t.context and gated else OPEN
+                if (radius, kind) not in slot_of:
+                    slot_of[radius, kind] = len(self._slots)
+                    self._slots.append((index, radius, kind))
+                triggers.append((slot_of[radius, kind], t.regex, t.caseless, t.bare))
         self.prefilter = build_prefilter(triggers, len(self._slots))
         self._ner = None
         if settings.ner_entities:
@@ -226,7 +234,7 @@ class DetectionEngine:
         if not words:
             return frozenset()
         armed = {i for i, rec in enumerate(self._fast) if rec.context_matches(words)}
-        return frozenset(slot for slot, (i, _) in enumerate(self._slots) if i in armed)
+        return frozenset(slot for slot, (i, _, _) in enumerate(self._slots) if i in armed)
 
     def _scan_fast(self, text: str, ctx: SegmentContext):
         n = len(text)
@@ -239,12 +247,7 @@ class DetectionEngine:
             return
         if not hits:
             return
-        windows: dict[int, list[tuple[int, int]]] = {}
-        slots = self._slots
-        for owner, end in hits:
-            index, r = slots[owner]
-            windows.setdefault(index, []).append((max(0, end - r), min(n, end + r)))
-        for index, spans in windows.items():
+        for index, spans in self._windows(hits, n).items():
             rec = self._fast[index]
             found: list[RecognizerResult] = []
             # Column recognizers (recognizers/columns.py) read only the cells
@@ -262,6 +265,40 @@ class DetectionEngine:
                 continue
             if found:
                 yield rec, _unique(found)
+
+    def _windows(self, hits: list[tuple[int, int]], n: int) -> dict[int, list[tuple[int, int]]]:
+        """The windows each recognizer examines, by recognizer index: one
+        around each hit; a GATED hit's only if a value or gate hit of the
+        same recognizer ends within its CONTEXT_GATE."""
+        windows: dict[int, list[tuple[int, int]]] = {}
+        gated: dict[int, list[tuple[int, int]]] = {}
+        near: dict[int, list[int]] = {}  # value and gate hit ends
+        slots = self._slots
+        for owner, end in hits:
+            index, r, kind = slots[owner]
+            if kind == OPEN:
+                windows.setdefault(index, []).append((max(0, end - r), min(n, end + r)))
+                near.setdefault(index, []).append(end)
+            elif kind == GATE:
+                near.setdefault(index, []).append(end)
+            else:
+                gated.setdefault(index, []).append((max(0, end - r), min(n, end + r)))
+        for index, spans in gated.items():
+            ends = near.get(index)
+            if not ends:
+                continue
+            ends.sort()
+            pad = self._fast[index].CONTEXT_GATE
+            kept = [(lo, hi) for lo, hi in spans if _any_within(ends, lo - pad, hi + pad)]
+            if kept:
+                windows.setdefault(index, []).extend(kept)
+        return windows
+
+
+def _any_within(ends: list[int], lo: int, hi: int) -> bool:
+    """Is any of the sorted `ends` in [lo, hi]?"""
+    i = bisect_left(ends, lo)
+    return i < len(ends) and ends[i] <= hi
 
 
 def _uses_others(rec) -> bool:
