@@ -265,9 +265,12 @@ class DetectionEngine:
     def _scan_fast(self, text: str, ctx: SegmentContext, cells: Cells | None = None):
         n = len(text)
         hits = self.prefilter.scan(text, self._arm_bare(ctx), cells.blanked(text) if cells is not None else None)
+        in_cells = self._cells.indexes if cells is not None else ()
         if hits is None:  # no prefilter: every recognizer, whole text
-            for rec in self._fast:
+            for index, rec in enumerate(self._fast):
                 found = rec.analyze_range(text, 0, n, self.entities)
+                if found and index in in_cells:
+                    found = [r for r in found if not cells.covers(r.start)]
                 if found:
                     yield rec, found
             return
@@ -278,7 +281,6 @@ class DetectionEngine:
         for owner, end in hits:
             index, r = slots[owner]
             windows.setdefault(index, []).append((max(0, end - r), min(n, end + r)))
-        in_cells = self._cells.indexes if cells is not None else ()
         # In recognizer order (not that of the first hit): the same order
         # whichever database a hit came from.
         for index in sorted(windows):
