@@ -97,7 +97,9 @@ class SegmentContext(list):
 # as suppressed instead of writing a finding (the value says why).
 SUPPRESSED_KEY = "piiscout_suppressed"
 
-_SPLIT = re.compile(r"[^0-9a-z]+")
+# Letters of any script stay ("fødselsnummer", "contraseña"), so that context
+# words spelled with them match a header.
+_SPLIT = re.compile(r"[\W_]+")
 
 
 def context_tokens(words: Iterable[str]) -> str:
@@ -329,7 +331,10 @@ class PiiRecognizer(EntityRecognizer):
                     and context.layout.context_at(text, start):
                 return False
             return self._near(rx, text, start, end)
-        return bool(rx.search(" " + key.lower() + " ") or rx.search(context_tokens((key,))))
+        # The label loses a final full stop ("D.N.I.: ..." -> "D.N.I"): an
+        # abbreviation's context word keeps it.
+        k = " " + key.lower()
+        return bool(rx.search(k + " ") or rx.search(k + ". ") or rx.search(context_tokens((key,))))
 
     def _cell_label_matches(self, rx: re.Pattern, text: str, start: int, context) -> bool:
         if not isinstance(context, SegmentContext) or context.layout is None:
@@ -481,7 +486,11 @@ def context_word_regex(word: str, prefilter: bool = False) -> str:
     w = word.lower().strip()
     body = []
     for c in w:
-        if c.isalnum():
+        if prefilter and not c.isascii() and c.upper() != c and len(c.upper()) == 1:
+            # Hyperscan matches UTF-8 bytes: its caseless flag folds ASCII
+            # only ("RODNÉ ČÍSLO" must wake "rodné číslo").
+            body.append(f"(?:{c}|{c.upper()})")
+        elif c.isalnum():
             body.append(c)
         elif c.isspace():
             if not body or body[-1] != r"[\s_\-]+":

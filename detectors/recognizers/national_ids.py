@@ -77,7 +77,9 @@ SPECS: tuple[IdSpec, ...] = (
     ),
     IdSpec(
         "ES_NIE", "es.nie",
-        (Rule("nie", r"([XYZxyz](?<![\w.-]\w)-?\d{7}-?[A-Za-z])(?![\w])", 0.6, 0.95),),
+        # In capitals alone; any case (a product code "z2646483q") only with a label.
+        (Rule("nie", r"([XYZ](?<![\w.-]\w)-?\d{7}-?[A-Z])(?![\w])", 0.6, 0.95),
+         Rule("nie_any_case", r"([XYZxyz](?<![\w.-]\w)-?\d{7}-?[A-Za-z])(?![\w])", 0.0, 0.95)),
         ("nie", "n.i.e.", "número de identidad de extranjero", "identidad de extranjero", "extranjero"),
         (Trigger(r"[XYZxyz]-?\d{7}-?[A-Za-z]"),), 11,
         "Spanish foreigner number (NIE), X/Y/Z, 7 digits and a check letter",
@@ -213,6 +215,14 @@ def is_valid_id(stdnum_module: str, value: str, options: tuple[tuple[str, object
         return False
 
 
+def placeholder(value: str) -> bool:
+    """A number that is one digit repeated but for its check character
+    (00000000T, 00000000 0 ZZ4): the zero value of a form or a sample, not
+    a person's, even when its check digit works out."""
+    digits = [c for c in value if c.isdigit()]
+    return len(digits) >= 6 and len(set(digits[:-1])) == 1
+
+
 def _notes(spec: IdSpec) -> str:
     alone = [r for r in spec.rules if r.score >= 0.5]
     how = ("only with context" if not alone else "counts alone, context raises the score"
@@ -222,7 +232,7 @@ def _notes(spec: IdSpec) -> str:
 
 def _make(spec: IdSpec) -> type[PiiRecognizer]:
     def validate(self, value: str) -> bool:
-        return is_valid_id(spec.stdnum, value, spec.options)
+        return not placeholder(value) and is_valid_id(spec.stdnum, value, spec.options)
 
     # "Stdnum..." so as not to collide with Presidio's class names.
     name = "Stdnum" + "".join(p.capitalize() for p in spec.entity.split("_")) + "Recognizer"
