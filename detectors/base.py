@@ -207,17 +207,7 @@ class PiiRecognizer(EntityRecognizer):
             if rule is None:  # not ours (defensive): leave untouched
                 out.append(res)
                 continue
-            has_ctx = self.has_context(text, res.start, res.end, context)
-            score = rule.context_score if has_ctx else rule.score
-            if score > 0 and self._negative_re is not None and (
-                self._near_scoped(self._negative_re, text, res.start, res.end, context)
-                or self._cell_label_matches(self._negative_re, text, res.start, context)
-            ):
-                score = min(score, 0.2)
-            if score > 0 and not has_ctx and self.ID_LABELS_NEGATIVE and self._labelled_as_id(
-                text, res.start, context
-            ):
-                score = 0.0
+            score, has_ctx = self.context_score(rule, text, res.start, res.end, context)
             score = self.adjust_rule(rule, text[res.start : res.end], score, has_ctx)
             res.score = round(score, 4)
             meta[RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY] = True
@@ -225,6 +215,21 @@ class PiiRecognizer(EntityRecognizer):
             if res.score > 0:
                 out.append(res)
         return out
+
+    def context_score(self, rule: Rule, text: str, start: int, end: int, context) -> tuple[float, bool]:
+        """A match's score from its context, before `adjust_rule`, and
+        whether context was found. For a cell under a header it depends on
+        the header only (detectors/tabular.py asks once per column)."""
+        has_ctx = self.has_context(text, start, end, context)
+        score = rule.context_score if has_ctx else rule.score
+        if score > 0 and self._negative_re is not None and (
+            self._near_scoped(self._negative_re, text, start, end, context)
+            or self._cell_label_matches(self._negative_re, text, start, context)
+        ):
+            score = min(score, 0.2)
+        if score > 0 and not has_ctx and self.ID_LABELS_NEGATIVE and self._labelled_as_id(text, start, context):
+            score = 0.0
+        return score, has_ctx
 
     # -- the fast engine's entry points --------------------------------------
 

@@ -53,6 +53,9 @@ class DelimitedLayout(Layout):
     def vocabulary(self) -> tuple[str, ...]:
         return self.headers
 
+    def delimited(self) -> tuple[str, tuple[str, ...]]:
+        return self.delimiter, self.headers
+
 
 def sniff_dialect(sample: str, preferred: str | None = None) -> tuple[str, tuple[str, ...]]:
     """(delimiter, headers) from the first lines; headers is () when the first
