@@ -68,12 +68,16 @@ class Trigger:
     stand for matches that count only with context. `context` triggers are
     context words: the value they wake up may lie anywhere within context
     distance, so their windows are wider than those of value triggers, which
-    match inside the value itself."""
+    match inside the value itself. `gate` triggers open no window (see
+    PiiRecognizer.CONTEXT_GATE)."""
 
     regex: str
     caseless: bool = False
     bare: bool = False
     context: bool = False
+    # A gate opens no window: it marks where a value of a recognizer with
+    # CONTEXT_GATE could be, so that its context-word windows open only there.
+    gate: bool = False
 
 
 class SegmentContext(list):
@@ -97,7 +101,9 @@ class SegmentContext(list):
 # as suppressed instead of writing a finding (the value says why).
 SUPPRESSED_KEY = "piiscout_suppressed"
 
-_SPLIT = re.compile(r"[^0-9a-z]+")
+# Letters of any script stay ("fødselsnummer", "contraseña"), so that context
+# words spelled with them match a header.
+_SPLIT = re.compile(r"[\W_]+")
 
 
 def context_tokens(words: Iterable[str]) -> str:
@@ -141,6 +147,12 @@ class PiiRecognizer(EntityRecognizer):
     ID_LABELS_NEGATIVE: ClassVar[bool] = False
     # Longest match, in characters: bounds the prefilter windows.
     MAX_LEN: ClassVar[int] = 64
+    # When set, a context-word window is examined only if one of this
+    # recognizer's value or gate triggers hit within CONTEXT_GATE characters
+    # of it: every match must contain, or end that close to, such a hit.
+    # (Number-dense logs are full of words like `tid=`; without a value
+    # near one there is nothing for its window to find.)
+    CONTEXT_GATE: ClassVar[int | None] = None
     CONTEXT_BEFORE: ClassVar[int] = CONTEXT_BEFORE
     CONTEXT_AFTER: ClassVar[int] = CONTEXT_AFTER
     # Masking and hashing (scanner.privacy): how values of this entity are
@@ -195,17 +207,7 @@ class PiiRecognizer(EntityRecognizer):
             if rule is None:  # not ours (defensive): leave untouched
                 out.append(res)
                 continue
-            has_ctx = self.has_context(text, res.start, res.end, context)
-            score = rule.context_score if has_ctx else rule.score
-            if score > 0 and self._negative_re is not None and (
-                self._near_scoped(self._negative_re, text, res.start, res.end, context)
-                or self._cell_label_matches(self._negative_re, text, res.start, context)
-            ):
-                score = min(score, 0.2)
-            if score > 0 and not has_ctx and self.ID_LABELS_NEGATIVE and self._labelled_as_id(
-                text, res.start, context
-            ):
-                score = 0.0
+            score, has_ctx = self.context_score(rule, text, res.start, res.end, context)
             score = self.adjust_rule(rule, text[res.start : res.end], score, has_ctx)
             res.score = round(score, 4)
             meta[RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY] = True
@@ -213,6 +215,21 @@ class PiiRecognizer(EntityRecognizer):
             if res.score > 0:
                 out.append(res)
         return out
+
+    def context_score(self, rule: Rule, text: str, start: int, end: int, context) -> tuple[float, bool]:
+        """A match's score from its context, before `adjust_rule`, and
+        whether context was found. For a cell under a header it depends on
+        the header only (detectors/tabular.py asks once per column)."""
+        has_ctx = self.has_context(text, start, end, context)
+        score = rule.context_score if has_ctx else rule.score
+        if score > 0 and self._negative_re is not None and (
+            self._near_scoped(self._negative_re, text, start, end, context)
+            or self._cell_label_matches(self._negative_re, text, start, context)
+        ):
+            score = min(score, 0.2)
+        if score > 0 and not has_ctx and self.ID_LABELS_NEGATIVE and self._labelled_as_id(text, start, context):
+            score = 0.0
+        return score, has_ctx
 
     # -- the fast engine's entry points --------------------------------------
 
@@ -324,7 +341,10 @@ class PiiRecognizer(EntityRecognizer):
                     and context.layout.context_at(text, start):
                 return False
             return self._near(rx, text, start, end)
-        return bool(rx.search(" " + key.lower() + " ") or rx.search(context_tokens((key,))))
+        # The label loses a final full stop ("D.N.I.: ..." -> "D.N.I"): an
+        # abbreviation's context word keeps it.
+        k = " " + key.lower()
+        return bool(rx.search(k + " ") or rx.search(k + ". ") or rx.search(context_tokens((key,))))
 
     def _cell_label_matches(self, rx: re.Pattern, text: str, start: int, context) -> bool:
         if not isinstance(context, SegmentContext) or context.layout is None:
@@ -532,7 +552,11 @@ def context_word_regex(word: str, prefilter: bool = False) -> str:
     w = word.lower().strip()
     body = []
     for c in w:
-        if c.isalnum():
+        if prefilter and not c.isascii() and c.upper() != c and len(c.upper()) == 1:
+            # Hyperscan matches UTF-8 bytes: its caseless flag folds ASCII
+            # only ("RODNÉ ČÍSLO" must wake "rodné číslo").
+            body.append(f"(?:{c}|{c.upper()})")
+        elif c.isalnum():
             body.append(c)
         elif c.isspace():
             if not body or body[-1] != r"[\s_\-]+":

@@ -1,4 +1,7 @@
 import pytest
+from tests.detectors.recognizers.table import table_tests
+
+ENTITY = "IP_ADDRESS"
 
 MUST_MATCH = [
     ("login from 8.8.8.8 ok", "8.8.8.8"),
@@ -50,14 +53,7 @@ MUST_NOT_MATCH = [
 ]
 
 
-@pytest.mark.parametrize("text,value", MUST_MATCH)
-def test_ip_found(found, text, value):
-    assert found(text, "IP_ADDRESS") == [value]
-
-
-@pytest.mark.parametrize("text", MUST_NOT_MATCH)
-def test_ip_not_found(found, text):
-    assert found(text, "IP_ADDRESS") == []
+test_must_match, test_must_not_match = table_tests(MUST_MATCH, MUST_NOT_MATCH, ENTITY)
 
 
 def test_internal_addresses_score_low(engine):

@@ -1,4 +1,7 @@
 import pytest
+from tests.detectors.recognizers.table import table_tests
+
+ENTITY = "US_SSN"
 
 MUST_MATCH = [
     ("SSN: 234-56-7890", "234-56-7890"),
@@ -79,14 +82,7 @@ MUST_NOT_MATCH = [
 ]
 
 
-@pytest.mark.parametrize("text,value", MUST_MATCH)
-def test_ssn_found(found, text, value):
-    assert found(text, "US_SSN") == [value]
-
-
-@pytest.mark.parametrize("text", MUST_NOT_MATCH)
-def test_ssn_not_found(found, text):
-    assert found(text, "US_SSN") == []
+test_must_match, test_must_not_match = table_tests(MUST_MATCH, MUST_NOT_MATCH, ENTITY)
 
 
 def test_bare_ssn_with_header_context(found):
