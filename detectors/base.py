@@ -68,12 +68,16 @@ class Trigger:
     stand for matches that count only with context. `context` triggers are
     context words: the value they wake up may lie anywhere within context
     distance, so their windows are wider than those of value triggers, which
-    match inside the value itself."""
+    match inside the value itself. `gate` triggers open no window (see
+    PiiRecognizer.CONTEXT_GATE)."""
 
     regex: str
     caseless: bool = False
     bare: bool = False
     context: bool = False
+    # A gate opens no window: it marks where a value of a recognizer with
+    # CONTEXT_GATE could be, so that its context-word windows open only there.
+    gate: bool = False
 
 
 class SegmentContext(list):
@@ -97,7 +101,9 @@ class SegmentContext(list):
 # as suppressed instead of writing a finding (the value says why).
 SUPPRESSED_KEY = "piiscout_suppressed"
 
-_SPLIT = re.compile(r"[^0-9a-z]+")
+# Letters of any script stay ("fødselsnummer", "contraseña"), so that context
+# words spelled with them match a header.
+_SPLIT = re.compile(r"[\W_]+")
 
 
 def context_tokens(words: Iterable[str]) -> str:
@@ -142,6 +148,12 @@ class PiiRecognizer(EntityRecognizer):
     ID_LABELS_NEGATIVE: ClassVar[bool] = False
     # Longest match, in characters: bounds the prefilter windows.
     MAX_LEN: ClassVar[int] = 64
+    # When set, a context-word window is examined only if one of this
+    # recognizer's value or gate triggers hit within CONTEXT_GATE characters
+    # of it: every match must contain, or end that close to, such a hit.
+    # (Number-dense logs are full of words like `tid=`; without a value
+    # near one there is nothing for its window to find.)
+    CONTEXT_GATE: ClassVar[int | None] = None
     CONTEXT_BEFORE: ClassVar[int] = CONTEXT_BEFORE
     CONTEXT_AFTER: ClassVar[int] = CONTEXT_AFTER
     # Masking and hashing (scanner.privacy): how values of this entity are
@@ -196,17 +208,7 @@ class PiiRecognizer(EntityRecognizer):
             if rule is None:  # not ours (defensive): leave untouched
                 out.append(res)
                 continue
-            has_ctx = self.has_context(text, res.start, res.end, context)
-            score = rule.context_score if has_ctx else rule.score
-            if score > 0 and self._negative_re is not None and (
-                self._near_scoped(self._negative_re, text, res.start, res.end, context)
-                or self._cell_label_matches(self._negative_re, text, res.start, context)
-            ):
-                score = min(score, 0.2)
-            if score > 0 and not has_ctx and self.ID_LABELS_NEGATIVE and self._labelled_as_id(
-                text, res.start, context
-            ):
-                score = 0.0
+            score, has_ctx = self.context_score(rule, text, res.start, res.end, context)
             score = self.adjust_rule(rule, text[res.start : res.end], score, has_ctx)
             res.score = round(score, 4)
             meta[RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY] = True
@@ -214,6 +216,21 @@ class PiiRecognizer(EntityRecognizer):
             if res.score > 0:
                 out.append(res)
         return out
+
+    def context_score(self, rule: Rule, text: str, start: int, end: int, context) -> tuple[float, bool]:
+        """A match's score from its context, before `adjust_rule`, and
+        whether context was found. For a cell under a header it depends on
+        the header only (detectors/tabular.py asks once per column)."""
+        has_ctx = self.has_context(text, start, end, context)
+        score = rule.context_score if has_ctx else rule.score
+        if score > 0 and self._negative_re is not None and (
+            self._near_scoped(self._negative_re, text, start, end, context)
+            or self._cell_label_matches(self._negative_re, text, start, context)
+        ):
+            score = min(score, 0.2)
+        if score > 0 and not has_ctx and self.ID_LABELS_NEGATIVE and self._labelled_as_id(text, start, context):
+            score = 0.0
+        return score, has_ctx
 
     # -- the fast engine's entry points --------------------------------------
 
@@ -325,7 +342,10 @@ class PiiRecognizer(EntityRecognizer):
                     and context.layout.context_at(text, start):
                 return False
             return self._near(rx, text, start, end)
-        return bool(rx.search(" " + key.lower() + " ") or rx.search(context_tokens((key,))))
+        # The label loses a final full stop ("D.N.I.: ..." -> "D.N.I"): an
+        # abbreviation's context word keeps it.
+        k = " " + key.lower()
+        return bool(rx.search(k + " ") or rx.search(k + ". ") or rx.search(context_tokens((key,))))
 
     def _cell_label_matches(self, rx: re.Pattern, text: str, start: int, context) -> bool:
         if not isinstance(context, SegmentContext) or context.layout is None:
@@ -412,7 +432,39 @@ def value_key(text: str, start: int) -> str | None:
                 return text[q + 1 : k - 1]
             return None
         return _colon_label(text, k)
+    if c == ">":
+        return _xml_leaf_key(text, i - 1)
     return None
+
+
+# Tags of HTML and of generic XML containers: they say how text is laid
+# out, not what it is (`<td>`, `<value>`), so they are nobody's key.
+_MARKUP_TAGS = frozenset("""
+a abbr b bdi bdo big blockquote body br button caption center cite code col dd del details dfn div dl dt em
+figcaption figure font footer form h1 h2 h3 h4 h5 h6 head header html i ins kbd label li main mark nav ol
+option p pre q s samp section select small span strong sub summary sup table tbody td textarea tfoot th
+thead title tr tt u ul var article aside c v t w:t text:p text:span cell data entry field item string
+text value val row column
+""".split())
+_XML_TAG = re.compile(r"<([A-Za-z_][\w.:-]{0,40})(?:\s[^<>]{0,200})?$")
+
+
+def _xml_leaf_key(text: str, gt: int) -> str | None:
+    """The element name of `<ssn>value</ssn>` (a SOAP payload in a log, XML
+    pasted into a ticket): the value's own key, as a JSON key is. Only a
+    leaf element closed right after its text counts, and never an HTML or
+    generic container tag."""
+    lt = text.rfind("<", max(0, gt - 256), gt)
+    if lt < 0 or text[gt - 1] == "/":
+        return None
+    m = _XML_TAG.match(text, lt, gt)
+    if m is None or m.group(1).lower() in _MARKUP_TAGS:
+        return None
+    name = m.group(1)
+    close = text.find("<", gt + 1, gt + 1 + 200)
+    if close < 0 or not text.startswith("</" + name, close):
+        return None
+    return name
 
 
 _LABEL_CHARS = frozenset(" _#/'’.-&()")
@@ -434,7 +486,31 @@ def _colon_label(text: str, colon: int) -> str | None:
     if not label or not any(ch.isalpha() for ch in label):
         return None
     words = label.split()
+    if len(words) == 1 and words[0].lower() in _ANSWER_MARKERS:
+        return _question_before(text, colon - len(words[0])) or label
     return " ".join(words[-5:])
+
+
+# "A:" in an interview, a deposition or a chat form answers the question
+# before it: the question is the answer's label ("Q: And your Social
+# Security number?" / "A: 912-34-5678").
+_ANSWER_MARKERS = frozenset(("a", "ans", "answer"))
+
+
+def _question_before(text: str, marker: int) -> str | None:
+    """The question an answer marker at `marker` answers: the text before it
+    on its line, or the line above, when that ends with a question mark."""
+    head = text[max(0, marker - 160):marker]
+    nl = head.rfind("\n")
+    same = head[nl + 1:].rstrip()
+    if same.endswith("?"):
+        return same[-80:].strip()
+    if nl < 0 or same:
+        return None
+    prev = head[:nl].rstrip()
+    pnl = prev.rfind("\n")
+    line = prev[pnl + 1:]
+    return line[-80:].strip() if line.endswith("?") else None
 
 
 _LABEL_ONLY = re.compile(r"^[\s:#=*\-\u2013\u2014|>]*$")
@@ -477,7 +553,11 @@ def context_word_regex(word: str, prefilter: bool = False) -> str:
     w = word.lower().strip()
     body = []
     for c in w:
-        if c.isalnum():
+        if prefilter and not c.isascii() and c.upper() != c and len(c.upper()) == 1:
+            # Hyperscan matches UTF-8 bytes: its caseless flag folds ASCII
+            # only ("RODNÉ ČÍSLO" must wake "rodné číslo").
+            body.append(f"(?:{c}|{c.upper()})")
+        elif c.isalnum():
             body.append(c)
         elif c.isspace():
             if not body or body[-1] != r"[\s_\-]+":

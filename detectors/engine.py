@@ -26,19 +26,23 @@ context word of theirs near a match adds 0.35 (at least 0.4, at most 1).
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import Sequence
 
 from presidio_analyzer import RecognizerResult
 
-from detectors.base import CONTEXT_AFTER, CONTEXT_BEFORE, SUPPRESSED_KEY, PiiRecognizer, SegmentContext, context_tokens, \
-    context_window, _word_alternation
+from detectors.base import CONTEXT_AFTER, CONTEXT_BEFORE, SUPPRESSED_KEY, PiiRecognizer, SegmentContext, Trigger, \
+    context_tokens, context_window, _word_alternation
 from detectors.catalog import DetectorSettings, build_recognizers
 from detectors.prefilter import build_prefilter
+from detectors.tabular import DELIMITERS, CellPlan, Cells
 from scanner.model import Segment
 
 # Characters a match must keep from a window's edge: our patterns look at
 # most two characters beyond a match (e.g. "(?![.,]\d)").
 EDGE = 4
+# Kinds of prefilter owners (DetectionEngine._slots).
+OPEN, GATED, GATE = 0, 1, 2
 
 
 class DetectionEngine:
@@ -64,9 +68,12 @@ class DetectionEngine:
         self._fast: list[PiiRecognizer] = []
         self._slow: list = []
         triggers = []
-        # A prefilter "owner" is a (recognizer, window radius) pair: value
-        # triggers open narrow windows, context words wide ones.
-        self._slots: list[tuple[int, int]] = []
+        # A prefilter "owner" is a (recognizer, window radius, kind) triple:
+        # value triggers open narrow windows, context words wide ones; a
+        # context word of a recognizer with CONTEXT_GATE opens its window
+        # only near a value or gate hit of that recognizer (kind GATED), and
+        # a gate opens none (kind GATE).
+        self._slots: list[tuple[int, int, int]] = []
         for rec in recs:
             if isinstance(rec, PiiRecognizer):
                 rec.score_floor = settings.min_score
@@ -76,17 +83,27 @@ class DetectionEngine:
                 continue
             index = len(self._fast)
             self._fast.append(rec)
-            slot_of: dict[int, int] = {}
+            gated = getattr(rec, "CONTEXT_GATE", None) is not None
+            slot_of: dict[tuple[int, int], int] = {}
             radius_of: dict[bool, int] = {}  # by Trigger.context (tens of thousands of medical triggers)
             for t in trig:
                 radius = radius_of.get(t.context)
                 if radius is None:
                     radius = radius_of[t.context] = rec.trigger_radius(t)
-                if radius not in slot_of:
-                    slot_of[radius] = len(self._slots)
-                    self._slots.append((index, radius))
-                triggers.append((slot_of[radius], t.regex, t.caseless, t.bare))
-        self.prefilter = build_prefilter(triggers, len(self._slots))
+                kind = GATE if t.gate else GATED if t.context and gated else OPEN
+                if (radius, kind) not in slot_of:
+                    slot_of[radius, kind] = len(self._slots)
+                    self._slots.append((index, radius, kind))
+                triggers.append((slot_of[radius, kind], t.regex, t.caseless, t.bare))
+        # Delimited text: the cell recognizers' value triggers in databases of
+        # their own, so certified cells can be blanked for them alone.
+        self._cells = CellPlan.build(self._fast, recs) if not self._slow else None
+        cell_owners = frozenset()
+        if self._cells is not None:
+            cell_owners = frozenset(slot for slot, (i, radius, kind) in enumerate(self._slots)
+                                    if i in self._cells.indexes and kind == OPEN
+                                    and radius == self._fast[i].trigger_radius(Trigger("", context=False)))
+        self.prefilter = build_prefilter(triggers, len(self._slots), cell_owners)
         self._ner = None
         if settings.ner_entities:
             from detectors.ner import NerDetector
@@ -102,7 +119,32 @@ class DetectionEngine:
             return []
         if self._ner is not None and ner_results is None:
             return self.detect_many([seg])[0]
+        if self._ner is None and not ner_results and self._cells_apply(seg):
+            results, cells = self.detect_cells(seg)
+            return merge_cells(results, cells)
         return self._finish(seg, self._rule_results(seg), ner_results or [])
+
+    def detect_cells(self, seg: Segment) -> tuple[list[RecognizerResult], Cells | None]:
+        """Like detect(), with the results in certified cells of delimited
+        text (detectors/tabular.py) apart, as columns: (the other results,
+        the cells or None). Without NER only."""
+        if not seg.text:
+            return [], None
+        if self._ner is not None or not self._cells_apply(seg):
+            return self.detect(seg), None
+        delimiter, headers = seg.layout.delimited()
+        ctx = SegmentContext(seg.context, seg.layout, seg.text)
+        cells = self._cells.cells(seg.text, seg.core or (0, len(seg.text)), delimiter, headers, ctx,
+                                  self.settings.min_score)
+        if not cells.spans_s:
+            return self._finish(seg, self._rule_results(seg), []), None
+        return self._finish(seg, self._rule_results(seg, cells), []), cells
+
+    def _cells_apply(self, seg: Segment) -> bool:
+        if self._cells is None or seg.layout is None or seg.context:
+            return False
+        d = seg.layout.delimited()
+        return d is not None and d[0] in DELIMITERS and bool(d[1])
 
     def detect_many(self, segments: Sequence[Segment]) -> list[list[RecognizerResult]]:
         """Like detect() for several segments. NER runs last, batched over
@@ -116,13 +158,14 @@ class DetectionEngine:
         ner = self._ner.detect_many([s.text for s in segments], decided)
         return [self._finish(s, r, n) if s.text else [] for s, r, n in zip(segments, ruled, ner)]
 
-    def _rule_results(self, seg: Segment) -> list[RecognizerResult]:
+    def _rule_results(self, seg: Segment, cells: Cells | None = None) -> list[RecognizerResult]:
         """Every recognizer's results (not NER's), context-scored, at or
-        above the minimum score."""
+        above the minimum score; with `cells`, none of a cell recognizer's
+        in a certified cell (the cell's own result stands for it)."""
         text = seg.text
         ctx = SegmentContext(seg.context, seg.layout, text)
         raw: list[tuple[object, list[RecognizerResult]]] = []
-        for rec, found in self._scan_fast(text, ctx):
+        for rec, found in self._scan_fast(text, ctx, cells):
             raw.append((rec, found))
         for rec in self._slow:
             try:
@@ -226,25 +269,27 @@ class DetectionEngine:
         if not words:
             return frozenset()
         armed = {i for i, rec in enumerate(self._fast) if rec.context_matches(words)}
-        return frozenset(slot for slot, (i, _) in enumerate(self._slots) if i in armed)
+        return frozenset(slot for slot, (i, _, _) in enumerate(self._slots) if i in armed)
 
-    def _scan_fast(self, text: str, ctx: SegmentContext):
+    def _scan_fast(self, text: str, ctx: SegmentContext, cells: Cells | None = None):
         n = len(text)
-        hits = self.prefilter.scan(text, self._arm_bare(ctx))
+        hits = self.prefilter.scan(text, self._arm_bare(ctx), cells.blanked(text) if cells is not None else None)
+        in_cells = self._cells.indexes if cells is not None else ()
         if hits is None:  # no prefilter: every recognizer, whole text
-            for rec in self._fast:
+            for index, rec in enumerate(self._fast):
                 found = rec.analyze_range(text, 0, n, self.entities)
+                if found and index in in_cells:
+                    found = [r for r in found if not cells.covers(r.start)]
                 if found:
                     yield rec, found
             return
         if not hits:
             return
-        windows: dict[int, list[tuple[int, int]]] = {}
-        slots = self._slots
-        for owner, end in hits:
-            index, r = slots[owner]
-            windows.setdefault(index, []).append((max(0, end - r), min(n, end + r)))
-        for index, spans in windows.items():
+        windows = self._windows(hits, n)
+        # In recognizer order (not that of the first hit): the same order
+        # whichever database a hit came from.
+        for index in sorted(windows):
+            spans = windows[index]
             rec = self._fast[index]
             found: list[RecognizerResult] = []
             # Column recognizers (recognizers/columns.py) read only the cells
@@ -260,8 +305,44 @@ class DetectionEngine:
                     raise
                 self._failed(rec, exc)
                 continue
+            if found and index in in_cells:
+                found = [r for r in found if not cells.covers(r.start)]
             if found:
                 yield rec, _unique(found)
+
+    def _windows(self, hits: list[tuple[int, int]], n: int) -> dict[int, list[tuple[int, int]]]:
+        """The windows each recognizer examines, by recognizer index: one
+        around each hit; a GATED hit's only if a value or gate hit of the
+        same recognizer ends within its CONTEXT_GATE."""
+        windows: dict[int, list[tuple[int, int]]] = {}
+        gated: dict[int, list[tuple[int, int]]] = {}
+        near: dict[int, list[int]] = {}  # value and gate hit ends
+        slots = self._slots
+        for owner, end in hits:
+            index, r, kind = slots[owner]
+            if kind == OPEN:
+                windows.setdefault(index, []).append((max(0, end - r), min(n, end + r)))
+                near.setdefault(index, []).append(end)
+            elif kind == GATE:
+                near.setdefault(index, []).append(end)
+            else:
+                gated.setdefault(index, []).append((max(0, end - r), min(n, end + r)))
+        for index, spans in gated.items():
+            ends = near.get(index)
+            if not ends:
+                continue
+            ends.sort()
+            pad = self._fast[index].CONTEXT_GATE
+            kept = [(lo, hi) for lo, hi in spans if _any_within(ends, lo - pad, hi + pad)]
+            if kept:
+                windows.setdefault(index, []).extend(kept)
+        return windows
+
+
+def _any_within(ends: list[int], lo: int, hi: int) -> bool:
+    """Is any of the sorted `ends` in [lo, hi]?"""
+    i = bisect_left(ends, lo)
+    return i < len(ends) and ends[i] <= hi
 
 
 def _uses_others(rec) -> bool:
@@ -316,4 +397,17 @@ def _unique(found: list[RecognizerResult]) -> list[RecognizerResult]:
         if key not in seen:
             seen.add(key)
             out.append(r)
+    return out
+
+
+def merge_cells(results: list[RecognizerResult], cells: Cells | None) -> list[RecognizerResult]:
+    """detect_cells()'s two parts as one list of results, in text order."""
+    if not cells:
+        return results
+    made = [RecognizerResult(entity_type=e, start=s, end=x, score=sc, analysis_explanation=None,
+                             recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: d,
+                                                   RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY: True})
+            for e, s, x, sc, d in zip(cells.entity, cells.start, cells.end, cells.score, cells.detector)]
+    out = results + made
+    out.sort(key=lambda r: (r.start, r.end, r.entity_type))
     return out

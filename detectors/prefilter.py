@@ -34,7 +34,7 @@ class NullPrefilter:
     def __init__(self, n_owners: int):
         self.n_owners = n_owners
 
-    def scan(self, text: str, arm_bare: frozenset[int]) -> list[Hit] | None:
+    def scan(self, text: str, arm_bare: frozenset[int], blanked: str | None = None) -> list[Hit] | None:
         return None  # None: "everything is a candidate"
 
 
@@ -61,53 +61,76 @@ def _to_bytes_pattern(regex: str) -> bytes:
 class HyperscanPrefilter:
     available = True
 
-    def __init__(self, triggers: Sequence[tuple[int, str, bool, bool]]):
-        """triggers: (owner, regex, caseless, bare)."""
+    def __init__(self, triggers: Sequence[tuple[int, str, bool, bool]], cell_owners: frozenset[int] = frozenset()):
+        """triggers: (owner, regex, caseless, bare). `cell_owners`: owners
+        whose non-context triggers go in databases of their own, which
+        `scan` may run over a text with certified cells blanked
+        (detectors/tabular.py)."""
         import hyperscan
 
         self._hs = hyperscan
-        self._owners: dict[int, list[int]] = {0: [], 1: []}
+        self._cell_owners = cell_owners
+        # (bare, cell) -> the database and the owner of each pattern id. Bare
+        # triggers count only for the owners a segment arms: their database
+        # is built for each set of armed owners (a few small ones per scan),
+        # so unarmed ones cost no callback (a CSV's digit runs woke ~150,000
+        # a MB that were thrown away).
+        self._owners: dict[tuple, list[int]] = {}
         self._dbs = {}
-        for bare in (False, True):
-            exprs, ids, flags = [], [], []
-            for owner, regex, caseless, is_bare in triggers:
-                if is_bare != bare:
-                    continue
-                exprs.append(_to_bytes_pattern(regex))
-                ids.append(len(ids))
-                self._owners[int(bare)].append(owner)
-                f = hyperscan.HS_FLAG_MULTILINE
-                if caseless:
-                    f |= hyperscan.HS_FLAG_CASELESS
-                flags.append(f)
-            if exprs:
-                db = _compiled(hyperscan, exprs, ids, flags)
-                self._dbs[bare] = (db, hyperscan.Scratch(db))
+        self._bare = [t for t in triggers if t[3]]
+        for cell in (False, True):
+            self._add((False, cell), [t for t in triggers if not t[3] and (t[0] in cell_owners) == cell])
         # Keep a named reference to the callback: an inline lambda handed to
         # hyperscan was seen to be collected mid-scan and segfault.
         self._collect = self._on_match
         self._ends: list[tuple[int, int]] = []
 
+    def _add(self, key: tuple, triggers: Sequence[tuple[int, str, bool, bool]]) -> None:
+        hyperscan = self._hs
+        exprs, flags = [], []
+        for _, regex, caseless, _ in triggers:
+            exprs.append(_to_bytes_pattern(regex))
+            flags.append(hyperscan.HS_FLAG_MULTILINE | (hyperscan.HS_FLAG_CASELESS if caseless else 0))
+        if exprs:
+            db = _compiled(hyperscan, exprs, list(range(len(exprs))), flags)
+            self._dbs[key] = (db, hyperscan.Scratch(db))
+            self._owners[key] = [t[0] for t in triggers]
+
+    def _bare_keys(self, arm_bare: frozenset[int]) -> tuple[tuple, tuple]:
+        """The databases of the armed owners' bare triggers (built once)."""
+        keys = ((True, False, arm_bare), (True, True, arm_bare))
+        if keys[0] not in self._dbs and keys[0] not in self._owners:
+            for key in keys:
+                self._owners[key] = []  # no pattern: nothing to scan
+                self._add(key, [t for t in self._bare if t[0] in arm_bare
+                                and (t[0] in self._cell_owners) == key[1]])
+        return keys
+
     def _on_match(self, pid: int, start: int, end: int, flags: int, ctx) -> None:
         self._ends.append((ctx[pid], end))
 
-    def scan(self, text: str, arm_bare: frozenset[int]) -> list[Hit]:
+    def scan(self, text: str, arm_bare: frozenset[int], blanked: str | None = None) -> list[Hit]:
+        """Hits in `text`; the cell owners' hits in `blanked` (the same text
+        with certified cells blanked, as long) when given."""
         data = text.encode("utf-8", "surrogatepass")
+        other = data if blanked is None else blanked.encode("utf-8", "surrogatepass")
         self._ends = []
-        db, scratch = self._dbs.get(False, (None, None))
-        if db is not None:
-            db.scan(data, match_event_handler=self._collect, context=self._owners[0], scratch=scratch)
-        if arm_bare and True in self._dbs:
-            bare_ends: list[tuple[int, int]] = []
-            self._ends, keep = bare_ends, self._ends
-            db, scratch = self._dbs[True]
-            db.scan(data, match_event_handler=self._collect, context=self._owners[1], scratch=scratch)
-            self._ends = keep + [(o, e) for o, e in bare_ends if o in arm_bare]
+        for key in ((False, False), (False, True)):
+            self._run(key, other if key[1] else data)
+        if arm_bare:
+            for key in self._bare_keys(arm_bare):
+                self._run(key, other if key[1] else data)
         ends = self._ends
         self._ends = []
         if not ends or len(data) == len(text):
             return ends  # ASCII: byte offsets are character offsets
         return _bytes_to_chars(data, ends)
+
+    def _run(self, key: tuple[bool, bool], data: bytes) -> None:
+        entry = self._dbs.get(key)
+        if entry is not None:
+            db, scratch = entry
+            db.scan(data, match_event_handler=self._collect, context=self._owners[key], scratch=scratch)
 
 
 def _cpu_flags() -> str:
@@ -204,9 +227,10 @@ def _bytes_to_chars(data: bytes, ends: list[tuple[int, int]]) -> list[Hit]:
     return out  # type: ignore[return-value]
 
 
-def build_prefilter(triggers: Sequence[tuple[int, str, bool, bool]], n_owners: int):
+def build_prefilter(triggers: Sequence[tuple[int, str, bool, bool]], n_owners: int,
+                    cell_owners: frozenset[int] = frozenset()):
     try:
-        return HyperscanPrefilter(triggers)
+        return HyperscanPrefilter(triggers, cell_owners)
     except ImportError:
         log.info("hyperscan is not installed: scanning without a prefilter (slower)")
         return NullPrefilter(n_owners)

@@ -141,15 +141,38 @@ def is_valid_iban(value: str) -> bool:
 # --- IP addresses ---------------------------------------------------------------
 
 
+# Ranges that no network uses: documentation (RFC 5737, 3849, 9637) and
+# never allocated (IPv4 class E, IPv6 outside 2000::/3 and its special
+# blocks). An address there is not infrastructure: it is what examples, test
+# data and synthetic records write for somebody's public address.
+_DOCUMENTATION = tuple(ipaddress.ip_network(n) for n in (
+    "192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32", "3fff::/20"))
+_V6_IN_USE = tuple(ipaddress.ip_network(n) for n in (
+    "2000::/3", "fc00::/7", "fe80::/10", "fec0::/10", "ff00::/8", "::/96", "::ffff:0:0/96", "64:ff9b::/96",
+    "100::/64"))
+_CLASS_E = ipaddress.ip_network("240.0.0.0/4")
+_BROADCAST = ipaddress.ip_address("255.255.255.255")
+
+
 @lru_cache(maxsize=8192)
 def ip_kind(value: str) -> str | None:
-    """'public', 'internal' (private, loopback, link-local, reserved...) or None."""
+    """'public', 'internal' (private, loopback, link-local, multicast,
+    broadcast, unspecified: addresses a network uses for itself) or None.
+    Documentation and unallocated addresses count as public (_DOCUMENTATION)."""
     try:
         ip = ipaddress.ip_address(value)
     except ValueError:
         return None
     if ip.version == 6 and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped  # ::ffff:192.0.2.1 is that IPv4 address
+    if any(ip in net for net in _DOCUMENTATION if net.version == ip.version):
+        return "public"
+    if ip.version == 4 and ip in _CLASS_E and ip != _BROADCAST:
+        return "public"
+    if ip.version == 6 and not any(ip in net for net in _V6_IN_USE) and value.count(":") >= 4:
+        # Unallocated; written short (`a::b`, `dead::beef`) it is a C++ or
+        # Rust path more often than an address.
+        return "public"
     if ip.is_unspecified or ip.is_multicast:
         return "internal"
     if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved:

@@ -53,6 +53,20 @@ class ContextSampler:
         self._seen[key] = n + 1
         return n < CONTEXT_FIRST or (n - CONTEXT_FIRST) % CONTEXT_EVERY == CONTEXT_EVERY - 1
 
+    def keep_many(self, obj: tuple, entities: Sequence[str]) -> list[bool]:
+        """keep(obj, e) for each of `entities` in turn."""
+        seen, out, first, every = self._seen, [], CONTEXT_FIRST, CONTEXT_EVERY
+        counts: dict[str, int] = {}
+        for e in entities:
+            n = counts.get(e)
+            if n is None:
+                n = seen.get((obj, e), 0)
+            counts[e] = n + 1
+            out.append(n < first or (n - first) % every == every - 1)
+        for e, n in counts.items():
+            seen[(obj, e)] = n
+        return out
+
     def forget(self, obj: tuple) -> None:
         """The object's record is written: its counts are done with."""
         if self._seen:

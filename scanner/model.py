@@ -226,6 +226,11 @@ class Layout:
     def row_key_at(self, text: str, pos: int) -> str | None:
         return None
 
+    def delimited(self) -> tuple[str, tuple[str, ...]] | None:
+        """(delimiter, column headers) when the text is delimited rows whose
+        cells have these headers as their only context (CSV), else None."""
+        return None
+
 
 @dataclass(frozen=True)
 class Segment:

@@ -27,7 +27,7 @@ from scanner.errors import ItemError, ItemSkipped, ItemTimeout, one_line
 from scanner.extractors import registry
 from scanner.extractors.base import Blob, ExtractContext
 from scanner.findings_batch import ContextSampler, FindingColumns
-from scanner.model import (ERROR, SCANNED, SKIPPED, Child, Content, Item, ItemRecord, ObjectInfo,
+from scanner.model import (ERROR, SCANNED, SKIPPED, Child, Content, Item, ItemRecord, Layout, ObjectInfo,
                            Segment, Stream, Table)
 from scanner.refine import refine
 from scanner.job import Job
@@ -211,21 +211,86 @@ class ItemProcessor:
         """The detectors' raw results for one segment; a plugin recognizer's
         failure is kept for the record of the object being read."""
         results = self.engine.detect(seg)
+        self._engine_state()
+        return results
+
+    def _engine_state(self) -> None:
         failed = self.engine.take_failures() if hasattr(self.engine, "take_failures") else ()
         self._suppressed += self.engine.take_suppressed() if hasattr(self.engine, "take_suppressed") else 0
         for f in failed:
             if f not in self._failures:
                 self._failures.append(f)
-        return results
 
     def detect_segment(self, seg: Segment, info: ObjectInfo):
         """Detect PII in one segment; yields full batches; returns the count."""
-        results = self.detect(seg)
+        detect_cells = getattr(self.engine, "detect_cells", None)
+        if detect_cells is not None and seg.layout is not None:
+            results, cells = detect_cells(seg)
+            self._engine_state()
+            if cells:
+                found = self.cell_findings(seg, results, cells, info)
+                yield from self.add_findings(found)
+                return len(found)
+        else:
+            results = self.detect(seg)
         if not results:
             return 0
         found = self.to_findings(seg, results, info)
         yield from self.add_findings(found)
         return len(found)
+
+    def cell_findings(self, seg: Segment, results, cells, info: ObjectInfo) -> FindingColumns:
+        """`to_findings` for the engine's detect_cells(): the results in
+        certified cells come as columns (detectors/tabular.py) and become
+        findings without an object per value; the same rows, in the same
+        order, as `to_findings` would make of them."""
+        text = seg.text
+        ents, starts, ends, scores, dets = _merged(results, cells)
+        values = [text[s:e] for s, e in zip(starts, ends)]
+        masked, hashes = self._masks_and_hashes(ents, values)
+        # Every detection is masked in snippets, allow-listed ones too.
+        others = list(zip(starts, ends, masked))
+        if self.allow is not None:
+            keep = [not self.allow.allowed(en, v, h, self.styles.get(en)) for en, v, h in zip(ents, values, hashes)]
+            if not all(keep):
+                self._suppressed += keep.count(False)
+                ents, starts, ends, scores, dets, masked, hashes = (
+                    [x for x, k in zip(col, keep) if k] for col in (ents, starts, ends, scores, dets, masked, hashes))
+        out = FindingColumns()
+        if not hashes:
+            return out
+        kept = [(None, s, e) for s, e in zip(starts, ends)] if seg.line is not None else ()
+        offset = seg.offset
+        row_key = seg.row_key or info.row_key
+        if type(seg.layout).row_key_at is Layout.row_key_at:
+            row_keys = [row_key] * len(hashes)
+        else:
+            row_keys = [seg.layout.row_key_at(text, s) or row_key for s in starts]
+        obj = (info.location, info.part)
+        sample = self._sampler.keep_many(obj, ents)
+        snippet = privacy.snippet
+        contexts = [snippet(text, s, e, m, others) if k else ""
+                    for s, e, m, k in zip(starts, ends, masked, sample)]
+        out.add(info.source, info.location, join_part(info.part, seg.section) if seg.section else info.part,
+                ents, scores, dets, [offset + x for x in starts], [offset + x for x in ends],
+                _lines(text, seg.line, kept) if kept else [None] * len(hashes), row_keys, masked, hashes, contexts)
+        return out
+
+    def _masks_and_hashes(self, ents: list[str], values: list[str]) -> tuple[list[str], list[str]]:
+        """Masked values and value hashes, with one masking and hashing
+        function per entity type (privacy.value_hasher: no cache lookup per
+        value)."""
+        funcs: dict[str, tuple] = {}
+        masked, hashes = [], []
+        mask, styles, key = privacy.mask, self.styles, self.key
+        for en, v in zip(ents, values):
+            f = funcs.get(en)
+            if f is None:
+                style = styles.get(en)
+                f = funcs[en] = (style, privacy.value_hasher(en, key, style))
+            masked.append(mask(en, v, f[0]))
+            hashes.append(f[1](v))
+        return masked, hashes
 
     def add_findings(self, found: FindingColumns):
         """Queue findings; yields a record batch when one is full."""
@@ -327,6 +392,30 @@ class ItemProcessor:
 def _detector(r) -> str:
     meta = r.recognition_metadata or {}
     return str(meta.get("recognizer_name") or meta.get("recognizer_identifier") or "unknown")
+
+
+def _merged(results, cells) -> tuple[list, list, list, list, list]:
+    """The engine's results (in text order) and the cells' (columns, in
+    text order) as columns, in the engine's order: (start, end, entity)."""
+    ents, starts, ends, scores, dets = cells.entity, cells.start, cells.end, cells.score, cells.detector
+    if not results:
+        return ents, starts, ends, scores, dets
+    from bisect import bisect_left
+
+    out: tuple[list, ...] = ([], [], [], [], [])
+    pos = 0
+    for r in results:
+        i = bisect_left(starts, r.start, pos)
+        while i < len(starts) and starts[i] == r.start and (ends[i], ents[i]) < (r.end, r.entity_type):
+            i += 1
+        for col, src in zip(out, (ents, starts, ends, scores, dets)):
+            col.extend(src[pos:i])
+        pos = i
+        for col, x in zip(out, (r.entity_type, r.start, r.end, float(r.score), _detector(r))):
+            col.append(x)
+    for col, src in zip(out, (ents, starts, ends, scores, dets)):
+        col.extend(src[pos:])
+    return out
 
 
 def _lines(text: str, first: int | None, kept: list[tuple]) -> list[int | None]:

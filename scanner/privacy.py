@@ -299,6 +299,18 @@ def _keyed(key: bytes):
     return digest
 
 
+def value_hasher(entity_type: str, key: bytes, style: "Style | None" = None):
+    """`value_hash(entity_type, value, key, style)` as a function of the
+    value, without its cache: for the values of a dense export, which do
+    not recur (the same digests; a test compares them)."""
+    kind, digest, norm = kind_of(entity_type, style), _keyed(key), normalise_as
+
+    def hasher(value: str) -> str:
+        return digest(norm(kind, value).encode("utf-8"))
+
+    return hasher
+
+
 def hash_as(kind: str, value: str, key: bytes | None = None) -> str:
     """The value_hash `value` would get as an entity type normalised by
     `kind` (allow lists hash a value once per kind when no type is given)."""

@@ -77,8 +77,9 @@ def build_report(inventory: Path, scan_id: str | None = None, top: int = 10) -> 
         "top_locations": top_locations,
         "problems": [{"status": s, "reason": r, "items": n} for (s, r), n in reasons.most_common(top)],
         "columns": sql_columns(inv, view, top),
-        # Who may read it: items per exposure, entity types per exposure, the headline.
-        **report_exposure.summary(inv, view, f),
+        # Who may read it (items per exposure, entity types per exposure) and
+        # the headline (scanner/risk.py: the client report's cover sentence).
+        **report_exposure.summary(inv, view, f, {r["entity_type"]: r["distinct_values"] for r in by_entity}),
         **not_examined(inv, view),
         # Inventory files left out because they could not be read.
         "unreadable_files": [{"file": str(p), "reason": why} for p, why in inv.unreadable.items()],
@@ -165,7 +166,7 @@ def render_text(rep: dict) -> str:
         "Items: " + ", ".join(f"{k} {v}" for k, v in sorted(rep["items"].items())) if rep["items"] else "Items: none",
         f"Findings: {rep['findings']}"
         + (f" (suppressed by allow list: {rep['suppressed']})" if rep.get("suppressed") else ""),
-        *report_exposure.headline_lines(rep),
+        *([rep["headline"]] if rep.get("headline") else []),
     ]
     if rep["by_entity"]:
         lines += ["", f"{'Entity type':<22}{'Findings':>10}{'Distinct':>10}{'Locations':>11}"]

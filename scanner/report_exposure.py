@@ -2,7 +2,9 @@
 
 `summary()` feeds `piiscout report` (text and JSON): top-level items per
 exposure, the locations holding each entity type per exposure, and the
-headline "12 files with Social Security numbers readable by everyone".
+report's headline, the sentence of scanner/risk.py (`risk.headline`) that
+the client report's cover and webhooks print too: "27 Social Security
+numbers in 9 files, 6 of them readable by everyone."
 `access_by_location()` gives exports each finding's exposure and readers
 (a finding sits in one object; every row of an object carries its access).
 
@@ -18,15 +20,13 @@ from collections import Counter
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from scanner import entity_labels
+from scanner import risk
 from scanner.inventory.state import iter_batches
-from scanner.model import AUTHENTICATED, EVERYONE, EXPOSURES
+from scanner.model import EXPOSURES
 
 UNKNOWN = "unknown"
 ORDER = (*EXPOSURES, UNKNOWN)
-HEADLINE_WHO = {EVERYONE: "everyone", AUTHENTICATED: "any signed-in user"}
-# "readable by ..." in the text report
-WHO = {EVERYONE: "everyone", AUTHENTICATED: "any signed-in user", "group": "a group", "owner": "its owner only"}
+WHO = risk.EXPOSURE_PHRASE  # "readable by ..." in the text report
 
 
 def _top_level(inv, view, columns: list[str]):
@@ -51,65 +51,47 @@ def access_by_location(inv, view, locations: set[str]) -> dict[str, tuple[str | 
     return out
 
 
-def _kind(source: str | None) -> str:
-    return "tables" if source == "sql" else "files"
-
-
-def summary(inv, view, findings: pa.Table) -> dict:
-    """`by_exposure`, `exposure_by_entity` and `exposure_headline` of a
-    report; `findings` has at least location and entity_type."""
+def summary(inv, view, findings: pa.Table, distinct: dict[str, int]) -> dict:
+    """`by_exposure`, `exposure_by_entity` and `headline` of a report;
+    `findings` has at least location and entity_type, `distinct` counts
+    distinct values per entity type."""
     items: Counter = Counter()
-    exposure_of: dict[str, tuple[str, str]] = {}
+    statuses: Counter = Counter()
+    known = False
+    where: dict[str, tuple[str, str]] = {}  # location -> (exposure, kind)
     located = pa.array(sorted(set(findings.column("location").unique().to_pylist())), pa.string()) \
         if findings.num_rows else None
-    for b in _top_level(inv, view, ["location", "exposure", "source"]):
+    for b in _top_level(inv, view, ["location", "exposure", "source", "content_type", "status"]):
         exps = pc.fill_null(b.column(2), UNKNOWN)
         for value, n in zip(*(pc.value_counts(exps).field(f).to_pylist() for f in ("values", "counts"))):
             items[value] += n
+        statuses.update(b.column(5).to_pylist())
+        known = known or b.column(2).null_count < b.num_rows
         if located is not None:
             keep = b.filter(pc.is_in(b.column(1), value_set=located))
-            for loc, exp, src in zip(*(keep.column(i).to_pylist() for i in (1, 2, 3))):
-                exposure_of[loc] = (exp or UNKNOWN, src)
-    with_findings: Counter = Counter(e for e, _ in exposure_of.values())
-    by_entity: dict[str, Counter] = {}
-    kinds: dict[tuple[str, str], Counter] = {}
+            for loc, exp, src, ctype in zip(*(keep.column(i).to_pylist() for i in (1, 2, 3, 4))):
+                where[loc] = (exp or UNKNOWN, risk.location_kind(src, ctype))
+    per_loc: dict[str, list[tuple[str, int]]] = {}
     if findings.num_rows:
-        pairs = findings.select(["location", "entity_type"]).group_by(["location", "entity_type"]).aggregate([])
-        for loc, ent in zip(*(pairs.column(c).to_pylist() for c in ("location", "entity_type"))):
-            exp, src = exposure_of.get(loc, (UNKNOWN, None))
-            by_entity.setdefault(ent, Counter())[exp] += 1
-            kinds.setdefault((ent, exp), Counter())[_kind(src)] += 1
+        pairs = findings.select(["location", "entity_type"]).group_by(["location", "entity_type"]).aggregate(
+            [("entity_type", "count")])
+        for loc, ent, n in zip(*(pairs.column(c).to_pylist() for c in ("location", "entity_type", "entity_type_count"))):
+            per_loc.setdefault(loc, []).append((ent, n))
+    by_entity: dict[str, Counter] = {}
+    rows = []  # (kind, exposure, counts) per location, for the headline
+    for loc, counts in per_loc.items():
+        exposure, kind = where.get(loc, (UNKNOWN, "file"))
+        rows.append((kind, exposure, counts))
+        for ent, _ in counts:
+            by_entity.setdefault(ent, Counter())[exposure] += 1
+    with_findings: Counter = Counter(e for e, _ in where.values())
+    totals = risk.entity_totals(rows, lambda e: distinct.get(e, 0))
     return {
         "by_exposure": {e: {"items": items[e], "with_findings": with_findings[e]} for e in ORDER
                         if items[e] or with_findings[e]},
         "exposure_by_entity": {ent: {e: c[e] for e in ORDER if c[e]} for ent, c in sorted(by_entity.items())},
-        "exposure_headline": headline(by_entity, kinds),
+        "headline": risk.headline(totals, statuses, known),
     }
-
-
-def headline(by_entity: dict[str, Counter], kinds: dict[tuple[str, str], Counter]) -> dict | None:
-    """The most exposed highly sensitive data: "12 files with Social
-    Security numbers readable by everyone" (any signed-in user when nothing
-    sensitive is open to everyone); None when nothing sensitive is exposed."""
-    for exposure in (EVERYONE, AUTHENTICATED):
-        best = None
-        for ent, c in by_entity.items():
-            if c[exposure] and entity_labels.sensitivity(ent) == entity_labels.HIGH:
-                if best is None or (c[exposure], ent) > (by_entity[best][exposure], best):
-                    best = ent
-        if best is None:
-            continue
-        n = by_entity[best][exposure]
-        places = kinds[(best, exposure)]
-        where = " and ".join(f"{k:,} {noun if k != 1 else noun[:-1]}" for noun, k in sorted(places.items()) if k)
-        return {"entity_type": best, "exposure": exposure, "locations": n,
-                "text": f"{where} with {entity_labels.plural(best)} readable by {HEADLINE_WHO[exposure]}"}
-    return None
-
-
-def headline_lines(rep: dict) -> list[str]:
-    head = rep.get("exposure_headline")
-    return [head["text"][0].upper() + head["text"][1:] + "."] if head else []
 
 
 def lines(rep: dict) -> list[str]:

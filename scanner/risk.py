@@ -1,8 +1,11 @@
 """Risk score per location, folder rollups, and the one-sentence headline.
 
-Shared by the client report (scanner/reporting/), the XLSX export and
-webhooks: `assess(inv, view)` reads an inventory view once and returns an
-`Assessment`; `risk_headline(inventory)` is the sentence alone.
+Shared by the client report (scanner/reporting/), the text and JSON
+report (scanner/report.py), the XLSX export and webhooks: `assess(inv,
+view)` reads an inventory view once and returns an `Assessment`;
+`headline()` is the one-sentence headline all of them print (from totals
+per entity type, `entity_totals()`), `risk_headline(inventory)` the
+sentence alone.
 
 The score (README "Risk score") of a location (a file, a table, a mailbox):
 
@@ -45,7 +48,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 import numpy as np
 import pyarrow as pa
@@ -58,7 +61,6 @@ from scanner.inventory.state import View, iter_batches, owning_target, resolve_v
 
 SENSITIVITY_WEIGHT = {entity_labels.HIGH: 10.0, entity_labels.MEDIUM: 4.0, entity_labels.LOW: 1.0,
                       entity_labels.NONE: 0.0}
-EXPOSURES = ("everyone", "authenticated", "group", "owner")
 EXPOSURE_FACTOR = {"everyone": 2.0, "authenticated": 1.6, "group": 1.2, "owner": 1.0}
 UNKNOWN_EXPOSURE_FACTOR = 1.2
 # For sentences: "readable by everyone", "readable by any signed-in user".
@@ -176,7 +178,7 @@ class Assessment:
     exposure_known: bool = False  # any examined object has a recorded exposure
 
     def headline(self) -> str:
-        return headline(self)
+        return headline(self.entities, self.statuses, self.exposure_known)
 
     def folders(self, limit: int | None = None) -> list[FolderRisk]:
         return folder_rollups(self.locations, self.targets)[:limit]
@@ -306,19 +308,24 @@ def assess(inv: Inventory, view: View, entities: tuple[str, ...] = (), min_score
             exposure=exposure, modified_at=modified, content_type=row.get("content_type"),
             points=pts, score=score, band=band(score), readers=tuple(row.get("readers") or ())))
     locations.sort(key=lambda r: (-r.points, r.location))
-    return Assessment(as_of, targets, locations, _entity_totals(locations, distinct), statuses, exposure_known)
+    totals = entity_totals(((r.kind, r.exposure, r.counts) for r in locations), distinct.count)
+    return Assessment(as_of, targets, locations, totals, statuses, exposure_known)
 
 
-def _entity_totals(locations: list[LocationRisk], distinct: _Distinct) -> list[EntityTotal]:
+def entity_totals(locations: Iterable[tuple[str, str | None, Iterable[tuple[str, int]]]],
+                  distinct: Callable[[str], int]) -> list[EntityTotal]:
+    """Totals per entity type from (kind, exposure, (entity type, findings)
+    pairs) per location and distinct values per entity type: most sensitive
+    first, then the most widespread."""
     findings: Counter = Counter()
     kinds: dict[str, Counter] = {}
     exposed: dict[str, Counter] = {}
-    for r in locations:
-        for e, n in r.counts:
+    for kind, exposure, counts in locations:
+        for e, n in counts:
             findings[e] += n
-            kinds.setdefault(e, Counter())[r.kind] += 1
-            exposed.setdefault(e, Counter())[r.exposure or "unknown"] += 1
-    out = [EntityTotal(e, n, distinct.count(e), dict(kinds[e]), dict(exposed[e])) for e, n in findings.items()]
+            kinds.setdefault(e, Counter())[kind] += 1
+            exposed.setdefault(e, Counter())[exposure or "unknown"] += 1
+    out = [EntityTotal(e, n, distinct(e), dict(kinds[e]), dict(exposed[e])) for e, n in findings.items()]
     # Most sensitive first, then the most widespread.
     out.sort(key=lambda t: (-SENSITIVITY_WEIGHT[entity_labels.sensitivity(t.entity)], -sum(t.locations.values()),
                             -t.findings, t.entity))
@@ -390,26 +397,31 @@ def places(per_kind: Mapping[str, int]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-def headline(a: Assessment) -> str:
-    """One plain sentence: the most serious thing the scan shows."""
-    examined = sum(n for s, n in a.statuses.items() if s in ("scanned", "unchanged"))
-    if not a.entities:
+def headline(entities: list[EntityTotal], statuses: Mapping[str, int], exposure_known: bool) -> str:
+    """One plain sentence: the most serious thing the inventory shows (the
+    report cover, the text report, the XLSX export and webhooks all print
+    this one). `statuses` counts top-level objects by status;
+    `exposure_known`: any of them has a recorded exposure."""
+    examined = sum(n for s, n in statuses.items() if s in ("scanned", "unchanged"))
+    if not entities:
         return f"No personal data was found in the {examined:,} items examined."
-    high = [t for t in a.entities if entity_labels.sensitivity(t.entity) == entity_labels.HIGH]
+    high = [t for t in entities if entity_labels.sensitivity(t.entity) == entity_labels.HIGH]
     if not high:
-        top = max(a.entities, key=lambda t: (sum(t.locations.values()), t.findings))
+        top = max(entities, key=lambda t: (sum(t.locations.values()), t.findings))
         info = entity_labels.info(top.entity)
         return (f"{info.count(shown_count(top))} in {places(top.locations)}; "
                 "no highly sensitive data (such as Social Security or card numbers) was found.")
-    if a.exposure_known:
-        top = max(high, key=lambda t: (t.exposed.get("everyone", 0), sum(t.locations.values()), t.findings))
+    # The most exposed: open to everyone first, else to any signed-in user.
+    open_to = next((e for e in ("everyone", "authenticated") if any(t.exposed.get(e) for t in high)), None) \
+        if exposure_known else None
+    if open_to:
+        top = max(high, key=lambda t: (t.exposed.get(open_to, 0), sum(t.locations.values()), t.findings))
     else:
         top = max(high, key=lambda t: (sum(t.locations.values()), t.findings))
     info = entity_labels.info(top.entity)
     sentence = f"{info.count(shown_count(top))} in {places(top.locations)}"
-    everyone = top.exposed.get("everyone", 0)
-    if a.exposure_known and everyone:
-        sentence += f", {everyone:,} of them readable by everyone"
+    if open_to:
+        sentence += f", {top.exposed[open_to]:,} of them readable by {EXPOSURE_PHRASE[open_to]}"
     others = len(high) - 1
     if others:
         sentence += f", and {others} other kind{'s' if others > 1 else ''} of highly sensitive data"

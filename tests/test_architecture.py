@@ -267,3 +267,44 @@ def test_package_docstrings_say_what_lives_there_and_what_it_may_import(package)
     for init in [ROOT / package / "__init__.py", *(ROOT / package).glob("*/__init__.py")]:
         doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))) or ""
         assert "may import" in doc.lower(), f"{init.relative_to(ROOT)}: say what it may import"
+
+
+def _table_counts(classes) -> dict[str, tuple[int, int]]:
+    """class name -> (MUST_MATCH, MUST_NOT_MATCH) cases of its own in the
+    test module mirroring its module (tests/detectors/recognizers/table.py)."""
+    import importlib
+
+    from tests.detectors.recognizers.table import module_cases
+
+    counts = {}
+    for cls in classes:
+        test_module = ".".join(["tests", *cls.__module__.split(".")[:-1], "test_" + cls.__module__.split(".")[-1]])
+        try:
+            mod = importlib.import_module(test_module)
+        except ModuleNotFoundError:
+            counts[cls.__name__] = (0, 0)
+            continue
+        pos, neg = module_cases(mod)
+        # The tables must be the ones the module runs (table_tests).
+        assert getattr(getattr(mod, "test_must_match", None), "cases", None) == pos, test_module
+        assert getattr(getattr(mod, "test_must_not_match", None), "cases", None) == neg, test_module
+        counts[cls.__name__] = (sum(c.recognizer == cls.__name__ and not c.xfail for c in pos),
+                                sum(c.recognizer == cls.__name__ and not c.xfail for c in neg))
+    return counts
+
+
+def test_every_recognizer_has_a_table():
+    """Each recognizer class the catalog registers has at least MIN_CASES
+    positive and MIN_CASES negative cases of its own, run through a scan: a
+    new recognizer without its table fails here."""
+    from detectors.catalog import recognizer_classes
+    from tests.detectors.recognizers.table import MIN_CASES
+
+    counts = _table_counts(recognizer_classes())
+    short = {name: n for name, n in counts.items() if min(n) < MIN_CASES}
+    assert not short, f"recognizers with fewer than {MIN_CASES} MUST_MATCH / MUST_NOT_MATCH cases: {short}"
+
+    class Untested:  # the check can fail: a recognizer with no test module
+        __module__ = "detectors.recognizers.no_such_module"
+
+    assert _table_counts([Untested]) == {"Untested": (0, 0)}

@@ -42,7 +42,7 @@ class RoutingNumberRecognizer(PiiRecognizer):
     ID_LABELS_NEGATIVE = True
     TRIGGERS = (
         Trigger(r"(?:^|[^0-9.])[0-8]\d{8}(?:[^0-9]|$)", bare=True),
-        Trigger(r"\d{4}-\d{4}-\d"),
+        Trigger(r"(?:^|[^0-9A-Za-z_.\-])\d{4}-\d{4}-\d(?:[^0-9A-Za-z_]|$)"),  # bounded like the rule
     )
     MAX_LEN = 11
 

@@ -45,8 +45,12 @@ _XML = r"<(?:[A-Za-z]+:)?" + _KEY + r"[^<>/]*>(?P<v>[^<>\r\n]{1,200})</"
 _XML_ATTR = _KEY + r"""=(?P<q>["'])(?P<v>[^"'\r\n]{1,200})(?P=q)"""
 _ADO = r"(?i:(?<![\w])(?:password|pwd)[ \t]*=[ \t]*)(?P<v>[^;\"'\r\n]{1,200})(?=;|[\"']|\s*$)"
 # "The temporary password is X", "Wi-Fi password X", "password changed to X".
-_PROSE = (r"(?i:(?:p(?<![\w-]p)(?:assword|asswort|asscode|wd)|k(?<![\w-]k)ennwort)(?:[ \t]+(?:is|was|set to|reset to|changed to|"
-          r"will be|remains|now))?[ \t]*[:=]?[ \t]+)([^\s\"'<>()]{4,64}?)(?=[.,;:]?(?:\s|$)|[\"'<)])")
+# The verbs between the word and the value: "is", "was reset to", "has been
+# changed to", "(changed the password) to", German "ist" / "lautet".
+_VERB = (r"(?:[ \t]+(?:is|was|has been|will be|remains|now|ist|lautet)(?:[ \t]+(?:set|reset|changed)[ \t]+to)?"
+         r"|[ \t]+(?:set|reset|changed)[ \t]+to|[ \t]+to)?")
+_PROSE = (r"(?i:(?:p(?<![\w-]p)(?:assword|asswort|asscode|wd)|k(?<![\w-]k)ennwort)" + _VERB + r"[ \t]*[:=]?[ \t]+)"
+          r"([^\s\"'<>()]{4,64}?)(?=[.,;:]?(?:\s|$)|[\"'<)])")
 # "Login for the vendor portal: admin / X".
 _PAIR = (r"(?i:(?<![\w-])(?:login|log-in|logon|credentials?|creds)\b[^\n:]{0,40}:[ \t]*[^\s/]{1,40}[ \t]*/[ \t]*)"
          r"([^\s\"'<>]{4,64}?)(?=[.,;:]?(?:\s|$))")
@@ -201,8 +205,8 @@ class PasswordProseRecognizer(CredentialRecognizer):
     TRIGGERS = (
         # A value in prose must hold a digit or a symbol (mixed_secret): the
         # word "password" alone in a note wakes nothing.
-        Trigger(r"(?:password|passwort|passcode|pwd|kennwort)(?:[ \t]+(?:is|was|set to|reset to|changed to|will be|"
-                r"remains|now))?[ \t]*[:=]?[ \t]+[^\s\"'<>()]{0,63}[^\sA-Za-z\"'<>()]", caseless=True),
+        Trigger(r"(?:password|passwort|passcode|pwd|kennwort)" + _VERB + r"[ \t]*[:=]?[ \t]+[^\s\"'<>()]{0,63}"
+                r"[^\sA-Za-z\"'<>()]", caseless=True),
         Trigger(r"(?:login|log-in|logon|credential|creds)[^\n:]{0,40}:", caseless=True),
     )
     MAX_LEN = 140
@@ -231,4 +235,8 @@ class PasswordColumnRecognizer(ColumnRecognizer):
     MASK = "secret"
 
     def cell_ok(self, value: str) -> bool:
+        # Under a password or PIN header, digits alone are the secret (a PIN,
+        # a numeric passcode), not a number.
+        if value.isdigit():
+            return 4 <= len(value) <= 12 and len(set(value)) >= 2
         return not any(c.isspace() for c in value) and plausible_secret(value)

@@ -58,18 +58,20 @@ class PaymentCardRecognizer(PiiRecognizer):
         "cvc",
     )
     ID_LABELS_NEGATIVE = True
-    # Anchored on a non-digit each side (no lookarounds in Hyperscan): one
+    # Anchored on a non-digit each side (no lookarounds in Hyperscan), and
+    # like the rules never after an ASCII word character, ".", "+" or "-"
+    # nor before a word character (a non-ASCII byte passes): one
     # hit per number instead of one per possible end, and none inside long
     # decimals (0.8903275579889898). Only issuer prefixes open a window:
     # epoch milliseconds (17...), zero-padded keys (000...) and most
     # counters never wake Python.
     TRIGGERS = (
         # 13-19 digits in a row, from an issuer's first digits.
-        Trigger(r"(?:^|[^0-9.])(?:[2-6]\d{12,18}|(?:18|06|81)\d{11,17})(?:[^0-9]|$)"),
+        Trigger(r"(?:^|[^0-9A-Za-z_.+\-])(?:[2-6]\d{12,18}|(?:18|06|81)\d{11,17})(?:[^0-9A-Za-z_]|$)"),
         # The groupings the rules accept: 4-4-4(-4..), 4-6-5, 6-13; dots only in 4-4-4-4 and 4-6-5.
-        Trigger(r"(?:^|[^0-9.])[0-68]\d{3}[ -]\d{4,6}[ -]\d{4,5}"),
-        Trigger(r"(?:^|[^0-9.])[0-68]\d{3}\.\d{4,6}\.\d{4,5}"),
-        Trigger(r"(?:^|[^0-9.])[0-68]\d{5}[ -]\d{13}(?:[^0-9]|$)"),
+        Trigger(r"(?:^|[^0-9A-Za-z_.+\-])[0-68]\d{3}[ -]\d{4,6}[ -]\d{4,5}"),
+        Trigger(r"(?:^|[^0-9A-Za-z_.+\-])[0-68]\d{3}\.\d{4,6}\.\d{4,5}"),
+        Trigger(r"(?:^|[^0-9A-Za-z_.+\-])[0-68]\d{5}[ -]\d{13}(?:[^0-9A-Za-z_]|$)"),
         # 12 digits count only with context: under a card header...
         Trigger(r"(?:^|[^0-9.])(?:[2-6]|06|81)\d{10,11}(?:[^0-9]|$)", bare=True),
     )

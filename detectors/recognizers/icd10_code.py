@@ -56,7 +56,9 @@ class Icd10CodeRecognizer(PiiRecognizer):
         "gate", "seat", "room", "row", "column", "cell", "sheet", "grid", "paper", "size", "chip", "cpu",
         "socket", "vitamin", "engine", "aircraft", "tank",
     )
-    TRIGGERS = (Trigger(rf"(?:^|[^A-Za-z0-9.\-/]){_L}\d[0-9A-Z]"),)
+    # The whole code, bounded as the rules bound it (upper-case hex such as
+    # `lsn=C3F2A1B0` in logs is no code: an ASCII word character follows).
+    TRIGGERS = (Trigger(rf"(?:^|[^A-Za-z0-9_.\-/]){_L}\d[0-9A-Z](?:\.?[0-9A-Z]{{1,4}})?(?:[^A-Za-z0-9_]|$)"),)
     MAX_LEN = 8
     NORMALISE = "identifier"
     # A code is the diagnosis itself: no part of it is kept in the masked value.

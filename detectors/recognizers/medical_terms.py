@@ -188,6 +188,11 @@ class MedicalTermRecognizer(PiiRecognizer):
     CONTEXT: ClassVar[Sequence[str]] = CLINICAL_CONTEXT
     HEADERS: ClassVar[Sequence[str]] = CLINICAL_HEADERS
     MAX_LEN = MAX_SPAN
+    # Every term holds its anchor, whose trigger (a value trigger, or a gate
+    # for an ambiguous term's) ends at most a gap's first character past the
+    # term: a context word's window can find a term only if such a hit lies
+    # within a term's length (plus the engine's edge margin) of it.
+    CONTEXT_GATE = _LONGEST
     NORMALISE = "text"
     MASK = "initials"
     NOTES = _VocabularyNote()
@@ -240,21 +245,25 @@ class MedicalTermRecognizer(PiiRecognizer):
 
         key = f"{self.ENTITY}\n{self._vocab.cache_key}\n{source_stamp(sys.modules[__name__])}"
         rows = marshalled("medical-triggers", key,
-                          lambda: [(t.regex, t.caseless, t.bare) for t in self._build_triggers()])
-        return [Trigger(regex, caseless=c, bare=b) for regex, c, b in rows]
+                          lambda: [(t.regex, t.caseless, t.bare, t.context, t.gate) for t in self._build_triggers()])
+        return [Trigger(regex, caseless=c, bare=b, context=x, gate=g) for regex, c, b, x, g in rows]
 
     def _build_triggers(self) -> list[Trigger]:
         out = []
         closing = self._vocab.closing[self.ENTITY]
         for anchor, weak_only in sorted(self._vocab.anchors[self.ENTITY].items()):
-            out.append(Trigger(anchor_regex(anchor, anchor in closing), caseless=True, bare=weak_only))
+            regex = anchor_regex(anchor, anchor in closing)
+            out.append(Trigger(regex, caseless=True, bare=weak_only))
+            if weak_only:  # where an ambiguous term could be: a context word near it opens a window
+                out.append(Trigger(regex, caseless=True, gate=True))
         # Context words and doses wake the matcher too (ambiguous terms near
-        # them count). Written as a superset of WordSet.near: any non-word
-        # characters between the words ("patient's", "h/o", "post-op").
+        # them count), but only near an anchor (CONTEXT_GATE). Written as a
+        # superset of WordSet.near: any non-word characters between the
+        # words ("patient's", "h/o", "post-op").
         for phrase in sorted(self._clinical.words | self._clinical.phrases):
             body = "[^a-z0-9]+".join(re.escape(w) for w in phrase.split(" "))
-            out.append(Trigger(r"(?:^|[^a-z0-9])" + body + r"(?:[^a-z0-9]|$)", caseless=True))
-        out.append(Trigger(r"\d\s{0,3}(?:mg|mcg|ml|units?|tabs?)(?:[^a-z]|$)", caseless=True))
+            out.append(Trigger(r"(?:^|[^a-z0-9])" + body + r"(?:[^a-z0-9]|$)", caseless=True, context=True))
+        out.append(Trigger(r"\d\s{0,3}(?:mg|mcg|ml|units?|tabs?)(?:[^a-z]|$)", caseless=True, context=True))
         return out
 
     def window_radius(self) -> int:

@@ -26,6 +26,14 @@ from detectors.base import PiiRecognizer, Rule, Trigger
 # The value must not touch a letter, digit or a separator-digit on either side.
 _L = r"(?<![\w.-])"
 _R = r"(?![\w]|[.-]\d)"
+# The same boundaries in a trigger (Hyperscan has no lookarounds): an ASCII
+# letter, digit, "_", "." or "-" before, or an ASCII letter, digit or "_"
+# after, rule a match out; a non-ASCII byte passes (a superset of \w's
+# test). Hex ids and hashes in logs hold digit runs that, unbounded, look
+# like a DNI or a PPS number: bounded, they wake nothing.
+_TL = r"(?:^|[^0-9A-Za-z_.\-])"
+_TR = r"(?:[^0-9A-Za-z_]|$)"
+_TR_SEP = r"(?:[^0-9A-Za-z_.\-]|[.\-](?:[^0-9]|$)|$)"  # _R's: nor "." or "-" and a digit
 
 
 @dataclass(frozen=True)
@@ -72,14 +80,16 @@ SPECS: tuple[IdSpec, ...] = (
         "ES_NIF", "es.dni",
         (Rule("dni", r"(\d(?<![\w.-]\d)\d{7}-?[A-Za-z])(?![\w])", 0.4, 0.9),),
         ("dni", "d.n.i.", "nif", "n.i.f.", "documento nacional de identidad", "documento de identidad"),
-        (Trigger(r"(?:^|[^0-9.])\d{8}-?[A-Za-z]"),), 10,
+        (Trigger(_TL + r"\d{8}-?[A-Za-z]" + _TR),), 10,
         "Spanish DNI/NIF, 8 digits and a check letter",
     ),
     IdSpec(
         "ES_NIE", "es.nie",
-        (Rule("nie", r"([XYZxyz](?<![\w.-]\w)-?\d{7}-?[A-Za-z])(?![\w])", 0.6, 0.95),),
+        # In capitals alone; any case (a product code "z2646483q") only with a label.
+        (Rule("nie", r"([XYZ](?<![\w.-]\w)-?\d{7}-?[A-Z])(?![\w])", 0.6, 0.95),
+         Rule("nie_any_case", r"([XYZxyz](?<![\w.-]\w)-?\d{7}-?[A-Za-z])(?![\w])", 0.0, 0.95)),
         ("nie", "n.i.e.", "número de identidad de extranjero", "identidad de extranjero", "extranjero"),
-        (Trigger(r"[XYZxyz]-?\d{7}-?[A-Za-z]"),), 11,
+        (Trigger(_TL + r"[XYZxyz]-?\d{7}-?[A-Za-z]" + _TR),), 11,
         "Spanish foreigner number (NIE), X/Y/Z, 7 digits and a check letter",
     ),
     IdSpec(
@@ -124,7 +134,7 @@ SPECS: tuple[IdSpec, ...] = (
         (Rule("personnummer", r"(\d(?<![\w.-]\d)\d(?:\d{2})?\d{4}[-+]\d{4})" + _R, 0.4, 0.9),
          _digits_rule("personnummer_bare", 10, 0.0, 0.85)),
         ("personnummer", "personnr", "person nr", "pers.nr", "samordningsnummer", "personal identity number"),
-        (Trigger(r"\d{6}[-+]\d{4}"), _digits_trigger(10)), 13,
+        (Trigger(_TL + r"\d{6}(?:\d{2})?[-+]\d{4}" + _TR_SEP), _digits_trigger(10)), 13,
         "Swedish personal identity number, YYMMDD-NNNC (Luhn)",
     ),
     IdSpec(
@@ -139,7 +149,7 @@ SPECS: tuple[IdSpec, ...] = (
         (Rule("hetu", r"([0-3](?<![\w.-]\d)\d[01]\d{3}[-+A-FU-Y]\d{3}[0-9A-Y])(?![\w])", 0.7, 0.95),
          Rule("hetu_lower", r"([0-3](?<![\w.-]\d)\d[01]\d{3}[-+A-FU-Ya-fu-y]\d{3}[0-9A-Ya-y])(?![\w])", 0.0, 0.9)),
         ("hetu", "henkilötunnus", "henkilotunnus", "sotu", "personbeteckning", "personal identity code"),
-        (Trigger(r"[0-3]\d[01]\d{3}[-+A-FU-Ya-fu-y]\d{3}[0-9A-Ya-y]"),), 11,
+        (Trigger(_TL + r"[0-3]\d[01]\d{3}[-+A-FU-Ya-fu-y]\d{3}[0-9A-Ya-y]" + _TR),), 11,
         "Finnish personal identity code (HETU), DDMMYY, century sign, 3 digits, check character",
         # Temporary codes (individual number 900-999) identify people too.
         (("allow_temporary", True),),
@@ -167,7 +177,7 @@ SPECS: tuple[IdSpec, ...] = (
         "IE_PPS", "ie.pps",
         (Rule("pps", r"(\d(?<![\w.-]\d)\d{6}[A-Wa-w][A-IWa-iw]?)(?![\w])", 0.4, 0.9),),
         ("pps", "ppsn", "pps no", "pps number", "personal public service", "rsi", "rsi no"),
-        (Trigger(r"(?:^|[^0-9.])\d{7}[A-Wa-w]"),), 9,
+        (Trigger(_TL + r"\d{7}[A-Wa-w][A-IWa-iw]?" + _TR),), 9,
         "Irish Personal Public Service number, 7 digits and 1-2 check letters",
     ),
     IdSpec(
@@ -181,7 +191,7 @@ SPECS: tuple[IdSpec, ...] = (
         "CH_AHV", "ch.ssn",
         (Rule("ahv", r"(7(?<![\w.-]\d)56\.?\d{4}\.?\d{4}\.?\d{2})" + _R, 0.7, 0.95),),
         ("ahv", "avs", "ahv-nr", "ahv-nummer", "numéro avs", "sozialversicherungsnummer", "ahvn13"),
-        (Trigger(r"756\.?\d{4}\.?\d{4}\.?\d{2}"),), 16,
+        (Trigger(_TL + r"756\.?\d{4}\.?\d{4}\.?\d{2}" + _TR_SEP),), 16,
         "Swiss social security number (AHV/AVS), 756 and 10 digits, EAN-13 check",
     ),
     IdSpec(
@@ -213,6 +223,14 @@ def is_valid_id(stdnum_module: str, value: str, options: tuple[tuple[str, object
         return False
 
 
+def placeholder(value: str) -> bool:
+    """A number that is one digit repeated but for its check character
+    (00000000T, 00000000 0 ZZ4): the zero value of a form or a sample, not
+    a person's, even when its check digit works out."""
+    digits = [c for c in value if c.isdigit()]
+    return len(digits) >= 6 and len(set(digits[:-1])) == 1
+
+
 def _notes(spec: IdSpec) -> str:
     alone = [r for r in spec.rules if r.score >= 0.5]
     how = ("only with context" if not alone else "counts alone, context raises the score"
@@ -222,7 +240,7 @@ def _notes(spec: IdSpec) -> str:
 
 def _make(spec: IdSpec) -> type[PiiRecognizer]:
     def validate(self, value: str) -> bool:
-        return is_valid_id(spec.stdnum, value, spec.options)
+        return not placeholder(value) and is_valid_id(spec.stdnum, value, spec.options)
 
     # "Stdnum..." so as not to collide with Presidio's class names.
     name = "Stdnum" + "".join(p.capitalize() for p in spec.entity.split("_")) + "Recognizer"

@@ -4,7 +4,7 @@ header such as `tax_id`).
 
 "Social" alone is not context: a Canadian Social Insurance Number is not a
 US SSN, and its context ("SIN", "social insurance") makes an SSN-shaped
-number near it weak. A number in area 9xx was never issued as an SSN: it is
+number near it weak. A number in area 9xx or 666 was never issued as an SSN: it is
 reported only where it is labelled an SSN (its key, `SSN:` or `SSN` right
 before it, its column), as what the field holds; a 9xx number in the ITIN
 groups is otherwise an ITIN (US_ITIN), which yields to an SSN label.
@@ -16,12 +16,14 @@ import re
 
 from detectors.base import PiiRecognizer, Rule, SegmentContext, Trigger, _word_alternation, context_tokens, \
     value_key
+from detectors.recognizers.sql_insert import column_at
 from detectors.validators import digits, is_valid_itin, is_valid_ssn
 
 CONTEXT = (
     "ssn", "ssns", "ssn#", "ss#", "ss #", "ss no", "ssn no", "ss number", "ss num", "ssn number", "social security",
     "social sec", "soc sec", "socsec", "soc. sec.", "tax id", "taxid", "taxpayer id", "tin", "sozialversicherung",
     "s.s.n", "s s n", "ssnum", "ssno", "ss nbr", "ssn nbr",
+    "seguro social",  # "número de Seguro Social": the SSA's own Spanish name for the SSN
 )
 
 
@@ -32,6 +34,9 @@ class SsnRecognizer(PiiRecognizer):
         Rule("ssn_spaced", r"(\d(?<![\w-]\d)\d{2} \d{2} \d{4})(?!\w| \d)", 0.5, 0.9),
         Rule("ssn_dotted", r"(\d(?<![\w.-]\d)\d{2}\.\d{2}\.\d{4})(?!\w|\.\d)", 0.5, 0.9),
         Rule("ssn_bare", r"(\d(?<![\w.-]\d)\d{8})(?!\w|\.\d)", 0.0, 0.75),
+        # A scanned form read by OCR: a letter or two for the digits they
+        # look like (`8Sl-27-4668`); only under its own SSN label.
+        Rule("ssn_ocr", r"([\dOoIlSB](?<![\w-].)[\dOoIlSB]{2}-[\dOoIlSB]{2}-[\dOoIlSB]{4})(?!\w|-\d)", 0.0, 0.8),
     )
     CONTEXT = CONTEXT
     NEGATIVE_CONTEXT = ("social insurance", "insurance number", "sin", "nas", "isbn", "routing", "aba", "version",
@@ -46,6 +51,16 @@ class SsnRecognizer(PiiRecognizer):
     def validate(self, value: str) -> bool:
         return is_valid_ssn(value) or _labelled_only(value)
 
+    def refine_rule(self, rule: Rule, text: str, start: int, end: int) -> tuple[int, int] | None:
+        if rule.name != "ssn_ocr":
+            return self.refine(text, start, end)
+        value = text[start:end]
+        letters = sum(c.isalpha() for c in value)
+        if not 1 <= letters <= 2:  # no letter: the dashed rule's; more: not a misread number
+            return None
+        read = value.translate(_OCR_DIGITS)
+        return (start, end) if is_valid_ssn(read) or _labelled_only(read) else None
+
     def adjust(self, value: str, score: float, has_context: bool) -> float:
         if _labelled_only(value):
             return score - 0.15 if has_context else 0.0
@@ -59,13 +74,22 @@ class SsnRecognizer(PiiRecognizer):
         # because "SSN" is somewhere on the line ("Invalid SSNs: 000-12-3456,
         # 912-34-5678"); one in the ITIN groups only under a label that says
         # SSN, not merely "tax id".
-        return [r for r in out if not _labelled_only(text[r.start:r.end])
-                or ssn_labelled(text, r.start, context, strict=is_valid_itin(text[r.start:r.end]))]
+        return [r for r in out if not (_labelled_only(text[r.start:r.end]) or _misread(text[r.start:r.end]))
+                or ssn_labelled(text, r.start, context, strict=is_valid_itin(text[r.start:r.end])
+                                or _misread(text[r.start:r.end]))]
+
+
+# Letters OCR reads for digits: O/o for 0, I/l for 1, S for 5, B for 8.
+_OCR_DIGITS = str.maketrans("OoIlSB", "001158")
+
+
+def _misread(value: str) -> bool:
+    return any(c.isalpha() for c in value)
 
 
 _SSN_WORDS = ("ssn", "ssns", "ssn#", "ss#", "ss #", "ss no", "ssn no", "ss number", "ss num", "ssn number",
               "social security", "social sec", "soc sec", "socsec", "soc. sec.", "s.s.n", "s s n", "ssnum", "ssno",
-              "ss nbr", "ssn nbr")
+              "ss nbr", "ssn nbr", "seguro social")
 _SSN_WORDS_RE = _word_alternation(sorted(_SSN_WORDS, key=len, reverse=True))
 _ANY_SSN_RE = _word_alternation(sorted(CONTEXT, key=len, reverse=True))
 # SSN words right before the value ("SSN 941-14-6005", "their SSN# 942..."),
@@ -84,6 +108,9 @@ def ssn_labelled(text: str, start: int, context, strict: bool = False) -> bool:
     key = value_key(text, start)
     if key is not None:
         labels += (key,)
+    column = column_at(text, start)  # a value of a SQL INSERT statement
+    if column is not None:
+        labels += (column,)
     if labels and rx.search(context_tokens(labels)):
         return True
     before = text[max(0, start - 28):start].lower()
@@ -91,7 +118,8 @@ def ssn_labelled(text: str, start: int, context, strict: bool = False) -> bool:
 
 
 def _labelled_only(value: str) -> bool:
-    """Area 9xx: not an SSN the SSA issues, but what a field labelled SSN
-    may hold."""
+    """Areas 9xx and 666: never issued by the SSA, but what a field labelled
+    SSN may hold."""
     d = digits(value)
-    return len(d) == 9 and d[0] == "9" and d[3:5] != "00" and d[5:] != "0000" and len(set(d)) > 1
+    return len(d) == 9 and (d[0] == "9" or d[:3] == "666") and d[3:5] != "00" and d[5:] != "0000" \
+        and len(set(d)) > 1

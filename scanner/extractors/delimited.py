@@ -131,6 +131,9 @@ def section_headers(sample: str, delimiter: str, first: tuple[str, ...]) -> tupl
     """Headers of the tables below the first one in `sample`."""
     return tuple(h for _, h in _sections(sample, delimiter, first)[1:] if h)
 
+    def delimited(self) -> tuple[str, tuple[str, ...]]:
+        return self.delimiter, self.headers
+
 
 def sniff_dialect(sample: str, preferred: str | None = None) -> tuple[str, tuple[str, ...]]:
     """(delimiter, headers) from the first lines; headers is () when the first
@@ -163,8 +166,11 @@ def sniff_dialect(sample: str, preferred: str | None = None) -> tuple[str, tuple
 
 
 def _looks_like_header(cells: list[str]) -> bool:
+    """Mostly names, no values: a cell of digits without a letter
+    ("2024", "(212) 555-0147", "4111 1111 1111 1111", "$1,200") is a value,
+    so a label/value row ("Phone | (212) 555-0147") is not a header row."""
     named = sum(1 for c in cells if any(ch.isalpha() for ch in c) and "@" not in c and len(c) <= 64)
-    numeric = sum(1 for c in cells if c.replace(".", "").replace("-", "").isdigit())
+    numeric = sum(1 for c in cells if any(ch.isdigit() for ch in c) and not any(ch.isalpha() for ch in c))
     return named >= max(1, len(cells) // 2) and numeric == 0
 
 

@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 from scanner import __version__, entity_labels, risk
 from scanner.inventory.reader import Inventory
 from scanner.inventory.state import ScanPart, View, describe_view, iter_batches, owning_target, resolve_view, scan_rows
+from scanner.model import EXPOSURES
 from scanner.reporting import guidance
 
 TOP_FOLDERS = 15
@@ -341,7 +342,7 @@ def _charts(data: ReportData, a: risk.Assessment) -> None:
             exposure[risk.EXPOSURE_LABEL.get(r.exposure, "Not recorded")] += 1
     data.by_area = area.most_common(TOP_CHART_ROWS)
     data.by_type = ftype.most_common(TOP_CHART_ROWS)
-    order = [risk.EXPOSURE_LABEL[e] for e in risk.EXPOSURES] + ["Not recorded"]
+    order = [risk.EXPOSURE_LABEL[e] for e in EXPOSURES] + ["Not recorded"]
     data.by_exposure = [(k, exposure[k]) for k in order if exposure.get(k)]
 
 

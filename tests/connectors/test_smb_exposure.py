@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 
 import pyarrow.dataset as ds
 import pytest
@@ -96,8 +97,17 @@ def rows(inv, scan_index: int = -1) -> dict[str, dict]:
     return out
 
 
-def profile(server) -> dict[str, int]:
-    """smbd's own request counters (since it started)."""
+def profile(server, settle: float = 60.0) -> dict[str, int]:
+    """smbd's own request counters (since it started), read once every
+    connection of the scans before has ended. smbd serves each connection
+    in a process of its own, which adds its counts to the shared table a
+    second after it counted them and when it exits: read while the last
+    scan's processes are still going down (a loaded machine), the table
+    lacks their last requests, and the difference between two reads is off
+    by them."""
+    deadline = time.monotonic() + settle
+    while server.client_processes() and time.monotonic() < deadline:
+        time.sleep(0.1)
     out = subprocess.run([SMBSTATUS, "-s", str(server.conf), "-P"], capture_output=True, text=True,
                          check=True).stdout
     return {k: int(v) for k, v in re.findall(r"^(\w+):\s+(\d+)$", out, re.M)}

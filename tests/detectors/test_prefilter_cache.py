@@ -15,8 +15,10 @@ TRIGGERS = [(0, r"diabetes", True, False), (0, r"\d{3}-\d{2}-\d{4}", False, Fals
 def test_cache_is_written_reused_and_survives_corruption(tmp_path, monkeypatch):
     monkeypatch.setenv("PIISCOUT_CACHE_DIR", str(tmp_path))
     first = HyperscanPrefilter(TRIGGERS)
+    assert len(list(tmp_path.glob("prefilter-*.hsdb"))) == 1  # the always-armed database
+    first.scan("metformin", frozenset({1}))  # the bare database of the armed owners, when first armed
     files = sorted(tmp_path.glob("prefilter-*.hsdb"))
-    assert len(files) == 2  # the always-armed and the bare database
+    assert len(files) == 2
     assert all(f.stat().st_mode & 0o077 == 0 for f in files)
     text = "Type 2 DIABETES, SSN 234-56-7890, metformin"
     assert first.scan(text, frozenset({1})) == HyperscanPrefilter(TRIGGERS).scan(text, frozenset({1}))

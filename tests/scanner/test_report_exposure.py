@@ -43,29 +43,38 @@ def test_report_counts_by_exposure_and_entity(scanned):
                                   "owner": {"items": 2, "with_findings": 2}}
     assert rep["exposure_by_entity"]["US_SSN"] == {"everyone": 1, "group": 1, "owner": 2}
     assert rep["exposure_by_entity"]["EMAIL_ADDRESS"] == {"everyone": 1}
-    assert rep["exposure_headline"] == {"entity_type": "US_SSN", "exposure": "everyone", "locations": 1,
-                                        "text": "1 file with Social Security numbers readable by everyone"}
+    assert rep["headline"] == "4 Social Security numbers in 4 files, 1 of them readable by everyone."
     top = {os.path.basename(r["location"]): r["exposure"] for r in rep["top_locations"]}
     assert top["world.txt"] == "everyone" and top["hr.txt"] == "group"
     text = run_piiscout("report", str(inv)).stdout
-    assert "1 file with Social Security numbers readable by everyone." in text
+    assert "\n4 Social Security numbers in 4 files, 1 of them readable by everyone.\n" in text
     assert "hr.txt  (US_SSN 1, readable by a group)" in text
 
 
-def test_headline_counts_files_and_falls_back_to_signed_in_users(scanned, tmp_path):
+def test_one_headline_for_the_text_json_and_client_reports(scanned, tmp_path):
+    """The text and JSON report print the client report's cover sentence
+    (scanner/risk.py), also when the files are copied, and when nothing
+    sensitive is open to everyone."""
+    from scanner.reporting.model import build
+    from scanner.risk import risk_headline
+
     tree, inv = scanned
-    for i in range(11):  # twelve world-readable SSN files in all
+    for i in range(11):  # twelve world-readable copies of world.txt's SSN
         p = tree / f"copy-{i}.txt"
         shutil.copy(tree / "world.txt", p)
         os.chmod(p, 0o644)
     run_piiscout("scan", str(tree), "-i", str(inv), "-q")
-    assert report_json(inv)["exposure_headline"]["text"] == \
-        "12 files with Social Security numbers readable by everyone"
-    # Nothing sensitive open to everyone: nothing to headline about everyone.
+    rep = report_json(inv)
+    # Distinct values: the copies hold one SSN; 12 of the 15 files are open to everyone.
+    assert rep["headline"] == "4 Social Security numbers in 15 files, 12 of them readable by everyone."
+    assert rep["headline"] == risk_headline(inv) == build(inv).headline
+    assert rep["headline"] in run_piiscout("report", str(inv)).stdout.splitlines()
+    # Nothing sensitive open to everyone: no exposure in the sentence.
     for p in tree.glob("*.txt"):
         os.chmod(p, 0o640)
     run_piiscout("scan", str(tree), "-i", str(inv), "-q")
-    assert report_json(inv)["exposure_headline"] is None
+    rep = report_json(inv)
+    assert rep["headline"] == "4 Social Security numbers in 15 files." == risk_headline(inv)
 
 
 def _as_release_1(inv) -> None:
@@ -82,7 +91,7 @@ def test_an_old_inventory_reports_unknown_and_a_rescan_fills_exposure_in(scanned
     tree, inv = scanned
     _as_release_1(inv)
     rep = report_json(inv)
-    assert set(rep["by_exposure"]) == {"unknown"} and rep["exposure_headline"] is None
+    assert set(rep["by_exposure"]) == {"unknown"} and "readable" not in rep["headline"]
     csv = run_piiscout("export", str(inv), "-o", "-").stdout.splitlines()
     # exposure and readers come last, then location_hash
     import csv as csv_mod

@@ -132,3 +132,11 @@ def test_assess_a_real_scan(tmp_path):
     owner = [r for r in a.locations if r.exposure == "owner"]
     assert len(owner) == 4 and a.locations[-1].exposure == "owner"  # contacts.txt: least data, least exposure
     assert a.headline() == "27 Social Security numbers in 9 files, 6 of them readable by everyone."
+
+
+def test_headline_falls_back_to_any_signed_in_user():
+    """Nothing sensitive open to everyone: the widest exposure there is
+    (any signed-in user) is named instead; a group is not news."""
+    h = _assessment(["authenticated"] * 5 + ["group"] * 32).headline()
+    assert h == "40 Social Security numbers in 37 files, 5 of them readable by any signed-in user."
+    assert _assessment(["group"] * 37).headline() == "40 Social Security numbers in 37 files."

@@ -3,6 +3,9 @@ context-scored; never US_BANK_NUMBER, and the account beside them never a
 phone number."""
 
 import pytest
+from tests.detectors.recognizers.table import table_tests
+
+ENTITY = "ABA_ROUTING_NUMBER"
 
 MUST_MATCH = [
     ("routing 021000021", "021000021"),
@@ -33,14 +36,7 @@ MUST_NOT_MATCH = [
 ]
 
 
-@pytest.mark.parametrize("text,value", MUST_MATCH)
-def test_routing_found(found, text, value):
-    assert found(text, "ABA_ROUTING_NUMBER") == [value]
-
-
-@pytest.mark.parametrize("text", MUST_NOT_MATCH)
-def test_routing_not_found(found, text):
-    assert found(text, "ABA_ROUTING_NUMBER") == []
+test_must_match, test_must_not_match = table_tests(MUST_MATCH, MUST_NOT_MATCH, ENTITY)
 
 
 @pytest.mark.parametrize("text,value", MUST_MATCH)

@@ -1,4 +1,7 @@
 import pytest
+from tests.detectors.recognizers.table import table_tests
+
+ENTITY = "CA_SIN"
 
 MUST_MATCH = [
     ("SIN: 130 692 544", "130 692 544"),
@@ -30,14 +33,7 @@ MUST_NOT_MATCH = [
 ]
 
 
-@pytest.mark.parametrize("text,value", MUST_MATCH)
-def test_sin_found(found, text, value):
-    assert found(text, "CA_SIN") == [value]
-
-
-@pytest.mark.parametrize("text", MUST_NOT_MATCH)
-def test_sin_not_found(found, text):
-    assert found(text, "CA_SIN") == []
+test_must_match, test_must_not_match = table_tests(MUST_MATCH, MUST_NOT_MATCH, ENTITY)
 
 
 def test_sin_column_header(found):

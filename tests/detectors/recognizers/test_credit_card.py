@@ -2,9 +2,12 @@ import pytest
 
 from detectors.test_cards import TEST_CARD_NUMBERS
 from detectors.validators import luhn_ok
+from tests.detectors.recognizers.table import table_tests
 
 # Synthetic Luhn-valid numbers with real issuer prefixes (not published test
 # cards: those are suppressed, see below).
+ENTITY = "CREDIT_CARD"
+
 MUST_MATCH = [
     ("card 4485 2309 7215 1343", "4485 2309 7215 1343"),
     ("4485-2309-7215-1343", "4485-2309-7215-1343"),
@@ -67,14 +70,7 @@ MUST_NOT_MATCH = [
 ]
 
 
-@pytest.mark.parametrize("text,value", MUST_MATCH)
-def test_card_found(found, text, value):
-    assert found(text, "CREDIT_CARD") == [value]
-
-
-@pytest.mark.parametrize("text", MUST_NOT_MATCH)
-def test_card_not_found(found, text):
-    assert found(text, "CREDIT_CARD") == []
+test_must_match, test_must_not_match = table_tests(MUST_MATCH, MUST_NOT_MATCH, ENTITY)
 
 
 def test_twelve_digit_card_only_with_context(found):

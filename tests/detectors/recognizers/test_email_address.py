@@ -1,4 +1,7 @@
 import pytest
+from tests.detectors.recognizers.table import table_tests
+
+ENTITY = "EMAIL_ADDRESS"
 
 MUST_MATCH = [
     ("mail jane.doe@example.com today", "jane.doe@example.com"),
@@ -35,14 +38,7 @@ MUST_NOT_MATCH = [
 ]
 
 
-@pytest.mark.parametrize("text,value", MUST_MATCH)
-def test_email_found(found, text, value):
-    assert found(text, "EMAIL_ADDRESS") == [value]
-
-
-@pytest.mark.parametrize("text", MUST_NOT_MATCH)
-def test_email_not_found(found, text):
-    assert found(text, "EMAIL_ADDRESS") == []
+test_must_match, test_must_not_match = table_tests(MUST_MATCH, MUST_NOT_MATCH, ENTITY)
 
 
 def test_url_encoded_address_hashes_and_masks_like_the_plain_one():

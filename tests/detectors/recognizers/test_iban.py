@@ -1,4 +1,7 @@
 import pytest
+from tests.detectors.recognizers.table import table_tests
+
+ENTITY = "IBAN_CODE"
 
 MUST_MATCH = [
     ("IBAN DE89 3704 0044 0532 0130 00", "DE89 3704 0044 0532 0130 00"),
@@ -27,11 +30,4 @@ MUST_NOT_MATCH = [
 ]
 
 
-@pytest.mark.parametrize("text,value", MUST_MATCH)
-def test_iban_found(found, text, value):
-    assert found(text, "IBAN_CODE") == [value]
-
-
-@pytest.mark.parametrize("text", MUST_NOT_MATCH)
-def test_iban_not_found(found, text):
-    assert found(text, "IBAN_CODE") == []
+test_must_match, test_must_not_match = table_tests(MUST_MATCH, MUST_NOT_MATCH, ENTITY)

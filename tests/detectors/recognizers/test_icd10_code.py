@@ -1,6 +1,7 @@
 import pytest
+from tests.detectors.recognizers.table import table_tests
 
-E = "ICD10_CODE"
+ENTITY = E = "ICD10_CODE"
 
 MUST_MATCH = [
     ("ICD-10: E11.9", "E11.9"),
@@ -12,6 +13,8 @@ MUST_MATCH = [
     ("E78.5 - Hyperlipidemia", "E78.5"),
     ("Diagnoses:\nJ45.909", "J45.909"),  # a label alone on the line above
     ("U07.1 COVID-19", "U07.1"),
+    ("ICD-10-CM code M54.5 (low back pain)", "M54.5"),
+    ("Diagnosis: Z00.00", "Z00.00"),
 ]
 
 MUST_NOT_MATCH = [
@@ -26,17 +29,11 @@ MUST_NOT_MATCH = [
     "paper size A4, ICD forms",
     "ICD-10 E11.9.3",  # part of a longer dotted string
     "route I10 then exit 12",
+    "Room C12 is on floor 2",  # a room number
 ]
 
 
-@pytest.mark.parametrize("text,value", MUST_MATCH)
-def test_icd10_found(found, text, value):
-    assert found(text, E) == [value]
-
-
-@pytest.mark.parametrize("text", MUST_NOT_MATCH)
-def test_icd10_not_found(found, text):
-    assert found(text, E) == []
+test_must_match, test_must_not_match = table_tests(MUST_MATCH, MUST_NOT_MATCH, ENTITY)
 
 
 def test_icd10_code_under_a_header(found):

@@ -1,4 +1,7 @@
 import pytest
+from tests.detectors.recognizers.table import table_tests
+
+ENTITY = "IP_ADDRESS"
 
 MUST_MATCH = [
     ("login from 8.8.8.8 ok", "8.8.8.8"),
@@ -16,6 +19,16 @@ MUST_MATCH = [
     ("src:145.250.70.245/32 action=drop", "145.250.70.245"),
     ("X-Forwarded-For: 145.250.70.245, 10.0.0.1", "145.250.70.245"),
     ('{"remote_addr":"145.250.70.245"}', "145.250.70.245"),
+    # documentation and unallocated ranges stand for public addresses
+    ("Alert: login by m@corp.io from 203.0.113.10 at 09:00", "203.0.113.10"),
+    ("Connect to [2001:db8::1]:8080", "2001:db8::1"),
+    ("address 6e40:4041:c617:e898:c11:40d2:c669:2eb4 blocked", "6e40:4041:c617:e898:c11:40d2:c669:2eb4"),
+    # internal, but labelled as somebody's address
+    ("User Laura sent from IP 10.0.0.2 and email", "10.0.0.2"),
+    ("client_ip=10.1.2.3 upstream=10.2.3.4:80", "10.1.2.3"),
+    ('{"ip": "192.168.1.7"}', "192.168.1.7"),
+    ("Joe White logged in from 192.168.4.5", "192.168.4.5"),
+    ("my ip: ::1", "::1"),
 ]
 MUST_NOT_MATCH = [
     "192.168.1.10",  # internal: below the default threshold
@@ -30,17 +43,17 @@ MUST_NOT_MATCH = [
     "version 8.8.8.8",  # a version, not an address
     "build 145.250.70.245",
     "a::b::c",
+    # internal, infrastructure's or unlabelled
+    "upstream=10.1.2.3:8080 took=3ms",
+    'serverIp: "10.0.0.5"',
+    "dst_ip=10.0.0.1",
+    "Node 172.16.0.4 owned by ops",
+    "skip 10.0.0.1",
+    "dead::beef",
 ]
 
 
-@pytest.mark.parametrize("text,value", MUST_MATCH)
-def test_ip_found(found, text, value):
-    assert found(text, "IP_ADDRESS") == [value]
-
-
-@pytest.mark.parametrize("text", MUST_NOT_MATCH)
-def test_ip_not_found(found, text):
-    assert found(text, "IP_ADDRESS") == []
+test_must_match, test_must_not_match = table_tests(MUST_MATCH, MUST_NOT_MATCH, ENTITY)
 
 
 def test_internal_addresses_score_low(engine):

@@ -1,6 +1,7 @@
 import pytest
+from tests.detectors.recognizers.table import table_tests
 
-E = "MEDICAL_CONDITION"
+ENTITY = E = "MEDICAL_CONDITION"
 
 MUST_MATCH = [
     # strong terms, any casing, plural forms
@@ -46,14 +47,7 @@ MUST_NOT_MATCH = [
 ]
 
 
-@pytest.mark.parametrize("text,value", MUST_MATCH)
-def test_condition_found(found, text, value):
-    assert found(text, E) == (value if isinstance(value, list) else [value])
-
-
-@pytest.mark.parametrize("text", MUST_NOT_MATCH)
-def test_condition_not_found(found, text):
-    assert found(text, E) == []
+test_must_match, test_must_not_match = table_tests(MUST_MATCH, MUST_NOT_MATCH, ENTITY)
 
 
 def test_ambiguous_word_counts_under_a_clinical_header(found):

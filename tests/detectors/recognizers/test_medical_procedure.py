@@ -1,6 +1,7 @@
 import pytest
+from tests.detectors.recognizers.table import table_tests
 
-E = "MEDICAL_PROCEDURE"
+ENTITY = E = "MEDICAL_PROCEDURE"
 
 MUST_MATCH = [
     ("Colonoscopy in 2022 was normal.", "Colonoscopy"),
@@ -13,6 +14,8 @@ MUST_MATCH = [
     ("underwent cardiac\ncatheterization", "cardiac\ncatheterization"),
     ("tonsillectomies in children", "tonsillectomies"),
     ("flu shot given", "flu shot"),
+    ("Post-op day 2 after hysterectomy", "hysterectomy"),
+    ("Procedure: hip replacement", "hip replacement"),
 ]
 
 MUST_NOT_MATCH = [
@@ -22,14 +25,12 @@ MUST_NOT_MATCH = [
     "Geography and photography classes",
     "bypass the proxy",
     "a shot in the arm for the team",
+    "The surgery team shipped release 4.2.",
+    "Apply the patch and restart the service.",
+    "Run a scan of the network before the audit.",
+    "The transplant of the data centre to Dublin went well.",
+    "We need an injection of cash this quarter.",
 ]
 
 
-@pytest.mark.parametrize("text,value", MUST_MATCH)
-def test_procedure_found(found, text, value):
-    assert found(text, E) == [value]
-
-
-@pytest.mark.parametrize("text", MUST_NOT_MATCH)
-def test_procedure_not_found(found, text):
-    assert found(text, E) == []
+test_must_match, test_must_not_match = table_tests(MUST_MATCH, MUST_NOT_MATCH, ENTITY)

@@ -1,4 +1,7 @@
 import pytest
+from tests.detectors.recognizers.table import table_tests
+
+ENTITY = "PHONE_NUMBER"
 
 MUST_MATCH = [
     ("call (212) 555-0147", "(212) 555-0147"),
@@ -60,14 +63,7 @@ MUST_NOT_MATCH = [
 ]
 
 
-@pytest.mark.parametrize("text,value", MUST_MATCH)
-def test_phone_found(found, text, value):
-    assert found(text, "PHONE_NUMBER") == [value]
-
-
-@pytest.mark.parametrize("text", MUST_NOT_MATCH)
-def test_phone_not_found(found, text):
-    assert found(text, "PHONE_NUMBER") == []
+test_must_match, test_must_not_match = table_tests(MUST_MATCH, MUST_NOT_MATCH, ENTITY)
 
 
 def test_phone_hash_is_e164():

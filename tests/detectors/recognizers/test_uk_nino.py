@@ -1,6 +1,9 @@
 import pytest
 
 from detectors.recognizers.uk_nino import is_valid_nino
+from tests.detectors.recognizers.table import table_tests
+
+ENTITY = "UK_NINO"
 
 MUST_MATCH = [
     ("NI number: AB 12 34 56 C", "AB 12 34 56 C"),
@@ -34,14 +37,7 @@ MUST_NOT_MATCH = [
 ]
 
 
-@pytest.mark.parametrize("text,value", MUST_MATCH)
-def test_nino_found(found, text, value):
-    assert found(text, "UK_NINO") == [value]
-
-
-@pytest.mark.parametrize("text", MUST_NOT_MATCH)
-def test_nino_not_found(found, text):
-    assert found(text, "UK_NINO") == []
+test_must_match, test_must_not_match = table_tests(MUST_MATCH, MUST_NOT_MATCH, ENTITY)
 
 
 def test_nino_column_header(found):

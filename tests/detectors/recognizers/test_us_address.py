@@ -3,6 +3,9 @@ import pytest
 from scanner import privacy
 from scanner.extractors.delimited import DelimitedLayout
 from scanner.model import Segment
+from tests.detectors.recognizers.table import table_tests
+
+ENTITY = "US_ADDRESS"
 
 MUST_MATCH = [
     ("Please mail the W-2 to 8337 Sanders Wall Apt. 328, Figueroaland, GA 99883.",
@@ -38,14 +41,7 @@ MUST_NOT_MATCH = [
 ]
 
 
-@pytest.mark.parametrize("text,value", MUST_MATCH)
-def test_address_found(found, text, value):
-    assert found(text, "US_ADDRESS") == [value]
-
-
-@pytest.mark.parametrize("text", MUST_NOT_MATCH)
-def test_address_not_found(found, text):
-    assert found(text, "US_ADDRESS") == []
+test_must_match, test_must_not_match = table_tests(MUST_MATCH, MUST_NOT_MATCH, ENTITY)
 
 
 def test_address_column(engine):

@@ -1,4 +1,7 @@
 import pytest
+from tests.detectors.recognizers.table import table_tests
+
+ENTITY = "US_ITIN"
 
 MUST_MATCH = [
     ("ITIN 912-70-1234", "912-70-1234"),
@@ -27,14 +30,7 @@ MUST_NOT_MATCH = [
 ]
 
 
-@pytest.mark.parametrize("text,value", MUST_MATCH)
-def test_itin_found(found, text, value):
-    assert found(text, "US_ITIN") == [value]
-
-
-@pytest.mark.parametrize("text", MUST_NOT_MATCH)
-def test_itin_not_found(found, text):
-    assert found(text, "US_ITIN") == []
+test_must_match, test_must_not_match = table_tests(MUST_MATCH, MUST_NOT_MATCH, ENTITY)
 
 
 @pytest.mark.parametrize("text,value", [("SSN: 982-85-8983", "982-85-8983"), ("ssn=934-50-6326", "934-50-6326"),

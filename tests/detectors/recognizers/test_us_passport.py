@@ -1,14 +1,32 @@
 import pytest
+from tests.detectors.recognizers.table import Case, table_tests
 
-MUST_MATCH = [("Passport No: 912345678", "912345678"), ("passport A12345678 issued", "A12345678")]
-MUST_NOT_MATCH = ["A12345678", "ticket 912345678", "passport 1234"]
+ENTITY = "US_PASSPORT"
+
+MUST_MATCH = [
+    ("Passport No: 912345678", "912345678"),
+    ("passport A12345678 issued", "A12345678"),
+    ("Passport number 561203948", "561203948"),
+    ("US passport #: 488120339", "488120339"),
+    ('{"passport": "C03005988"}', "C03005988"),
+    ("passport_no=731948205", "731948205"),
+    ("Travel document 520193847, expires 2031", "520193847"),
+    Case("Traveller,Passport Number\nJo Lee,476201938\n", "476201938", name="travel.csv"),
+    ("Passport: Z98765432 (USA)", "Z98765432"),
+    ("Copy of passport 603918274 attached.", "603918274"),
+]
+MUST_NOT_MATCH = [
+    "A12345678",  # no context
+    "ticket 912345678",
+    "passport 1234",  # too short
+    "passport 1234567890",  # too long
+    "passport_issue_date: 20190312",  # a date under a passport key
+    "order 561203948 shipped",
+    "Passport-ready? Reference AB12345678",  # two letters
+    Case("Traveller,Booking Ref\nJo Lee,476201938\n", name="travel.csv"),  # not a passport column
+    "passport_expiry=20310105",  # an expiry date
+    "tracking 1Z999AA10123456784",  # a UPS tracking number
+]
 
 
-@pytest.mark.parametrize("text,value", MUST_MATCH)
-def test_passport_found(found, text, value):
-    assert found(text, "US_PASSPORT") == [value]
-
-
-@pytest.mark.parametrize("text", MUST_NOT_MATCH)
-def test_passport_not_found(found, text):
-    assert found(text, "US_PASSPORT") == []
+test_must_match, test_must_not_match = table_tests(MUST_MATCH, MUST_NOT_MATCH, ENTITY)

@@ -1,4 +1,7 @@
 import pytest
+from tests.detectors.recognizers.table import table_tests
+
+ENTITY = "US_SSN"
 
 MUST_MATCH = [
     ("SSN: 234-56-7890", "234-56-7890"),
@@ -23,6 +26,19 @@ MUST_MATCH = [
     ("SSN: 912-34-5678", "912-34-5678"),
     ("Patient Carol Miller, SSN 941-14-6005, Phone", "941-14-6005"),
     ("ID: 473-23-4073. Address: 1 Main St", "473-23-4073"),
+    # an XML leaf element is the value's own label
+    ('<patient name="N C">\n    <ssn>939-39-9039</ssn>', "939-39-9039"),
+    # a SQL INSERT column labels its values
+    ("INSERT INTO patients (name, ssn, phone) VALUES ('T N', '923-55-2948', '+1 (694) 201-2754');", "923-55-2948"),
+    # an answer is labelled by its question
+    ("Q: And your Social Security Number, for the record?\nA: 911-68-6129.", "911-68-6129"),
+    ("Q: What is your SSN? A: 912-34-5678", "912-34-5678"),
+    # area 666, like 9xx, under its own label
+    ("Contract between M. Leroy (SSN: 666-16-7787) and Stark Industries.", "666-16-7787"),
+    ("Número de Seguro Social: 976-76-4576.", "976-76-4576"),
+    # OCR: a letter or two read for digits, under an SSN label
+    ("Scanned document: Patient B. Allen, SSN 442-l5-7888, Phone", "442-l5-7888"),
+    ("SSN: 8Sl-27-4668", "8Sl-27-4668"),
 ]
 
 MUST_NOT_MATCH = [
@@ -56,17 +72,17 @@ MUST_NOT_MATCH = [
     # labelled as an id
     '{"order_id": "234-56-7890"}',
     "version 234.56.7890",
+    "ref 442-l5-7888 ok",  # a misread number needs its SSN label
+    "SSN: ABC-DE-FGHI",
+    "SSN: 4B8-7l-3S3O",  # more letters than an OCR slip
+    "<order_id>345678901</order_id><ssn>234-56-7890x</ssn>",  # each XML element its own label
+    "<td>SSN</td><td>912-34-5678</td>",  # an HTML cell is no label
+    "Q: Your order number?\nA: 912-34-5678",
+    "Plan A: 666-12-3456",
 ]
 
 
-@pytest.mark.parametrize("text,value", MUST_MATCH)
-def test_ssn_found(found, text, value):
-    assert found(text, "US_SSN") == [value]
-
-
-@pytest.mark.parametrize("text", MUST_NOT_MATCH)
-def test_ssn_not_found(found, text):
-    assert found(text, "US_SSN") == []
+test_must_match, test_must_not_match = table_tests(MUST_MATCH, MUST_NOT_MATCH, ENTITY)
 
 
 def test_bare_ssn_with_header_context(found):

@@ -195,3 +195,22 @@ def test_csv_second_table_has_its_own_header(engine):
     assert not any(e == "PERSON" and v in ("Archive", "Acme") for e, v in got)
     # a one-table file is one section
     assert layout.sections("Company,Email\nAcme,a@example.com\n") == ((0, layout.headers),)
+
+
+def test_a_label_value_table_keeps_its_labels_as_context(engine):
+    """Rows of (label, value) cells have no header row: "Phone" beside a
+    number is its context, as on a line of text (be6bffa scored it so; a
+    first row taken for a header made the number its own column's header)."""
+    from scanner.extractors.htmltext import html_segments, parse_html
+    from scanner.extractors.textbuilder import SegmentWriter, looks_like_header
+
+    assert not looks_like_header(["Phone", "(212) 555-0147"])
+    assert not looks_like_header(["Card", "5425 2334 3010 9903"])
+    assert looks_like_header(["Name", "SSN", "Phone 2"])
+    root = parse_html("<table><tr><td>Phone</td><td>(212) 555-0147</td></tr>"
+                      "<tr><td>Card</td><td>5425 2334 3010 9903</td></tr></table>")
+    writer = SegmentWriter()
+    segs = [*html_segments(root, writer), *writer.close()]
+    scores = {r.entity_type: r.score for seg in segs for r in engine.detect(seg)}
+    plain = {r.entity_type: r.score for seg in segs for r in engine.detect(Segment(text=seg.text))}
+    assert scores == plain and scores["PHONE_NUMBER"] >= 0.9 and scores["CREDIT_CARD"] >= 0.9
