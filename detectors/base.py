@@ -542,6 +542,12 @@ def context_window(text: str, start: int, end: int, before: int, after: int) -> 
     return head.lower() + " \x00 " + tail.lower()
 
 
+# Letters and digits that make a context word part of a longer word, in
+# lower case: ASCII, Latin with diacritics, Greek and Cyrillic ("v" is not a
+# word of "Vītols"). Not CJK, whose words are not spaced apart ("電話SSN").
+_WORD_CHARS = "a-z0-9\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0370-\u03ff\u0400-\u04ff"
+
+
 def context_word_regex(word: str, prefilter: bool = False) -> str:
     """A context word as a regex (matched against lower-cased text).
 
@@ -577,10 +583,10 @@ def context_word_regex(word: str, prefilter: bool = False) -> str:
         # pattern that starts with a literal lets `re` skip ahead to where
         # that character occurs, and an alternation of such words searches
         # ~15x faster than one whose every branch starts with a look-behind.
-        rx = rx[0] + r"(?<![a-z0-9]." + ")" + rx[1:]
+        rx = rx[0] + r"(?<![" + _WORD_CHARS + "]." + ")" + rx[1:]
     if w[-1:].isalnum():
         # Nor the prefix of an identifier ("DL-T34615-15" is not "DL").
-        rx = rx + r"(?![a-z0-9]|-[a-z]{0,2}\d)"
+        rx = rx + r"(?![" + _WORD_CHARS + r"]|-[a-z]{0,2}\d)"
     return rx
 
 

@@ -218,8 +218,16 @@ def _bytes_to_chars(data: bytes, ends: list[tuple[int, int]]) -> list[Hit]:
     order = sorted(range(len(ends)), key=lambda i: ends[i][1])
     out: list[Hit | None] = [None] * len(ends)
     pos_b, pos_c = 0, 0
+    n = len(data)
     for i in order:
         owner, end_b = ends[i]
+        # A byte class (`[^0-9]`) can end a hit inside a character's UTF-8
+        # sequence: the hit ends after that character. (Cutting it off
+        # instead lost the character, and every later hit landed one
+        # character early: `Vītols 34.12.193.61` cut the address's last
+        # digit off its window.)
+        while end_b < n and data[end_b] & 0xC0 == 0x80:
+            end_b += 1
         if end_b > pos_b:
             pos_c += len(data[pos_b:end_b].decode("utf-8", "ignore"))
             pos_b = end_b

@@ -154,6 +154,9 @@ _CLASS_E = ipaddress.ip_network("240.0.0.0/4")
 _BROADCAST = ipaddress.ip_address("255.255.255.255")
 
 
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
 @lru_cache(maxsize=8192)
 def ip_kind(value: str) -> str | None:
     """'public', 'internal' (private, loopback, link-local, multicast,
@@ -165,6 +168,10 @@ def ip_kind(value: str) -> str | None:
         return None
     if ip.version == 6 and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped  # ::ffff:192.0.2.1 is that IPv4 address
+    elif ip.version == 6 and ip in _NAT64:
+        # The NAT64 well-known prefix (RFC 6052): 64:ff9b::192.0.2.1 is the
+        # IPv4 host it translates to.
+        ip = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
     if any(ip in net for net in _DOCUMENTATION if net.version == ip.version):
         return "public"
     if ip.version == 4 and ip in _CLASS_E and ip != _BROADCAST:

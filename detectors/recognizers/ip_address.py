@@ -71,8 +71,10 @@ class IpAddressRecognizer(PiiRecognizer):
         Rule("ipv6_full", rf"(?<![\w:.])((?:{_H}:){{7}}{_H})(?![\w:])", 0.6, 0.8),
         # A full stop may end the sentence an address ends ("... from 2001:db8::1.").
         Rule("ipv6_short", rf"(?<![\w:.])((?:{_H}(?::{_H})*)?::(?:{_H}(?::{_H})*)?)(?![\w:]|\.\d)", 0.6, 0.8),
-        # IPv4-mapped and -embedded (::ffff:192.0.2.1, 64:ff9b::198.51.100.1): one address, not two.
-        Rule("ipv6_v4", rf"(?<![\w:.])((?:{_H}|:)(?::{_H}){{0,5}}:(?:{_OCTET}\.){{3}}{_OCTET})(?!\w|\.\d)", 0.6, 0.8),
+        # IPv4-mapped and -embedded (::ffff:192.0.2.1, 64:ff9b::198.51.100.1,
+        # 2001:db8:1::192.0.2.1): one address, not two.
+        Rule("ipv6_v4", rf"(?<![\w:.])((?:(?:{_H}:){{6}}|(?:{_H}(?::{_H}){{0,4}})?::(?:{_H}:){{0,4}})"
+                        rf"(?:{_OCTET}\.){{3}}{_OCTET})(?!\w|\.\d)", 0.6, 0.8),
     )
     CONTEXT = ("ip", "ip address", "ipv4", "ipv6", "client", "src", "dst", "source", "remote",
                "address", "addr", "login from", "host")
@@ -81,6 +83,7 @@ class IpAddressRecognizer(PiiRecognizer):
         Trigger(r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}"),
         Trigger(r"::"),
         Trigger(rf"{_H}:{_H}:{_H}:{_H}:{_H}:{_H}:{_H}:{_H}"),
+        Trigger(rf"{_H}:{_H}:{_H}:{_H}:{_H}:{_H}:\d{{1,3}}\."),  # six groups and an IPv4 tail
     )
     MAX_LEN = 45
     NORMALISE = "text"

@@ -75,8 +75,8 @@ class SsnRecognizer(PiiRecognizer):
         # 912-34-5678"); one in the ITIN groups only under a label that says
         # SSN, not merely "tax id".
         return [r for r in out if not (_labelled_only(text[r.start:r.end]) or _misread(text[r.start:r.end]))
-                or ssn_labelled(text, r.start, context, strict=is_valid_itin(text[r.start:r.end])
-                                or _misread(text[r.start:r.end]))]
+                or (ssn_labelled(text, r.start, context, strict=is_valid_itin(text[r.start:r.end])
+                                 or _misread(text[r.start:r.end])) and not _disowned(text, r.start))]
 
 
 # Letters OCR reads for digits: O/o for 0, I/l for 1, S for 5, B for 8.
@@ -115,6 +115,21 @@ def ssn_labelled(text: str, start: int, context, strict: bool = False) -> bool:
         return True
     before = text[max(0, start - 28):start].lower()
     return bool(_BEFORE_SSN.search(before) or (not strict and _BEFORE_TAX.search(before)))
+
+
+# A label that says its SSN is not one ("Invalid SSN 666-12-9999", "fake
+# SSN:", "sample_ssn="): it vouches for nothing, and a number no SSN can be
+# counts only by its label's word.
+_DISOWNED = re.compile(r"(?:invalid|fake|bogus|dummy|sample|example|placeholder|not a valid|not a real)"
+                       r"[\s_-]+(?:us[\s_-]+)?(?:ssns?|ss ?#|social security(?:[\s_-]+(?:numbers?|no\.?))?)"
+                       r"[\s#:=(\"'-]*$")
+
+
+def _disowned(text: str, start: int) -> bool:
+    key = value_key(text, start)
+    if key is not None and _DISOWNED.search(context_tokens((key,)).rstrip()):
+        return True
+    return bool(_DISOWNED.search(text[max(0, start - 48):start].lower()))
 
 
 def _labelled_only(value: str) -> bool:

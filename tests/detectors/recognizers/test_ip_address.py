@@ -29,6 +29,14 @@ MUST_MATCH = [
     ('{"ip": "192.168.1.7"}', "192.168.1.7"),
     ("Joe White logged in from 192.168.4.5", "192.168.4.5"),
     ("my ip: ::1", "::1"),
+    # a context word is a whole word in any Latin script: "Vītols" holds no "v"
+    ("[2021-01-05T21:03:00Z] Edgars Vītols logged in from 34.12.193.61. Email: on file", "34.12.193.61"),
+    ("Ieva Vītola changed password from 147.205.4.141.", "147.205.4.141"),
+    # IPv6 with an embedded IPv4 tail after "::" is one address, not its tail
+    ("client 2001:db8:1::192.0.2.1 connected", "2001:db8:1::192.0.2.1"),
+    ("peer 2001:db8:85a3::8a2e:192.168.0.1", "2001:db8:85a3::8a2e:192.168.0.1"),
+    ("NAT64 64:ff9b::198.51.100.7 seen", "64:ff9b::198.51.100.7"),
+    ("host 2001:db8:0:0:0:0:192.168.1.1 up", "2001:db8:0:0:0:0:192.168.1.1"),
 ]
 MUST_NOT_MATCH = [
     "192.168.1.10",  # internal: below the default threshold
@@ -42,6 +50,7 @@ MUST_NOT_MATCH = [
     "MAC 00:1A:2B:3C:4D:5E",
     "version 8.8.8.8",  # a version, not an address
     "build 145.250.70.245",
+    "v 8.8.8.8",  # "v" alone is a version
     "a::b::c",
     # internal, infrastructure's or unlabelled
     "upstream=10.1.2.3:8080 took=3ms",
@@ -50,6 +59,7 @@ MUST_NOT_MATCH = [
     "Node 172.16.0.4 owned by ops",
     "skip 10.0.0.1",
     "dead::beef",
+    "via 64:ff9b::10.0.0.1",  # NAT64 of an internal address is internal
 ]
 
 

@@ -14,6 +14,13 @@ MUST_MATCH = [
     Case("Traveller,Passport Number\nJo Lee,476201938\n", "476201938", name="travel.csv"),
     ("Passport: Z98765432 (USA)", "Z98765432"),
     ("Copy of passport 603918274 attached.", "603918274"),
+    # another country's number, under its own passport label
+    ("Passport: P8E101798\nFecha de nacimiento / Date of birth", "P8E101798"),
+    ("identity confirmed via passport P5J101595. Attorney Lee", "P5J101595"),
+    ("Traveler Omar Aziz, passport X1234567, phone on file", "X1234567"),
+    ("Passport No.: 12AB34567", "12AB34567"),
+    ('{"passport_number": "C01X00T47"}', "C01X00T47"),
+    Case("Traveller,Passport\nJo Lee,AB123456\n", "AB123456", name="travel.csv"),
 ]
 MUST_NOT_MATCH = [
     "A12345678",  # no context
@@ -26,6 +33,13 @@ MUST_NOT_MATCH = [
     Case("Traveller,Booking Ref\nJo Lee,476201938\n", name="travel.csv"),  # not a passport column
     "passport_expiry=20310105",  # an expiry date
     "tracking 1Z999AA10123456784",  # a UPS tracking number
+    # a non-US shape needs the passport label as its own
+    "passport photo attached, ticket AB123456",
+    "passport checked, booking REF12345 confirmed",
+    "Passport: 123456",  # six digits alone
+    "Passport: ABCD12345",  # four letters: a code
+    "passport_issue_date: 2019AB12",
+    Case("Traveller,Booking Ref\nJo Lee,P8E101798\n", name="travel.csv"),
 ]
 
 

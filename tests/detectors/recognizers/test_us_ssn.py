@@ -39,6 +39,8 @@ MUST_MATCH = [
     # OCR: a letter or two read for digits, under an SSN label
     ("Scanned document: Patient B. Allen, SSN 442-l5-7888, Phone", "442-l5-7888"),
     ("SSN: 8Sl-27-4668", "8Sl-27-4668"),
+    # "invalid" about something else does not disown the SSN label
+    ("Invalid address; SSN 942-47-5965 on file", "942-47-5965"),
 ]
 
 MUST_NOT_MATCH = [
@@ -79,6 +81,11 @@ MUST_NOT_MATCH = [
     "<td>SSN</td><td>912-34-5678</td>",  # an HTML cell is no label
     "Q: Your order number?\nA: 912-34-5678",
     "Plan A: 666-12-3456",
+    # a label that disowns its number vouches for nothing
+    "Invalid SSN 666-12-9999 should be ignored.",
+    "fake_ssn=912-34-5678",
+    '{"sample_ssn": "942-47-5965"}',
+    "Example SSN: 912-34-5678",
 ]
 
 
