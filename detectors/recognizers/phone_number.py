@@ -53,12 +53,13 @@ class PhoneNumberRecognizer(PiiRecognizer):
         Rule("nanp", _NANP_RULE + _END, 0.7, 0.95),
         Rule("nanp_bare", r"([+0-9](?<![\w+.-][+0-9])(?:(?<=\+)1[2-9]|(?<=1)[2-9]|(?<=[2-9]))\d{9})" + _END,
              0.0, 0.7),
-        Rule("nanp_e164", r"(\+(?<![\w+.-]\+)1[2-9]\d{9})" + _END, 0.7, 0.95),
+        Rule("nanp_e164", r"(\+(?<![\w+.-]\+)1[2-9]\d{9})" + _END, 0.7, 0.95, anchor="+"),
         Rule(
             "international",
             r"(\+(?<![\w+]\+)(?!1\D?[2-9(])[1-9]\d{0,2}(?:[-. ]?\(?\d{1,5}\)?){2,6})(?!\w|[-.]\d)",
             0.7,
             0.95,
+            anchor="+",
         ),
         Rule(
             "national",
