@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from dataclasses import dataclass
-from typing import ClassVar, Iterable, Sequence
+from typing import ClassVar, Iterable, Iterator, Sequence
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
@@ -58,6 +58,13 @@ class Rule:
     context_score: float
     flags: int = 0
     group: int = 0
+    # A literal every match holds, its first occurrence at most
+    # `anchor_reach` characters after the match's start (the "@" of an
+    # e-mail address): the regex then runs only from just before each
+    # occurrence, not over the whole window, with the same matches
+    # (`anchored_finditer`). No letters in it: it is found case-sensitively.
+    anchor: str = ""
+    anchor_reach: int = 0
 
 
 @dataclass(frozen=True)
@@ -154,6 +161,12 @@ class PiiRecognizer(EntityRecognizer):
     # (Number-dense logs are full of words like `tid=`; without a value
     # near one there is nothing for its window to find.)
     CONTEXT_GATE: ClassVar[int | None] = None
+    # Or a regex (Python `re`, searched in the window only) that matches
+    # inside every match that counts only with context: a context word's
+    # window is examined only if it matches there. Cheaper than gate
+    # triggers when the gate's shape is common (seven digits: dates, ids),
+    # since it is searched only where a context word hit.
+    CONTEXT_GATE_RE: ClassVar[str | None] = None
     CONTEXT_BEFORE: ClassVar[int] = CONTEXT_BEFORE
     CONTEXT_AFTER: ClassVar[int] = CONTEXT_AFTER
     # Masking and hashing (scanner.privacy): how values of this entity are
@@ -173,6 +186,7 @@ class PiiRecognizer(EntityRecognizer):
         ]
         words = sorted({w.lower() for w in self.CONTEXT}, key=len, reverse=True)
         self._context_re = _word_alternation(words)
+        self.context_gate_re = re.compile(self.CONTEXT_GATE_RE) if self.CONTEXT_GATE_RE else None
         self._negative_re = _word_alternation(
             sorted({w.lower() for w in self.NEGATIVE_CONTEXT}, key=len, reverse=True)
         )
@@ -241,7 +255,9 @@ class PiiRecognizer(EntityRecognizer):
             return []
         results = []
         for rule, rx in self._compiled:
-            for m in rx.finditer(text, lo, hi):
+            matches = anchored_finditer(rx, text, lo, hi, rule.anchor, rule.anchor_reach) if rule.anchor \
+                else rx.finditer(text, lo, hi)
+            for m in matches:
                 span = self.refine_rule(rule, text, *m.span(rule.group))
                 if span is None:
                     continue
@@ -514,6 +530,26 @@ def _question_before(text: str, marker: int) -> str | None:
 
 
 _LABEL_ONLY = re.compile(r"^[\s:#=*\-\u2013\u2014|>]*$")
+
+
+def anchored_finditer(rx: re.Pattern, text: str, lo: int, hi: int, anchor: str, reach: int) -> Iterator[re.Match]:
+    """`rx.finditer(text, lo, hi)` for a regex whose every (non-empty)
+    match holds `anchor`, first at most `reach` characters after its start.
+
+    The next match from `pos` holds an occurrence at or after the first one
+    from `pos`, `a`, so it starts at or after max(pos, a - reach): searching
+    from there finds it (look-behinds still see the text before), and with
+    no occurrence left there is none. Only the text near anchors is read."""
+    pos = lo
+    while pos < hi:
+        a = text.find(anchor, pos, hi)
+        if a < 0:
+            return
+        m = rx.search(text, max(pos, a - reach), hi)
+        if m is None:
+            return
+        yield m
+        pos = m.end() if m.end() > m.start() else m.end() + 1
 
 
 def context_window(text: str, start: int, end: int, before: int, after: int) -> str:

@@ -83,7 +83,8 @@ class DetectionEngine:
                 continue
             index = len(self._fast)
             self._fast.append(rec)
-            gated = getattr(rec, "CONTEXT_GATE", None) is not None
+            gated = (getattr(rec, "CONTEXT_GATE", None) is not None
+                     or getattr(rec, "context_gate_re", None) is not None)
             slot_of: dict[tuple[int, int], int] = {}
             radius_of: dict[bool, int] = {}  # by Trigger.context (tens of thousands of medical triggers)
             for t in trig:
@@ -285,7 +286,7 @@ class DetectionEngine:
             return
         if not hits:
             return
-        windows = self._windows(hits, n)
+        windows = self._windows(hits, text)
         # In recognizer order (not that of the first hit): the same order
         # whichever database a hit came from.
         for index in sorted(windows):
@@ -310,10 +311,12 @@ class DetectionEngine:
             if found:
                 yield rec, _unique(found)
 
-    def _windows(self, hits: list[tuple[int, int]], n: int) -> dict[int, list[tuple[int, int]]]:
+    def _windows(self, hits: list[tuple[int, int]], text: str) -> dict[int, list[tuple[int, int]]]:
         """The windows each recognizer examines, by recognizer index: one
         around each hit; a GATED hit's only if a value or gate hit of the
-        same recognizer ends within its CONTEXT_GATE."""
+        same recognizer ends within its CONTEXT_GATE, or, for a recognizer
+        with a CONTEXT_GATE_RE, if that regex matches in the window."""
+        n = len(text)
         windows: dict[int, list[tuple[int, int]]] = {}
         gated: dict[int, list[tuple[int, int]]] = {}
         near: dict[int, list[int]] = {}  # value and gate hit ends
@@ -328,6 +331,12 @@ class DetectionEngine:
             else:
                 gated.setdefault(index, []).append((max(0, end - r), min(n, end + r)))
         for index, spans in gated.items():
+            gate_re = getattr(self._fast[index], "context_gate_re", None)
+            if gate_re is not None:
+                kept = [(lo, hi) for lo, hi in _merge(spans) if gate_re.search(text, lo, hi)]
+                if kept:
+                    windows.setdefault(index, []).extend(kept)
+                continue
             ends = near.get(index)
             if not ends:
                 continue

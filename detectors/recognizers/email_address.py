@@ -29,9 +29,12 @@ _SQL_PREFIX = re.compile(r"[NnEe]'")
 class EmailAddressRecognizer(PiiRecognizer):
     ENTITY = "EMAIL_ADDRESS"
     RULES = (
-        Rule("email", rf"({_ALNUM}(?<![\w.%+-].){_LOCAL}@{_DOMAIN})(?![\w-]|\.\w)", 0.85, 1.0),
+        # The local part is at most 64 characters: the "@" (or "%40") is
+        # that close to the match's start (Rule.anchor).
+        Rule("email", rf"({_ALNUM}(?<![\w.%+-].){_LOCAL}@{_DOMAIN})(?![\w-]|\.\w)", 0.85, 1.0,
+             anchor="@", anchor_reach=64),
         Rule("email_urlencoded", rf"({_ALNUM}(?<![\w.%+-].)[\w.+-]{{0,63}}%40{_DOMAIN})(?![\w-]|\.\w)", 0.85, 1.0,
-             flags=re.IGNORECASE),
+             flags=re.IGNORECASE, anchor="%40", anchor_reach=64),
     )
     CONTEXT = ("email", "e-mail", "mail", "address", "contact", "from", "to", "cc")
     # Non-ASCII letters are UTF-8 bytes >= 0x80 to Hyperscan.

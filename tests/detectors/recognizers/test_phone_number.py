@@ -97,3 +97,77 @@ def test_e164_nanp_found(found, text, value):
 @pytest.mark.parametrize("text", E164_NOT_MATCH)
 def test_e164_nanp_not_found(found, text):
     assert found(text, "PHONE_NUMBER") == []
+
+
+# The rules' regexes consume the first character before their look-behinds
+# (fast); these are the same patterns written plainly, which they must equal.
+_END = r"(?![0-9A-WYZa-wyz_]|[-.][0-9A-Za-z])"
+PLAIN_RULES = {
+    "nanp": r"(?<![\w+.-])((?:(?:\+1|001|1)[-. ]?)?(?:\([2-9]\d{2}\) ?|[2-9]\d{2}[-. ])\d{3}[-. ]\d{4})" + _END,
+    "nanp_bare": r"(?<![\w+.-])((?:\+?1)?[2-9]\d{9})" + _END,
+    "nanp_e164": r"(?<![\w+.-])(\+1[2-9]\d{9})" + _END,
+    "international": r"(?<![\w+])(\+(?!1\D?[2-9(])[1-9]\d{0,2}(?:[-. ]?\(?\d{1,5}\)?){2,6})(?!\w|[-.]\d)",
+    "national": r"(?<![\w+.,:/-])(?<!\d[ .-])((?:\(\d{1,5}\)[ -]?)?\d{1,8}(?:[-. ]\d{1,8}){1,5})(?![\w)]|[-.,/: ]\d)",
+}
+
+
+def _phone_like_strings(n: int, seed: int) -> list[str]:
+    """Random strings dense in phone shapes: digit groups, separators,
+    parentheses, plus signs, letters and a non-ASCII digit."""
+    import random
+
+    r = random.Random(seed)
+    pieces = ["212", "555", "0147", "1", "001", "+1", "+44", "(", ")", "-", ".", " ", "  ", "x", "a", "_", ",",
+              ":", "/", "٣", "9", "07700", "12345678", "2125550147"]
+    return ["".join(r.choice(pieces) for _ in range(r.randint(1, 14))) for _ in range(n)]
+
+
+def test_rule_regexes_match_as_written_plainly():
+    import random
+    import re
+
+    from detectors.recognizers.phone_number import PhoneNumberRecognizer
+
+    rules = {rule.name: rx for rule, rx in PhoneNumberRecognizer()._compiled}
+    assert set(rules) == set(PLAIN_RULES)
+    r = random.Random(7)
+    for name, plain in PLAIN_RULES.items():
+        plain_rx = re.compile(plain)
+        for s in _phone_like_strings(20000, hash(name) & 0xFFFF):
+            pos = r.randint(0, len(s))
+            got = [m.span() for m in rules[name].finditer(s, pos)]
+            assert got == [m.span() for m in plain_rx.finditer(s, pos)], (name, s, pos)
+
+
+def test_context_gate_holds_every_context_only_match():
+    """A context word's window is examined only where CONTEXT_GATE_RE
+    matches: every accepted match of a rule that counts only with context
+    must hold a match of it."""
+    from detectors.recognizers.phone_number import PhoneNumberRecognizer
+
+    rec = PhoneNumberRecognizer()
+    gate = rec.context_gate_re
+    checked = 0
+    for rule, rx in rec._compiled:
+        if rule.score > 0:
+            continue
+        for s in _phone_like_strings(30000, 11):
+            for m in rx.finditer(s):
+                span = rec.refine_rule(rule, s, *m.span(rule.group))
+                if span is not None:
+                    checked += 1
+                    assert gate.search(s, *span), (rule.name, s[span[0]:span[1]])
+    assert checked > 100
+
+
+def test_context_words_away_from_numbers_open_no_window():
+    from detectors.catalog import DetectorSettings
+    from detectors.engine import DetectionEngine
+
+    engine = DetectionEngine(DetectorSettings(entities=("PHONE_NUMBER",)))
+    index = next(i for i, rec in enumerate(engine._fast) if rec.ENTITY == "PHONE_NUMBER")
+    text = "the office called; contact the desk. " * 20
+    hits = engine.prefilter.scan(text, frozenset())
+    assert hits and index not in engine._windows(hits, text)
+    text += "Office: 0490 75 40 81"
+    assert index in engine._windows(engine.prefilter.scan(text, frozenset()), text)
