@@ -532,6 +532,20 @@ def _question_before(text: str, marker: int) -> str | None:
 _LABEL_ONLY = re.compile(r"^[\s:#=*\-\u2013\u2014|>]*$")
 
 
+def own_label(text: str, start: int, context) -> str | None:
+    """The context tokens of the value's own label: its key (`key: value`),
+    else its column header; None when it has neither. A recognizer that
+    counts a value only under a label naming it asks this."""
+    key = value_key(text, start)
+    if key is not None:
+        return context_tokens((key,))
+    if isinstance(context, SegmentContext) and context.layout is not None:
+        words = context.layout.context_at(text, start)
+        if words:
+            return context_tokens(words)
+    return None
+
+
 def anchored_finditer(rx: re.Pattern, text: str, lo: int, hi: int, anchor: str, reach: int) -> Iterator[re.Match]:
     """`rx.finditer(text, lo, hi)` for a regex whose every (non-empty)
     match holds `anchor`, first at most `reach` characters after its start.

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from detectors.base import PiiRecognizer, Rule, SegmentContext, Trigger, context_tokens, value_key
+from detectors.base import PiiRecognizer, Rule, Trigger, context_tokens, own_label
 
 
 class DriverLicenseRecognizer(PiiRecognizer):
@@ -79,10 +79,5 @@ def _licence_label(tokens: str) -> bool:
 def licence_labelled(text: str, start: int, context) -> bool:
     """Is the value at `start` labelled just "License" by its own key or
     column (`Notary License: NI-240806`, a `License` header)?"""
-    key = value_key(text, start)
-    if key is not None:
-        return _licence_label(context_tokens((key,)))
-    if isinstance(context, SegmentContext) and context.layout is not None:
-        words = context.layout.context_at(text, start)
-        return bool(words) and _licence_label(context_tokens(words))
-    return False
+    label = own_label(text, start, context)
+    return label is not None and _licence_label(label)

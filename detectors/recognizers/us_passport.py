@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from detectors.base import PiiRecognizer, Rule, SegmentContext, Trigger, context_tokens, value_key
+from detectors.base import PiiRecognizer, Rule, Trigger, own_label, value_key
 
 # A key naming a date ("passport_expiry", "passport issue date"): its value
 # is that date, written YYYYMMDD, not the passport number.
@@ -59,11 +59,7 @@ def _rule_name(result) -> str:
 def passport_labelled(text: str, start: int, context) -> bool:
     """Is the value at `start` labelled a passport number by its own key,
     its column, or "passport" right before it?"""
-    key = value_key(text, start)
-    if key is not None:
-        return bool(_PASSPORT_WORD.search(context_tokens((key,))))
-    if isinstance(context, SegmentContext) and context.layout is not None:
-        words = context.layout.context_at(text, start)
-        if words:
-            return bool(_PASSPORT_WORD.search(context_tokens(words)))
+    label = own_label(text, start, context)
+    if label is not None:
+        return bool(_PASSPORT_WORD.search(label))
     return bool(_PASSPORT_BEFORE.search(text[max(0, start - 24):start].lower()))
