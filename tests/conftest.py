@@ -70,6 +70,16 @@ def run_piiscout(*args: str, env: dict | None = None, check: bool = False, timeo
     return proc
 
 
+
+def scan_table(inventory: Path, table: str = "items", scan_index: int = -1, columns=None) -> pa.Table:
+    """The `table` ("items" or "findings") rows of the inventory's `scan_index`-th scan, in the order
+    piiscout itself orders scans (started_at). Not by file name: two scans
+    started in the same second have scan ids that sort by their random tail."""
+    from scanner.inventory.reader import Inventory
+
+    inv = Inventory(inventory)
+    return getattr(inv, table)(inv.scan_ids()[scan_index], columns=columns)
+
 def all_strings(inventory: Path) -> list[str]:
     """Every string value in every Parquet file under an inventory (values are
     read decompressed; a byte grep would not see inside)."""

@@ -16,13 +16,12 @@ import shutil
 import subprocess
 import time
 
-import pyarrow.dataset as ds
 import pytest
 
 from tests import accounts
 from tests.connectors import samba
 from tests.connectors.samba import PASSWORD, USER, SambaServer
-from tests.conftest import run_piiscout
+from tests.conftest import run_piiscout, scan_table
 
 PORT = samba.free_port(4453, avoid=(4450, 4451))
 HOST = f"127.0.0.1:{PORT}"
@@ -87,9 +86,7 @@ def scan(tmp_path, share: str, *args: str, inv=None):
 
 
 def rows(inv, scan_index: int = -1) -> dict[str, dict]:
-    files = sorted((inv / "items").glob("*.parquet"))
-    t = ds.dataset(files[scan_index], format="parquet").to_table(
-        columns=["location", "part", "status", "reason", "exposure", "readers"])
+    t = scan_table(inv, "items", scan_index, columns=["location", "part", "status", "reason", "exposure", "readers"])
     out = {}
     for r in t.to_pylist():
         rel = r["location"].split(f"{HOST}/", 1)[1].split("/", 1)[1]
@@ -160,9 +157,8 @@ def test_smb_and_local_scans_agree(server, tmp_path):
     _, smb_inv = scan(tmp_path, "perm")
     local_inv = tmp_path / "local"
     assert run_piiscout("scan", str(server.base / "shares" / "perm"), "-i", str(local_inv), "-q").returncode == 0
-    files = sorted((local_inv / "items").glob("*.parquet"))
     local = {os.path.basename(r["location"]): r for r in
-             ds.dataset(files[-1], format="parquet").to_table(columns=["location", "exposure", "readers"]).to_pylist()}
+             scan_table(local_inv, columns=["location", "exposure", "readers"]).to_pylist()}
     smb = rows(smb_inv)
     for name in ("world.txt", "hr.txt", "private.txt"):
         assert smb[name]["exposure"] == local[name]["exposure"], name

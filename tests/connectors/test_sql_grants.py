@@ -9,11 +9,10 @@ from __future__ import annotations
 import os
 import secrets
 
-import pyarrow.dataset as ds
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import run_piiscout
+from tests.conftest import run_piiscout, scan_table
 from tests.connectors import sqlservers as srv
 
 
@@ -24,8 +23,7 @@ def _need(kind: str) -> None:
 
 
 def table_rows(inv) -> dict[str, dict]:
-    files = sorted((inv / "items").glob("*.parquet"))
-    t = ds.dataset(files[-1], format="parquet").to_table(columns=["location", "part", "exposure", "readers"])
+    t = scan_table(inv, columns=["location", "part", "exposure", "readers"])
     return {r["location"].rsplit("/", 1)[1].split(".", 1)[1] + ("#" + r["part"] if r["part"] else ""): r
             for r in t.to_pylist()}
 

@@ -10,13 +10,12 @@ from __future__ import annotations
 import os
 import struct
 
-import pyarrow.dataset as ds
 import pytest
 
 from scanner.exposure import posix
 from scanner.exposure.posix import ACL_GROUP, ACL_GROUP_OBJ, ACL_MASK, ACL_OTHER, ACL_USER, ACL_USER_OBJ
 from tests import accounts
-from tests.conftest import run_piiscout
+from tests.conftest import run_piiscout, scan_table
 
 
 def acl(*entries: tuple[int, int, int]) -> bytes:
@@ -80,9 +79,7 @@ needs_root = pytest.mark.skipif(accounts.unavailable() is not None, reason=accou
 
 
 def items(inv, scan_index: int = -1) -> dict[str, dict]:
-    files = sorted((inv / "items").glob("*.parquet"))
-    t = ds.dataset(files[scan_index], format="parquet").to_table(
-        columns=["location", "part", "status", "exposure", "readers"])
+    t = scan_table(inv, "items", scan_index, columns=["location", "part", "status", "exposure", "readers"])
     return {os.path.basename(r["location"]) + ("#" + r["part"] if r["part"] else ""): r for r in t.to_pylist()}
 
 
@@ -144,5 +141,4 @@ def test_incremental_rescan_notices_a_permission_change(tmp_path):
     assert rows["hr.txt"]["exposure"] == "group"
     assert f"Unix User\\{accounts.NAMED_USER}" in rows["hr.txt"]["readers"]
     assert rows["private.txt"] == items(inv, 0)["private.txt"] | {"status": "unchanged"}
-    findings = sorted((inv / "findings").glob("*.parquet"))
-    assert ds.dataset(findings[-1], format="parquet").count_rows() == 4
+    assert scan_table(inv, "findings").num_rows == 4
