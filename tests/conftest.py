@@ -71,14 +71,22 @@ def run_piiscout(*args: str, env: dict | None = None, check: bool = False, timeo
 
 
 
-def scan_table(inventory: Path, table: str = "items", scan_index: int = -1, columns=None) -> pa.Table:
-    """The `table` ("items" or "findings") rows of the inventory's `scan_index`-th scan, in the order
-    piiscout itself orders scans (started_at). Not by file name: two scans
-    started in the same second have scan ids that sort by their random tail."""
+def scan_ids(inventory: Path) -> list[str]:
+    """The inventory's finished scans, oldest first, as piiscout orders them
+    (started_at). Not by file name: two scans started in the same second
+    have scan ids that sort by their random tail."""
     from scanner.inventory.reader import Inventory
 
-    inv = Inventory(inventory)
-    return getattr(inv, table)(inv.scan_ids()[scan_index], columns=columns)
+    return Inventory(inventory).scan_ids()
+
+
+def scan_table(inventory: Path, table: str = "items", scan_index: int = -1, columns=None) -> pa.Table:
+    """The `table` ("items" or "findings") rows of the inventory's
+    `scan_index`-th scan (see scan_ids)."""
+    from scanner.inventory.reader import Inventory
+
+    return getattr(Inventory(inventory), table)(scan_ids(inventory)[scan_index], columns=columns)
+
 
 def all_strings(inventory: Path) -> list[str]:
     """Every string value in every Parquet file under an inventory (values are

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_piiscout
+from tests.conftest import run_piiscout, scan_ids
 from tests.mounts import fill, small_tmpfs
 
 
@@ -59,7 +59,7 @@ def test_prune_dry_run_lists_scans_and_files_and_removes_nothing(inv, tmp_path):
     proc = run_piiscout("prune", str(copy), "--keep", "1", "--dry-run")
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
-    first_scan = sorted(p.name[:23] for p in (copy / "scans").glob("*.parquet"))[0]
+    first_scan = scan_ids(copy)[0]
     assert any(line.startswith(f"would remove scan {first_scan} (complete, finished ") for line in lines)
     named = [line.split()[3] for line in lines if line.startswith("would remove file ")]
     assert sorted(named) == sorted(f"{p.parent}/{p.name}" for p in before if p.name.startswith(first_scan))
@@ -127,7 +127,7 @@ def test_outputs_on_a_full_disk_fail_in_one_line_and_leave_nothing(inv, tmp_path
 
 def test_diff_output_is_owner_only(inv, tmp_path):
     out = tmp_path / "changes.txt"
-    first = sorted(p.name[:23] for p in (inv / "scans").glob("*.parquet"))[0]
+    first = scan_ids(inv)[0]
     proc = run_piiscout("diff", str(inv), "--since", first, "-o", str(out))
     assert proc.returncode == 0, proc.stderr
     assert oct(out.stat().st_mode & 0o777) == "0o600" and out.read_text().startswith("Changes from scan")
