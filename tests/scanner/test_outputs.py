@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from scanner.inventory.reader import Inventory
 from tests.conftest import run_piiscout, scan_ids
 from tests.mounts import fill, small_tmpfs
 
@@ -89,7 +90,7 @@ def test_an_unreadable_inventory_file_is_named_and_the_rest_reads(inv, tmp_path)
     `scan --incremental` lose the whole scan in carry-over."""
     copy = tmp_path / "inv"
     shutil.copytree(inv, copy)
-    latest = sorted((copy / "findings").glob("*.parquet"))[-1]
+    latest = Inventory(copy).finding_files(scan_ids(copy)[-1])[-1]  # the scan `report` reads
     latest.write_bytes(b"damaged")
     proc = run_piiscout("report", str(copy))
     assert proc.returncode == 0, proc.stderr
