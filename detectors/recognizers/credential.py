@@ -68,7 +68,7 @@ _PAIR = (r"(?i:(?<![\w-])(?:login|log-in|logon|credentials?|creds)\b[^\n:]{0,40}
 _URL_PW = r"://[^\s:/@'\"<>]{1,64}:(?P<v>[^\s@/'\"<>]{1,128})@[\w.-]+"
 
 PLACEHOLDER = re.compile(
-    r"""^(?:\$\{?.*|%[A-Za-z_].*%?|\{\{.*|\{[A-Za-z_]+\}|<.*>|\[.*\]|\*+|x+|X+|\.+|#+|-+|_+|\?+|"""
+    r"""^(?:\$\{?.*|%[A-Za-z_][\w.-]*%|\{\{.*|\{[A-Za-z_]+\}|<.*>|\[.*\]|\*+|x+|X+|\.+|#+|-+|_+|\?+|"""
     r"""(?:your|my|the|new|old|enter|insert|put|some)[-_ ]?.*|password|passwd|pass|pwd|secret|"""
     r"""changeme[-_]?please|required|optional|none|null|nil|true|false|yes|no|n/?a|tbd|todo|"""
     r"""redacted|hidden|masked|removed|example|sample|dummy|placeholder|string|str|text|value|"""
@@ -107,6 +107,10 @@ def mixed_secret(value: str) -> bool:
 
 
 _PEM_BODY = re.compile(r"[A-Za-z0-9+/=]")
+# A value that is itself `Key=...` is a connection string's first field
+# ("The temporary password is Server=db;User Id=sa;Password=X"): its
+# `Password=` field is the secret (the ado_password rule), not the string.
+_PAIR_VALUE = re.compile(r"[A-Za-z][A-Za-z ]{0,30}=")
 # Keys whose value must be random-looking (tokens), not just a password.
 _TOKEN_KEY = re.compile(r"(?:api[_-]?key|apikey|token)", re.IGNORECASE)
 
@@ -195,7 +199,7 @@ class CredentialRecognizer(PiiRecognizer):
     def _value_ok(self, text: str, start: int, value: str) -> bool:
         if re.fullmatch(r"[A-Za-z0-9/+]{40}", value) or value.startswith(("gh", "github_pat_", "xox", "sk_", "rk_")):
             return random_looking(value, 20) or len(value) >= 30
-        if not plausible_secret(value):
+        if not plausible_secret(value) or _PAIR_VALUE.match(value):
             return False
         key = text[max(0, start - 40) : start]
         if not re.search(r"[:=>\"']\s*$", key):  # prose: no separator, so the value must look like a password
@@ -253,4 +257,8 @@ class PasswordColumnRecognizer(ColumnRecognizer):
         # a numeric passcode), not a number.
         if value.isdigit():
             return 4 <= len(value) <= 12 and len(set(value)) >= 2
+        # A URL or connection string in the cell: its password is the secret
+        # (url_password, ado_password), not the whole cell.
+        if "://" in value or _PAIR_VALUE.match(value):
+            return False
         return not any(c.isspace() for c in value) and plausible_secret(value)

@@ -102,8 +102,10 @@ def _thing_word(folded: list[str], i: int, comma: bool) -> bool:
     w = folded[i]
     if w not in _ORG_WORDS:
         return False
-    if w not in _WORD_SURNAMES or len(folded) < 2:
+    if w not in _WORD_SURNAMES:
         return True
+    if len(folded) == 1:  # alone: under a last-name column or after a title ("Dr. Hall")
+        return False
     in_place = i == (0 if comma else len(folded) - 1)
     others = folded[:i] + folded[i + 1:]
     return not in_place or any(o in _ORG_WORDS or o in _PLACE_WORDS for o in others)
@@ -127,7 +129,7 @@ def looks_like_name(value: str, single_ok: bool = False) -> bool:
     # A particle is one before another word; capitalised in the last place
     # it is the surname ("Tuan Le", "Anh Do", "Maria Da").
     core = [w for i, w in enumerate(words) if w.casefold() not in _PARTICLES
-            or (i == len(words) - 1 and i > 0 and w[:1].isupper() and "," not in v)]
+            or (i == len(words) - 1 and (i > 0 or single_ok or titled) and w[:1].isupper() and "," not in v)]
     # After a title one word is a name ("Ms. Lee", "Dr. Khan").
     if not core or len(words) > 5 or (len(core) < 2 and not (single_ok or titled)):
         return False

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import re
 
-from detectors.base import PiiRecognizer, Rule, Trigger, _word_alternation, rule_name
+from detectors.base import PiiRecognizer, Rule, Trigger, _word_alternation, context_tokens, rule_name
+from detectors.recognizers.sql_insert import column_at
 from detectors.validators import digits, is_valid_card, phone_quality
 
 # After the number: not a digit, letter or a separator followed by one
@@ -63,8 +64,10 @@ class PhoneNumberRecognizer(PiiRecognizer):
         ),
         Rule(
             "national",
-            r"([(\d](?<![\w+.,:/-][(\d])(?<!\d[ .-][(\d])(?:(?<=\()\d{1,5}\)[ -]?\d{1,8}|(?<=\d)\d{0,7})"
-            r"(?:[-. ]\d{1,8}){1,5})(?![\w)]|[-.,/: ]\d)",
+            r"([(\d](?<![\w+.:/-][(\d])(?<!\d,[(\d])(?<!\d[ .-][(\d])(?:(?<=\()\d{1,5}\)[ -]?\d{1,8}|(?<=\d)\d{0,7})"
+            # Not followed by another group or a decimal part ("1 234,56");
+            # the next cell of a comma-separated row may start with digits.
+            r"(?:[-. ]\d{1,8}){1,5})(?![\w)]|[-./: ]\d|,\d{1,2}(?!\d))",
             0.0,
             0.65,
         ),
@@ -84,6 +87,9 @@ class PhoneNumberRecognizer(PiiRecognizer):
         # a phone header; the context words (added by `triggers`) wake the
         # rest.
         Trigger(r"(?:^|[^0-9A-Za-z_.])\+?1?[2-9]\d{9}(?:[^0-9]|$)", bare=True),
+        # A national number (trunk prefix 0, or an area code in brackets)
+        # under a phone header: `Mobile` over `0412 345 678`, `06 10 12 70 95`.
+        Trigger(r"(?:^|[^0-9A-Za-z_.+])(?:0\d{1,5}|\(\d{1,5}\))[-. ]?\d{1,8}(?:[-. ]\d{1,8}){0,5}", bare=True),
     )
     # The context words wake the rules that count only with context
     # (nanp_bare, national): each of their matches holds seven digits joined
@@ -127,8 +133,17 @@ class PhoneNumberRecognizer(PiiRecognizer):
         out = super().enhance_using_context(text, raw_recognizer_results, other_raw_recognizer_results,
                                             nlp_artifacts, context)
         return [r for r in out if rule_name(r) not in ("national", "nanp_bare")
-                or not (self._near_scoped(self._not_a_phone, text, r.start, r.end, context)
-                        or self._cell_label_matches(self._not_a_phone, text, r.start, context))]
+                or not self._labelled_other(text, r.start, r.end, context)]
+
+    def _labelled_other(self, text: str, start: int, end: int, context) -> bool:
+        """Does a word of NOT_A_PHONE label the value? A value of a SQL
+        INSERT has its column for a label, not the other columns of the
+        statement's line (`[phone], [ssn]`)."""
+        column = column_at(text, start)
+        if column is not None:
+            return bool(self._not_a_phone.search(context_tokens((column,))))
+        return (self._near_scoped(self._not_a_phone, text, start, end, context)
+                or self._cell_label_matches(self._not_a_phone, text, start, context))
 
     def adjust_rule(self, rule: Rule, value: str, score: float, has_context: bool) -> float:
         quality = phone_quality(value) if rule.name != "national" else None
@@ -159,7 +174,9 @@ def _national_shape(value: str) -> bool:
         return False
     if len(d) >= 12 and is_valid_card(d):
         return False  # a card number (4-6-5, 4-4-4-4) is the card recognizer's
-    if _NANP_LIKE.fullmatch(value) or _SSN_LIKE.fullmatch(value) or _EIN_LIKE.fullmatch(value) \
+    # 3-3-4 digits are North American unless the trunk prefix 0 starts them
+    # (Irish 085 510 4031): no area code starts with 0.
+    if (_NANP_LIKE.fullmatch(value) and not value.lstrip("(").startswith("0")) or _SSN_LIKE.fullmatch(value) or _EIN_LIKE.fullmatch(value) \
             or _DATE.fullmatch(value) \
             or _DOTTED_QUAD.fullmatch(value):
         return False

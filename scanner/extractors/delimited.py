@@ -135,10 +135,31 @@ def section_headers(sample: str, delimiter: str, first: tuple[str, ...]) -> tupl
         return self.delimiter, self.headers
 
 
+def _records(sample: str) -> list[str]:
+    """The rows of `sample`: a quoted cell may hold line breaks (a note, a
+    PEM key), and its lines are part of its row, not rows without
+    delimiters."""
+    rows: list[str] = []
+    open_row = None
+    for line in sample.splitlines():
+        if open_row is not None:
+            open_row += "\n" + line
+            if line.count('"') % 2:
+                rows.append(open_row)
+                open_row = None
+        elif line.count('"') % 2:
+            open_row = line
+        else:
+            rows.append(line)
+    if open_row is not None:  # cut by the sample's end
+        rows.append(open_row)
+    return rows
+
+
 def sniff_dialect(sample: str, preferred: str | None = None) -> tuple[str, tuple[str, ...]]:
     """(delimiter, headers) from the first lines; headers is () when the first
     row of two cells or more does not look like a header."""
-    lines = [ln for ln in sample.splitlines()[:40] if ln.strip(" \t,;|\ufeff")]
+    lines = [ln for ln in _records(sample)[:40] if ln.strip(" \t,;|\ufeff")]
     if not lines:
         return preferred or ",", ()
     best, best_score = preferred or ",", -1.0
