@@ -108,6 +108,12 @@ MUST_MATCH = [Case(t, v, recognizer=KEYS) for t, v in [
     _column("Device,PIN", ("door-3,4471",), "4471"),
     _column("user|pwd|notes", ("jdoe|Pa55word!|reset password 77",), "Pa55word!"),
     _column("mot de passe,compte", ("Soleil-2024,jdupont",), "Soleil-2024"),
+    _column("user\tPassword\tIMEI", ('jdoe\t"' + "\n".join(f"note line {i}" for i in range(8)) + '"\t35',
+                                     "asmith\tCompany2018!\t35"), "Company2018!",
+            why="a quoted cell over lines is one row"),
+    Case("user,password\njdoe,postgresql://sa:Admin2016!@sql02:5432/crm\n", "Admin2016!", recognizer=KEYS,
+         name="users.csv", why="a URL in a password cell: its password, not the cell"),
+    _column("user,Password", ("jdoe,%AVtYpOHTTdn",), "%AVtYpOHTTdn", why="a % that opens no %VAR%"),
 ]
 
 MUST_NOT_MATCH = [Case(t, recognizer=KEYS) for t in [
@@ -145,6 +151,7 @@ MUST_NOT_MATCH = [Case(t, recognizer=KEYS) for t in [
     "Password for jdoe: see the vault",
     "The password for each user is set by the admin.",
     "upw: 7f3a91",  # not the word pw
+    "The temporary password is Server=db;User=sa",  # a connection string's first field, not its password
 ]] + [Case(t, recognizer=PEM_KEY) for t in [
     "-----BEGIN RSA PRIVATE KEY-----\n...\n-----END RSA PRIVATE KEY-----",  # documentation
     "-----BEGIN PUBLIC KEY-----\n" + _PEM_BODY + "-----END PUBLIC KEY-----",
@@ -168,6 +175,7 @@ MUST_NOT_MATCH = [Case(t, recognizer=KEYS) for t in [
     _users_csv("user,Password Hint", "jdoe,first dog"),
     _users_csv("compass_heading,speed", "270,12.5"),
     _users_csv("user,pwd_changed", "jdoe,2023-11-04"),
+    _users_csv("user,password", "jdoe,%APPDATA%"),  # a Windows variable
 ]]
 
 

@@ -1,5 +1,5 @@
 import pytest
-from tests.detectors.recognizers.table import table_tests
+from tests.detectors.recognizers.table import Case, table_tests
 
 ENTITY = "PHONE_NUMBER"
 
@@ -27,6 +27,13 @@ MUST_MATCH = [
     ("call me on 07700 063 966", "07700 063 966"),
     ("Desk: +41 (0)96 471 07 95", "+41 (0)96 471 07 95"),
     ('{"mobile": "0688 872 49 99"}', "0688 872 49 99"),
+    # det-real: national formats under a phone column, in comma-separated rows and SQL
+    Case("Name,Phone\nBob Lee,0121 644 5974\n", "0121 644 5974", name="people.csv"),
+    Case("Name,Mobile,City\nAnn Roy,0415 109 923,Perth\n", "0415 109 923", name="people.csv"),
+    Case("Name,Home Phone,SSN\nAnn Roy,06 10 12 70 95,200-92-9138\n", "06 10 12 70 95", name="people.csv"),
+    Case("Name,Phone,Zip\nAnn Roy,(02) 1634 9496,02134\n", "(02) 1634 9496", name="people.csv"),
+    ("- Phone: 085 510 4031 Century", "085 510 4031"),  # 3-3-4 with the trunk 0: not North American
+    ("INSERT [dbo].[p] ([id], [phone], [ssn]) VALUES (18, N'0121 644 5974', N'200-92-9138')\n", "0121 644 5974"),
 ]
 
 MUST_NOT_MATCH = [
@@ -60,6 +67,10 @@ MUST_NOT_MATCH = [
     "called (visa 5401 9514 1174 7791) today",  # nor its head
     "called, the sin on file is 046 454 585; confirm",
     "Patient (ssn 234-56-0395) called about the invoice",
+    Case("Name,Order No\nBob Lee,0415 109 923\n", name="orders.csv"),  # no phone column
+    Case("Name,Amount,Phone\nBob Lee,\"1 234,56\",\n", name="orders.csv"),  # an amount
+    "INSERT INTO p (id, account, phone) VALUES (18, '0121 644 5974', 'x');",  # its column says account
+    "Order 085 510 4031",
 ]
 
 
@@ -107,7 +118,8 @@ PLAIN_RULES = {
     "nanp_bare": r"(?<![\w+.-])((?:\+?1)?[2-9]\d{9})" + _END,
     "nanp_e164": r"(?<![\w+.-])(\+1[2-9]\d{9})" + _END,
     "international": r"(?<![\w+])(\+(?!1\D?[2-9(])[1-9]\d{0,2}(?:[-. ]?\(?\d{1,5}\)?){2,6})(?!\w|[-.]\d)",
-    "national": r"(?<![\w+.,:/-])(?<!\d[ .-])((?:\(\d{1,5}\)[ -]?)?\d{1,8}(?:[-. ]\d{1,8}){1,5})(?![\w)]|[-.,/: ]\d)",
+    "national": r"(?<![\w+.:/-])(?<!\d,)(?<!\d[ .-])((?:\(\d{1,5}\)[ -]?)?\d{1,8}(?:[-. ]\d{1,8}){1,5})"
+                r"(?![\w)]|[-./: ]\d|,\d{1,2}(?!\d))",
 }
 
 
