@@ -38,6 +38,18 @@ class Connector:
         secret removed (raise UsageError on a malformed target)."""
         raise NotImplementedError
 
+    def password(self, missing: type[Exception]) -> str | None:
+        """The password of the environment variable the target names
+        (`TargetSpec.password_env`; None when it names none). Raises
+        `missing` when the variable is not set in this process."""
+        env = self.spec.password_env
+        if env is None:
+            return None
+        value = os.environ.get(env)
+        if value is None:
+            raise missing(f"the password variable ${env} is not set in this process")
+        return value
+
     def check(self) -> None:
         """Fail fast (TargetError) if the target cannot be scanned at all."""
 

@@ -23,6 +23,7 @@ import logging
 import os
 import sys
 from dataclasses import replace
+from functools import partial
 from typing import Any, BinaryIO, Iterator
 from urllib.parse import unquote, urlsplit
 
@@ -197,7 +198,7 @@ class SmbConnector(Connector):
     @property
     def session(self) -> SmbSession:
         if self._session is None:
-            self._session = SmbSession(self.endpoint, self._password)
+            self._session = SmbSession(self.endpoint, partial(self.password, SmbLoginError))
         return self._session
 
     @property
@@ -262,15 +263,6 @@ class SmbConnector(Connector):
             for i, sd in zip(idx, sds):
                 out[i] = self.access.of_descriptor(sd) if sd is not None else UNREADABLE
         return out
-
-    def _password(self) -> str | None:
-        env = self.spec.password_env
-        if env is None:
-            return None
-        value = os.environ.get(env)
-        if value is None:
-            raise SmbLoginError(f"the password variable ${env} is not set in this process")
-        return value
 
     # -- checking --------------------------------------------------------------------
     def check(self) -> None:

@@ -259,18 +259,9 @@ class SqlConnector(Connector):
         self._mariadb = self.backend == "mariadb"
 
     # -- connections -------------------------------------------------------------------
-    def _password(self) -> str | None:
-        env = self.spec.password_env
-        if env is None:
-            return None
-        value = os.environ.get(env)
-        if value is None:
-            raise TargetError(f"the password variable ${env} is not set in this process")
-        return value
-
     def _secrets(self) -> tuple[str, ...]:
         try:
-            p = self._password()
+            p = self.password(TargetError)
         except TargetError:
             return ()
         return (p,) if p else ()
@@ -299,7 +290,7 @@ class SqlConnector(Connector):
 
             kw = {"creator": creator, "poolclass": sa.pool.StaticPool, "hide_parameters": True}
             return self._with_session(sa.create_engine("sqlite://", **kw))
-        password = self._password()
+        password = self.password(TargetError)
         if password is not None:
             url = url.set(password=password)
         driver = url.drivername.partition("+")[2]

@@ -108,6 +108,15 @@ class SegmentContext(list):
 # as suppressed instead of writing a finding (the value says why).
 SUPPRESSED_KEY = "piiscout_suppressed"
 
+# The name of the rule (`Rule.name`) that produced a result.
+RULE_NAME_KEY = "piiscout_rule_name"
+
+
+def rule_name(result: RecognizerResult) -> str | None:
+    """The name of the piiscout rule that produced `result` (None for a
+    result that is not of one: another library's recognizer)."""
+    return (result.recognition_metadata or {}).get(RULE_NAME_KEY)
+
 # Letters of any script stay ("fødselsnummer", "contraseña"), so that context
 # words spelled with them match a header.
 _SPLIT = re.compile(r"[\W_]+")
@@ -218,7 +227,7 @@ class PiiRecognizer(EntityRecognizer):
         out = []
         for res in raw_recognizer_results:
             meta = res.recognition_metadata or {}
-            rule = self._rule_by_name(meta.get("piiscout_rule_name"))
+            rule = self._rule_by_name(meta.get(RULE_NAME_KEY))
             if rule is None:  # not ours (defensive): leave untouched
                 out.append(res)
                 continue
@@ -275,7 +284,7 @@ class PiiRecognizer(EntityRecognizer):
             recognition_metadata={
                 RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
                 RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                "piiscout_rule_name": rule.name,
+                RULE_NAME_KEY: rule.name,
                 **meta,
             },
         )
@@ -373,14 +382,7 @@ class PiiRecognizer(EntityRecognizer):
         """Is the value's own label (its key, column header or SQL column)
         the name of an identifier, counter, time or size? A number under
         `order_id`, `seq` or `duration_ms` is that, whatever it looks like."""
-        labels: tuple[str, ...] = ()
-        key = value_key(text, start)
-        if key is not None:
-            labels = (key,)
-        if isinstance(context, SegmentContext):
-            labels += context.words_at(start)
-        elif context:
-            labels += tuple(context)
+        labels = value_labels(text, start, context)
         tokens = context_tokens(labels)
         # "ID" alone says nothing about what kind of id (a national id, an
         # SSN on a form): only a qualified one ("order id", "trace") does.
@@ -530,6 +532,17 @@ def _question_before(text: str, marker: int) -> str | None:
 
 
 _LABEL_ONLY = re.compile(r"^[\s:#=*\-\u2013\u2014|>]*$")
+
+
+def value_labels(text: str, start: int, context) -> tuple[str, ...]:
+    """All the value's own labels: its key (`key: value`), then the
+    segment's context words at `start` (a SQL column name, the cell's
+    column header)."""
+    key = value_key(text, start)
+    labels = (key,) if key is not None else ()
+    if isinstance(context, SegmentContext):
+        return labels + context.words_at(start)
+    return labels + tuple(context or ())
 
 
 def own_label(text: str, start: int, context) -> str | None:

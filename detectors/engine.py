@@ -32,7 +32,7 @@ from typing import Sequence
 from presidio_analyzer import RecognizerResult
 
 from detectors.base import CONTEXT_AFTER, CONTEXT_BEFORE, SUPPRESSED_KEY, PiiRecognizer, SegmentContext, Trigger, \
-    context_tokens, context_window, _word_alternation
+    context_tokens, context_window, rule_name, _word_alternation
 from detectors.catalog import DetectorSettings, build_recognizers
 from detectors.prefilter import build_prefilter
 from detectors.tabular import DELIMITERS, CellPlan, Cells
@@ -404,7 +404,7 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 def _unique(found: list[RecognizerResult]) -> list[RecognizerResult]:
     seen, out = set(), []
     for r in found:
-        key = (r.start, r.end, (r.recognition_metadata or {}).get("piiscout_rule_name"))
+        key = (r.start, r.end, rule_name(r))
         if key not in seen:
             seen.add(key)
             out.append(r)

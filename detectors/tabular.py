@@ -84,7 +84,7 @@ class _Kind:
         return self.rec.refine_rule(self.rule, text, s, e) is not None
 
     def _PaymentCardRecognizer(self, text: str, s: int, e: int, value: str):
-        if not self.rec._valid(value):
+        if not self.rec.is_card(value):
             return False
         return None if is_test_card(digits(value)) else True
 
@@ -149,7 +149,7 @@ class CellPlan:
         if end < 0:
             return out
         rx = self._cell_regex(delimiter)
-        quotes = _quote_lines(text, lo, end)
+        quotes = _quote_positions(text, lo, end)
         scores: dict[tuple, float | None] = {}
         for i, (start, headers) in enumerate(sections):
             # A section starts at a line start; its last line ends at the
@@ -222,7 +222,7 @@ class CellPlan:
         return rx
 
 
-def _quote_lines(text: str, lo: int, hi: int) -> list[int]:
+def _quote_positions(text: str, lo: int, hi: int) -> list[int]:
     """Positions of the quote characters in text[lo:hi] (rows with one are
     not certified: a quoted cell may hold the delimiter)."""
     out, i = [], text.find('"', lo, hi)

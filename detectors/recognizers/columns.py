@@ -25,7 +25,7 @@ from presidio_analyzer import RecognizerResult
 from bisect import bisect_left
 
 from detectors.recognizers.sql_insert import column_at, insert_cells
-from detectors.base import PiiRecognizer, Rule, SegmentContext, Trigger, context_tokens
+from detectors.base import RULE_NAME_KEY, PiiRecognizer, Rule, SegmentContext, Trigger, context_tokens, rule_name
 
 # A cell: no delimiter of its own kind, no line break; surrounding blanks and
 # quotes are trimmed by `refine`.
@@ -162,7 +162,7 @@ class ColumnRecognizer(PiiRecognizer):
             # A layout of another kind (it knows a header per position, not
             # its columns): every cell, and context scoring decides.
             for res in super().analyze_range(text, lo, hi):
-                yield res.start, res.end, self._rule_by_name(res.recognition_metadata["piiscout_rule_name"])
+                yield res.start, res.end, self._rule_by_name(rule_name(res))
             return
         tables = getattr(layout, "tables", None)
         if tables is None:
@@ -218,7 +218,7 @@ class ColumnRecognizer(PiiRecognizer):
             analysis_explanation=None,
             recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
                                   RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                                  "piiscout_rule_name": rule.name})
+                                  RULE_NAME_KEY: rule.name})
 
     def refine(self, text: str, start: int, end: int) -> tuple[int, int] | None:
         while start < end and (text[start].isspace() or text[start] in _QUOTES):
@@ -258,7 +258,7 @@ class ColumnRecognizer(PiiRecognizer):
                               context=None) -> list[RecognizerResult]:
         kept = []
         for res in raw_recognizer_results:
-            rule = (res.recognition_metadata or {}).get("piiscout_rule_name")
+            rule = rule_name(res)
             if rule in _RULE_DELIMITER and column_at(text, res.start) is None:
                 delimiter = segment_delimiter(context, res.start)
                 if delimiter is not None and delimiter != _RULE_DELIMITER[rule]:

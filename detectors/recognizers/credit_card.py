@@ -95,20 +95,23 @@ class PaymentCardRecognizer(PiiRecognizer):
             return None  # the rest of a grouped IBAN (GB29 NWBK 6016 1331 9268 19)
         if rule.name == "card_spaced_oddly":
             value = text[start:end]
-            return (start, end) if " " in value and is_valid_card(value) and not self._valid(value) else None
+            return (start, end) if " " in value and is_valid_card(value) and not self.is_card(value) else None
         return self.refine(text, start, end)
 
     def refine(self, text: str, start: int, end: int) -> tuple[int, int] | None:
         value = text[start:end]
-        if self._valid(value):
+        if self.is_card(value):
             return start, end
         # 4-4-4-4 then a CVV-like short group: the card without it.
         m = _TAIL.search(value)
-        if m and self._valid(value[: m.start()]):
+        if m and self.is_card(value[: m.start()]):
             return start, start + m.start()
         return None
 
-    def _valid(self, value: str) -> bool:
+    def is_card(self, value: str) -> bool:
+        """Is `value` a card number written as cards are: a valid number
+        (Luhn, issuer ranges) with no separator, or one kind of separator in
+        a grouping cards are printed with (4-4-4-4, Amex 4-6-5...)?"""
         if not is_valid_card(value):
             return False
         seps = set(_SEP.findall(value))

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # spaCy: imported only where NER runs
     from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from detectors.base import PiiRecognizer, Rule, Trigger
+from detectors.base import PiiRecognizer, Rule, Trigger, rule_name
 from detectors.recognizers.medical_terms import STRONG_RULE, WordSet
 from detectors.recognizers.medical_vocabulary import MEDICAL_CONDITION, icd10_codes
 
@@ -85,7 +85,7 @@ class Icd10CodeRecognizer(PiiRecognizer):
         self._conditions = sorted(
             (r.start, r.end) for r in other_raw_recognizer_results
             if r.entity_type == MEDICAL_CONDITION
-            and (r.recognition_metadata or {}).get("piiscout_rule_name") == STRONG_RULE
+            and rule_name(r) == STRONG_RULE
         )
         try:
             return super().enhance_using_context(

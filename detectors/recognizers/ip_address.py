@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from detectors.base import PiiRecognizer, Rule, SegmentContext, Trigger, context_tokens, value_key
+from detectors.base import PiiRecognizer, Rule, Trigger, context_tokens, own_label, value_key
 from detectors.validators import ip_kind
 
 INTERNAL_SCORE = 0.3
@@ -128,13 +128,11 @@ class IpAddressRecognizer(PiiRecognizer):
 
     def _labelled(self, text: str, start: int, context) -> bool:
         """Is the internal address at `start` labelled as somebody's?"""
-        key = value_key(text, start)
-        if key is not None:  # its own key decides (`dst_ip=` beside `src_ip=`)
-            return labelled_ip(context_tokens((key,)))
-        if isinstance(context, SegmentContext):
-            words = context.layout.context_at(text, start) if context.layout is not None else ()
-            if words and labelled_ip(context_tokens(words)):
-                return True
+        label = own_label(text, start, context)
+        if label is not None and labelled_ip(label):
+            return True
+        if value_key(text, start) is not None:  # its own key decides (`dst_ip=` beside `src_ip=`)
+            return False
         line = text.rfind("\n", max(0, start - 48), start) + 1
         return bool(_BEFORE.search(text[max(line, start - 48):start].lower()))
 

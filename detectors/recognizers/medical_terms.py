@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # spaCy: imported only where NER runs
     from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from detectors.base import (
+    RULE_NAME_KEY,
     PiiRecognizer,
     Rule,
     SegmentContext,
@@ -47,6 +48,7 @@ from detectors.base import (
     context_tokens,
     context_window,
     context_word_regex,
+    rule_name,
 )
 from detectors.recognizers.medical_vocabulary import MAX_SPAN, TOKEN, VOCABULARY_ENTITIES, vocabulary
 
@@ -231,7 +233,7 @@ class MedicalTermRecognizer(PiiRecognizer):
                     recognition_metadata={
                         RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
                         RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                        "piiscout_rule_name": rule,
+                        RULE_NAME_KEY: rule,
                     },
                 )
             )
@@ -297,18 +299,18 @@ class MedicalTermRecognizer(PiiRecognizer):
         nlp_artifacts: NlpArtifacts | None,
         context: list[str] | None = None,
     ) -> list[RecognizerResult]:
-        mine = [r for r in raw_recognizer_results if _rule(r) in (STRONG_RULE, WEAK_RULE)]
+        mine = [r for r in raw_recognizer_results if rule_name(r) in (STRONG_RULE, WEAK_RULE)]
         # Longer terms that hide a term: this recognizer's own, and strong
         # terms of the other medical recognizers. (Their ambiguous terms are
         # found only around their own triggers, so the fast engine and
         # Presidio's full pass could disagree about them.)
         containers = mine + [r for r in other_raw_recognizer_results
-                             if r.entity_type in VOCABULARY_ENTITIES and _rule(r) == STRONG_RULE]
+                             if r.entity_type in VOCABULARY_ENTITIES and rule_name(r) == STRONG_RULE]
         spans = sorted({(r.start, r.end) for r in containers})
-        strong = sorted((r.start, r.end) for r in mine if _rule(r) == STRONG_RULE)
+        strong = sorted((r.start, r.end) for r in mine if rule_name(r) == STRONG_RULE)
         out = []
         for res in raw_recognizer_results:
-            rule = _rule(res)
+            rule = rule_name(res)
             if rule not in (STRONG_RULE, WEAK_RULE):
                 out.append(res)  # not ours (defensive): leave untouched
                 continue
@@ -377,10 +379,6 @@ def anchor_regex(anchor: str, closing: bool = True) -> str:
     else:
         body = re.escape(anchor) + "(?:s|es)?"
     return r"(?:^|[^a-z0-9])" + body + r"(?:[^a-z0-9]|$)"
-
-
-def _rule(res: RecognizerResult) -> str | None:
-    return (res.recognition_metadata or {}).get("piiscout_rule_name")
 
 
 def _inside_longer(start: int, end: int, spans: list[tuple[int, int]]) -> bool:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from detectors.base import PiiRecognizer, Rule, Trigger, _word_alternation
+from detectors.base import PiiRecognizer, Rule, Trigger, _word_alternation, rule_name
 from detectors.validators import digits, is_valid_card, phone_quality
 
 # After the number: not a digit, letter or a separator followed by one
@@ -126,7 +126,7 @@ class PhoneNumberRecognizer(PiiRecognizer):
                               context=None):
         out = super().enhance_using_context(text, raw_recognizer_results, other_raw_recognizer_results,
                                             nlp_artifacts, context)
-        return [r for r in out if r.recognition_metadata.get("piiscout_rule_name") not in ("national", "nanp_bare")
+        return [r for r in out if rule_name(r) not in ("national", "nanp_bare")
                 or not (self._near_scoped(self._not_a_phone, text, r.start, r.end, context)
                         or self._cell_label_matches(self._not_a_phone, text, r.start, context))]
 

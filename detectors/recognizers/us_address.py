@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from detectors.base import PiiRecognizer, Rule, Trigger
+from detectors.base import PiiRecognizer, Rule, Trigger, rule_name
 
 # USPS Publication 28, C1: primary street suffix names and their standard
 # abbreviations (common misspellings left out).
@@ -118,9 +118,8 @@ class UsAddressRecognizer(PiiRecognizer):
         if len(found) < 2:
             return found
         # A street line that starts a full address is the same address.
-        full = {r.start for r in found if r.recognition_metadata["piiscout_rule_name"].endswith("_full")}
-        return [r for r in found if r.recognition_metadata["piiscout_rule_name"].endswith("_full")
-                or r.start not in full]
+        full = {r.start for r in found if rule_name(r).endswith("_full")}
+        return [r for r in found if rule_name(r).endswith("_full") or r.start not in full]
 
     def refine(self, text: str, start: int, end: int) -> tuple[int, int] | None:
         value = text[start:end]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from detectors.base import PiiRecognizer, Rule, Trigger, own_label, value_key
+from detectors.base import PiiRecognizer, Rule, Trigger, own_label, rule_name, value_key
 
 # A key naming a date ("passport_expiry", "passport issue date"): its value
 # is that date, written YYYYMMDD, not the passport number.
@@ -49,11 +49,7 @@ class PassportRecognizer(PiiRecognizer):
         out = super().enhance_using_context(text, raw_recognizer_results, other_raw_recognizer_results,
                                             nlp_artifacts, context)
         return [r for r in out if not _DATE_KEY.search((value_key(text, r.start) or "").lower())
-                and (_rule_name(r) != "passport_intl" or passport_labelled(text, r.start, context))]
-
-
-def _rule_name(result) -> str:
-    return (result.recognition_metadata or {}).get("piiscout_rule_name", "")
+                and (rule_name(r) != "passport_intl" or passport_labelled(text, r.start, context))]
 
 
 def passport_labelled(text: str, start: int, context) -> bool:

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import re
 
-from detectors.base import PiiRecognizer, Rule, SegmentContext, Trigger, _word_alternation, context_tokens, \
-    value_key
+from detectors.base import PiiRecognizer, Rule, Trigger, _word_alternation, context_tokens, value_key, \
+    value_labels
 from detectors.recognizers.sql_insert import column_at
 from detectors.validators import digits, is_valid_itin, is_valid_ssn
 
@@ -104,10 +104,7 @@ def ssn_labelled(text: str, start: int, context, strict: bool = False) -> bool:
     its column, or SSN words right before it? `strict`: the label must say
     SSN (not "tax id" or "TIN", which an ITIN has too)."""
     rx = _SSN_WORDS_RE if strict else _ANY_SSN_RE
-    labels = tuple(context.words_at(start)) if isinstance(context, SegmentContext) else tuple(context or ())
-    key = value_key(text, start)
-    if key is not None:
-        labels += (key,)
+    labels = value_labels(text, start, context)
     column = column_at(text, start)  # a value of a SQL INSERT statement
     if column is not None:
         labels += (column,)

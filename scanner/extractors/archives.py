@@ -59,6 +59,20 @@ def _limit_breach(reason: str) -> bool:
     return "limit reached" in reason
 
 
+def _stop_at_breach(children: Iterator[Child], ctx: ExtractContext) -> Iterator[Child]:
+    """An archive's members until one breaches a limit: that one is yielded
+    (skipped, with its reason), the reason noted on the item's row, and the
+    rest of the archive is not read."""
+    try:
+        for child in children:
+            yield child
+            if child.skip and _limit_breach(child.skip):
+                ctx.note(child.skip)
+                return
+    finally:
+        children.close()
+
+
 # -- ZIP ----------------------------------------------------------------------
 @register
 class ZipExtractor(Extractor):
@@ -66,17 +80,15 @@ class ZipExtractor(Extractor):
     content_types = ("application/zip",)
 
     def extract(self, blob: Blob, ctx: ExtractContext) -> Iterator[Child]:
-        zf = open_zip(blob)
+        yield from _stop_at_breach(self._members(open_zip(blob), ctx), ctx)
+
+    @staticmethod
+    def _members(zf: zipfile.ZipFile, ctx: ExtractContext) -> Iterator[Child]:
         budget = Budget.of(ctx)
         for info in zf.infolist():
             ctx.check()
-            if info.is_dir():
-                continue
-            child = _zip_child(zf, info, budget, ctx)
-            yield child
-            if child.skip and _limit_breach(child.skip):
-                ctx.note(child.skip)
-                return
+            if not info.is_dir():
+                yield _zip_child(zf, info, budget, ctx)
 
 
 def open_zip(blob: Blob) -> zipfile.ZipFile:
@@ -160,6 +172,10 @@ class TarExtractor(Extractor):
 def tar_members(stream, ctx: ExtractContext) -> Iterator[Child]:
     """Members of a TAR read as a stream (no seeking: it may come out of a
     decompressor or another archive)."""
+    return _stop_at_breach(_tar_members(stream, ctx), ctx)
+
+
+def _tar_members(stream, ctx: ExtractContext) -> Iterator[Child]:
     budget = Budget.of(ctx)
     try:
         tf = tarfile.open(fileobj=stream, mode="r|")
@@ -182,9 +198,6 @@ def tar_members(stream, ctx: ExtractContext) -> Iterator[Child]:
             why = _member_limits(budget, member.name, member.size, None, ctx.settings)
             if why:
                 yield Child(open=None, skip=why, **common)
-                if _limit_breach(why):
-                    ctx.note(why)
-                    return
                 continue
 
             def opener(m=member):
@@ -286,6 +299,10 @@ class LibarchiveExtractor(Extractor):
             import libarchive
         except (ImportError, OSError):
             raise ItemSkipped(f"unsupported format ({blob.content_type}): libarchive is not installed") from None
+        yield from _stop_at_breach(self._members(libarchive, blob, ctx), ctx)
+
+    @staticmethod
+    def _members(libarchive, blob: Blob, ctx: ExtractContext) -> Iterator[Child]:
         budget = Budget.of(ctx)
         stream = blob.seekable()
         fmt = "7zip" if "7z" in blob.content_type else "rar"
@@ -300,9 +317,6 @@ class LibarchiveExtractor(Extractor):
                     why = _member_limits(budget, name, entry.size, None, ctx.settings)
                     if why:
                         yield Child(open=None, skip=why, **common)
-                        if _limit_breach(why):
-                            ctx.note(why)
-                            return
                         continue
                     yield Child(open=lambda e=entry: LimitedReader(_BlockReader(e), budget, None, ctx.check),
                                 **common)

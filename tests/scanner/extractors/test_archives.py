@@ -91,13 +91,44 @@ def test_cli_archive_options(tmp_path):
 @pytest.mark.parametrize("members", [{"a.txt": b"SSN 234-56-7890"}])
 def test_tar_gz_members_are_parts_of_the_file(members):
     import gzip
+
+    rows = scan(gzip.compress(_tar({f"dir/{name}": data for name, data in members.items()})), "b.tgz")
+    assert rows["dir/a.txt"].status == "scanned" and rows["dir/a.txt"].findings == 1
+
+
+def _tar(members: dict[str, bytes]) -> bytes:
     import tarfile
 
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w") as tf:
         for name, data in members.items():
-            info = tarfile.TarInfo(f"dir/{name}")
+            info = tarfile.TarInfo(name)
             info.size = len(data)
             tf.addfile(info, io.BytesIO(data))
-    rows = scan(gzip.compress(buf.getvalue()), "b.tgz")
-    assert rows["dir/a.txt"].status == "scanned" and rows["dir/a.txt"].findings == 1
+    return buf.getvalue()
+
+
+def _7z(members: dict[str, bytes], tmp_path) -> bytes:
+    libarchive = pytest.importorskip("libarchive")
+    path = tmp_path / "a.7z"
+    with libarchive.file_writer(str(path), "7zip") as archive:
+        for name, data in members.items():
+            archive.add_file_from_memory(name, len(data), data)
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("kind", ["tar", "tgz", "7z"])
+def test_member_limit_stops_every_archive_format(kind, tmp_path):
+    """ZIP, TAR (plain or compressed) and 7z stop at the first member past
+    the limit: it is skipped with the reason, noted on the archive's row,
+    and nothing after it is listed."""
+    import gzip
+
+    members = {f"m{i}.txt": b"x" for i in range(5)}
+    data = {"tar": lambda: _tar(members), "tgz": lambda: gzip.compress(_tar(members)),
+            "7z": lambda: _7z(members, tmp_path)}[kind]()
+    rows = scan(data, f"a.{kind}", max_archive_members=2)
+    assert [p for p, r in rows.items() if p and r.status == "scanned"] == ["m0.txt", "m1.txt"]
+    assert rows["m2.txt"].status == "skipped" and "member limit" in rows["m2.txt"].reason
+    assert "m3.txt" not in rows and "m4.txt" not in rows
+    assert "member limit" in rows[""].reason
