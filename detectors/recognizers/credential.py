@@ -43,13 +43,22 @@ _KV = (_KEY + r"""["']?[ \t]*(?:=|:|=>|:=)[ \t]*(?P<q>["'])?""" +
        r"""(?P<v>(?(q)[^"'\r\n]{1,200}?|[^\s"',;<>]{1,200}))(?(q)(?P=q)|(?=[\s,;<]|$))""")
 _XML = r"<(?:[A-Za-z]+:)?" + _KEY + r"[^<>/]*>(?P<v>[^<>\r\n]{1,200})</"
 _XML_ATTR = _KEY + r"""=(?P<q>["'])(?P<v>[^"'\r\n]{1,200})(?P=q)"""
-_ADO = r"(?i:(?<![\w])(?:password|pwd)[ \t]*=[ \t]*)(?P<v>[^;\"'\r\n]{1,200})(?=;|[\"']|\s*$)"
+# The value ends at the next field (`;`), a quote, a blank, a comma or a tag
+# (`...;Password=Pw1 </connectionString>`, `Password=Pw1, then`): as the last
+# field of a line it does not take the rest of the line or the XML with it.
+_ADO = r"(?i:(?<![\w])(?:password|pwd)[ \t]*=[ \t]*)(?P<v>[^;\"'\s,<]{1,200})(?=[;\"'\s,<]|$)"
 # "The temporary password is X", "Wi-Fi password X", "password changed to X".
 # The verbs between the word and the value: "is", "was reset to", "has been
 # changed to", "(changed the password) to", German "ist" / "lautet".
 _VERB = (r"(?:[ \t]+(?:is|was|has been|will be|remains|now|ist|lautet)(?:[ \t]+(?:set|reset|changed)[ \t]+to)?"
          r"|[ \t]+(?:set|reset|changed)[ \t]+to|[ \t]+to)?")
-_PROSE = (r"(?i:(?:p(?<![\w-]p)(?:assword|asswort|asscode|wd)|k(?<![\w-]k)ennwort)" + _VERB + r"[ \t]*[:=]?[ \t]+)"
+# What the password is of, between the word and the verb: "the password on
+# file is X", "the password for the Citrix portal is X", "password for jdoe:
+# X" (then a verb or a colon must follow).
+_QUAL = r"(?:[ \t]+on[ \t]+file|[ \t]+for[ \t]+[^\s:,.]{1,40}(?:[ \t]+[^\s:,.]{1,40}){0,3}?)"
+_VERB_REQ = _VERB[:-1]  # _VERB without its final "?": a verb must be there
+_PW_WORD = r"(?:p(?<![\w-]p)(?:assword|asswort|asswd|asscode|wd|w)|k(?<![\w-]k)ennwort)"
+_PROSE = (r"(?i:" + _PW_WORD + r"(?:" + _QUAL + r"(?=" + _VERB_REQ + r"|[ \t]*:))?" + _VERB + r"[ \t]*[:=]?[ \t]+)"
           r"([^\s\"'<>()]{4,64}?)(?=[.,;:]?(?:\s|$)|[\"'<)])")
 # "Login for the vendor portal: admin / X".
 _PAIR = (r"(?i:(?<![\w-])(?:login|log-in|logon|credentials?|creds)\b[^\n:]{0,40}:[ \t]*[^\s/]{1,40}[ \t]*/[ \t]*)"
@@ -173,6 +182,10 @@ class CredentialRecognizer(PiiRecognizer):
 
     def refine(self, text: str, start: int, end: int) -> tuple[int, int] | None:
         value = text[start:end]
+        if value.endswith(".") and (end == len(text) or text[end].isspace()):
+            # A sentence's full stop after an unquoted value ("... Password=Pw-2291. Call me").
+            value = value.rstrip(".")
+            end = start + len(value)
         if "EXAMPLE" in value or value in PUBLIC_SAMPLES:  # documented sample keys
             return None
         if value[:4] in ("AKIA", "ASIA", "ABIA", "ACCA", "AROA", "AIDA") and len(value) == 20:
@@ -205,8 +218,9 @@ class PasswordProseRecognizer(CredentialRecognizer):
     TRIGGERS = (
         # A value in prose must hold a digit or a symbol (mixed_secret): the
         # word "password" alone in a note wakes nothing.
-        Trigger(r"(?:password|passwort|passcode|pwd|kennwort)" + _VERB + r"[ \t]*[:=]?[ \t]+[^\s\"'<>()]{0,63}"
-                r"[^\sA-Za-z\"'<>()]", caseless=True),
+        Trigger(r"(?:password|passwort|passwd|passcode|pwd|pw|kennwort)"
+                r"(?:[ \t]+on[ \t]+file|[ \t]+for(?:[ \t]+[^\s:,.]{1,40}){1,4})?" + _VERB +
+                r"[ \t]*[:=]?[ \t]+[^\s\"'<>()]{0,63}[^\sA-Za-z\"'<>()]", caseless=True),
         Trigger(r"(?:login|log-in|logon|credential|creds)[^\n:]{0,40}:", caseless=True),
     )
     MAX_LEN = 140

@@ -65,12 +65,48 @@ global industries enterprises agency insurance dental pharmacy realty properties
 networks printer room building floor suite account accounts customer customers client clients vendor supplier
 project projects total subtotal sum balance report summary n/a na tbd tba various multiple other misc sample
 example demo dummy placeholder anonymous redacted confidential private public general all everyone nobody
+hall banks chapel temple
+""".split())
+_TITLE_WORDS = frozenset(t.rstrip(".") for t in _TITLES)
+# Surnames that are also words of _ORG_WORDS: a name in the surname's place
+# ("Megan Church", "Eric D. Branch", "Paul Guest"), a thing after words
+# such as "Main" or "City" ("Main Branch", "City Hall", "First Church").
+_WORD_SURNAMES = frozenset({"church", "branch", "guest", "hall", "bank", "banks", "chapel", "temple"})
+_PLACE_WORDS = frozenset("""
+main north south east west central city town village county state national federal first second third new old
+great upper lower head community memorial united baptist methodist lutheran catholic episcopal presbyterian
+evangelical christian bible faith food blood data river lake park high middle elementary union public front back
+west-end downtown uptown regional district town's conference dining concert music sports student students
+""".split())
+# Words of workflow states and queues: "Pending Review" in a Name column is
+# a status, never a person.
+_WORKFLOW = frozenset("""
+pending awaiting approval approvals approved unapproved rejected declined escalated resolved unresolved submitted
+resubmitted cancelled canceled completed incomplete processing processed reviewed review reviews unassigned
+reassigned unverified verified overdue scheduled rescheduled archived withdrawn denied expired terminated
+suspended inactive progress outstanding received requested needs required signature confirmation confirmed
+unconfirmed returned deleted draft drafts queued queue backlog triage on-hold follow-up followup deferred
 """.split())
 _PLACEHOLDERS = frozenset({"n/a", "na", "none", "null", "nil", "unknown", "tbd", "tba", "test", "-", "--", "?",
                            "name", "first", "last", "xxx", "x", "anonymous", "redacted", "withheld", "deceased"})
 
 _TOKEN = re.compile(r"^(?:[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]*(?:['’][A-Za-zß-öø-ÿ]+)?(?:-[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’]+)?"
                     r"|[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’-]+|[A-Z]\.?|Mc[A-Z][a-z]+|Mac[A-Z][a-z]+|O['’][A-Z][a-z]+)$")
+
+
+def _thing_word(folded: list[str], i: int, comma: bool) -> bool:
+    """Whether word i makes the value a thing, not a person: a word of
+    _ORG_WORDS, unless it is also a surname (Church, Branch, Guest, Hall)
+    in the surname's place (last, or first before the comma of "Branch,
+    Eric"), after words that are a given name, not "Main" or "City"."""
+    w = folded[i]
+    if w not in _ORG_WORDS:
+        return False
+    if w not in _WORD_SURNAMES or len(folded) < 2:
+        return True
+    in_place = i == (0 if comma else len(folded) - 1)
+    others = folded[:i] + folded[i + 1:]
+    return not in_place or any(o in _ORG_WORDS or o in _PLACE_WORDS for o in others)
 
 
 def looks_like_name(value: str, single_ok: bool = False) -> bool:
@@ -83,14 +119,22 @@ def looks_like_name(value: str, single_ok: bool = False) -> bool:
     if v.count(",") > 1:
         return False
     words = [w for w in re.split(r"[\s,]+", v) if w]
-    while words and words[0].casefold().rstrip(".") in {t.rstrip(".") for t in _TITLES}:
-        words = words[1:]
+    titled = False
+    while words and words[0].casefold().rstrip(".") in _TITLE_WORDS:
+        words, titled = words[1:], True
     while words and words[-1].casefold() in _SUFFIXES:
         words = words[:-1]
-    core = [w for w in words if w.casefold() not in _PARTICLES]
-    if not core or len(words) > 5 or (len(core) < 2 and not single_ok):
+    # A particle is one before another word; capitalised in the last place
+    # it is the surname ("Tuan Le", "Anh Do", "Maria Da").
+    core = [w for i, w in enumerate(words) if w.casefold() not in _PARTICLES
+            or (i == len(words) - 1 and i > 0 and w[:1].isupper() and "," not in v)]
+    # After a title one word is a name ("Ms. Lee", "Dr. Khan").
+    if not core or len(words) > 5 or (len(core) < 2 and not (single_ok or titled)):
         return False
-    if any(w.casefold().strip(".") in _ORG_WORDS or w.casefold() in _ORG_WORDS for w in words):
+    folded = [w.casefold().strip(".") for w in words]
+    if any(w in _WORKFLOW for w in folded):
+        return False
+    if any(_thing_word(folded, i, "," in v) for i in range(len(folded))):
         return False
     if not all(_TOKEN.match(w) for w in core):
         return False
@@ -177,14 +221,23 @@ _SINGLE_KEYS = r"first[ _-]?name|firstname|given[ _-]?name|last[ _-]?name|lastna
 _NAME_WORD = r"[A-ZÀ-ÖØ-Þ][A-Za-zß-öø-ÿ'’.-]*"
 # The first letter of _NAME_WORD as UTF-8 bytes (À-Ö U+00C0-D6, Ø-Þ U+00D8-DE).
 _CAPITAL_UTF8 = r"(?:[A-Z]|\xc3[\x80-\x96\x98-\x9e])"
-# Up to five words, none of them the next key ("Department:").
+# Up to five words one blank apart (two blanks end the name, as between the
+# columns of a text table), none of them the next key ("Department:",
+# "Home Phone:").
 _PARTICLE_RX = "van|von|der|den|de|del|della|da|das|dos|di|du|le|la|ter|ten|bin|al"
-_NAME = (rf"{_NAME_WORD}(?![\w'’.-]*[ \t]*[:=])(?:,?[ \t]{{1,2}}(?:{_NAME_WORD}|{_PARTICLE_RX})"
-         rf"(?![\w'’.-]*[ \t]*[:=])){{0,4}}")
+_KEY_START = (r"home|work|cell|mobile|office|business|direct|date|e-?mail|phone|tel|fax|dob|ssn|social|address|"
+              r"street|mailing|dept|department|job|employee|emp|id|account|member|policy|birth|zip|postal|city|"
+              r"country|emergency|contact|manager|position|hire|start|badge|pager|ext|npi")
+_NOT_KEY = r"(?![\w'’.-]*[ \t]*[:=])"
+_NOT_KEY_START = rf"(?!(?i:{_KEY_START})[ \t]+[\w.#/-]+[ \t]*[:=])"
+_NAME = (rf"{_NAME_WORD}{_NOT_KEY}(?:,?[ \t]{_NOT_KEY_START}(?:{_NAME_WORD}|{_PARTICLE_RX}){_NOT_KEY}){{0,4}}")
 # After the name: a delimiter, the line's end, a dash or bracket, a full
 # stop, or the next sentence run on without one ("Patient: Ann Lee Each
 # effect...": a capitalised word, then a lower-case one).
-_NAME_END = r"(?=[\"'<,;\t)|]|\r?$|[ \t]{2,}|[ \t]+[-–(]|\.(?:\s|$)|[ \t]+[A-Z][a-z]+[ \t]+[a-z])"
+# The next key ends it too ("Name: Eric D. Branch Phone: ..."); an
+# initial's full stop is none ("Eric D. Branch").
+_NAME_END = (r"(?=[\"'<,;\t)|]|\r?$|[ \t]{2,}|[ \t]+[-–(]|(?<![ \t][A-Z])\.(?:\s|$)|[ \t]+[A-Z][a-z]+[ \t]+[a-z]"
+             r"|[ \t]+[A-Za-z][\w.#/-]*(?:[ \t][A-Za-z][\w.#/-]*)?[ \t]*[:=])")
 _FIELD = (rf"(?i:(?<![\w-])(?:{_KEYS})[\"']?[ \t]*(?:[:=]|=>|>)[ \t]*[\"']?)"
           rf"(?<=[:=\"'> \t])({_NAME}){_NAME_END}")
 # "(patient Alison Fernandez)", "(employee: J. Smith)": a key in brackets.
@@ -192,8 +245,12 @@ _BRACKETED = rf"\((?i:{_KEYS})[ \t]*:?[ \t]+({_NAME_WORD}(?:[ \t]{{1,2}}{_NAME_W
 # Letters: "Dear Laura Anderson,", "Dear Ms. Anderson:"; the name line after
 # "Sincerely," (a blank line may sit between).
 _TITLE_RX = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Rev|Sr|Sra|Mme|Herr|Frau)\.?[ \t]+"
-_SALUTATION = (rf"(?<![\w])Dear[ \t]+(?:{_TITLE_RX})?({_NAME_WORD}(?:[ \t]{_NAME_WORD}){{0,3}})"
+_SALUTATION = (rf"(?<![\w])Dear[ \t]+((?:{_TITLE_RX})?{_NAME_WORD}(?:[ \t]{_NAME_WORD}){{0,3}})"
                r"[ \t]*[,:;]?[ \t]*\r?$")
+# A line that is a title and a name: the addressee of a letter above the
+# address, a signature, a contact block ("Mr. Eric D. Branch", "Dr. Khan").
+_TITLE_LINE = (rf"^[ \t]*((?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?[ \t]+{_NAME_WORD}(?:[ \t]{_NAME_WORD}){{0,3}})"
+               r"[ \t]*,?[ \t]*\r?$")
 _SIGNOFFS = (r"sincerely|sincerely yours|yours sincerely|yours truly|yours faithfully|respectfully|"
              r"respectfully yours|regards|best regards|kind regards|warm regards|warmest regards|with regards|"
              r"best wishes|many thanks|thank you|thanks|cordially|best")
@@ -229,6 +286,7 @@ class PersonFieldRecognizer(PiiRecognizer):
         Rule("bracketed_field", _BRACKETED, 0.8, 0.8, group=1),
         Rule("salutation", _SALUTATION, 0.8, 0.8, flags=re.MULTILINE, group=1),
         Rule("signoff", _SIGNOFF, 0.75, 0.75, flags=re.MULTILINE, group=1),
+        Rule("title_line", _TITLE_LINE, 0.75, 0.75, flags=re.MULTILINE, group=1),
     )
     # The key in any casing, then the value's first letter, a capital (as
     # UTF-8 for Hyperscan): `tenant=4711` and `"name": "eu-west-1"` in logs
@@ -239,6 +297,7 @@ class PersonFieldRecognizer(PiiRecognizer):
         Trigger(rf"\((?i:{_KEYS})[ \t]*:?[ \t]+{_CAPITAL_UTF8}"),
         Trigger(rf"Dear[ \t]+{_CAPITAL_UTF8}"),
         Trigger(rf"(?i:{_SIGNOFFS}),[ \t]*\r?\n"),
+        Trigger(rf"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?[ \t]+{_CAPITAL_UTF8}"),
     )
     MAX_LEN = 80
     NOTES = ("Name: / \"employee\": / <PatientName> fields: the key right before a name-like value; letters: "
@@ -249,6 +308,8 @@ class PersonFieldRecognizer(PiiRecognizer):
     def refine_rule(self, rule: Rule, text: str, start: int, end: int) -> tuple[int, int] | None:
         value = text[start:end].rstrip(" .,'\"’")
         end = start + len(value)
+        if rule.name == "title_line":
+            return (start, end) if looks_like_name(value) else None
         if rule.name == "salutation":
             # "Dear John," and "Dear Ms. Lee": one word is a name here,
             # "Dear Customer" and "Dear Hiring Manager" are not.

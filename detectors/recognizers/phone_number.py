@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 
 from detectors.base import PiiRecognizer, Rule, Trigger, _word_alternation, rule_name
+from detectors.gates import InWindow
 from detectors.validators import digits, is_valid_card, phone_quality
 
 # After the number: not a digit, letter or a separator followed by one
@@ -89,7 +90,7 @@ class PhoneNumberRecognizer(PiiRecognizer):
     # (nanp_bare, national): each of their matches holds seven digits joined
     # as those rules join digit groups. A context word's window without them
     # is not examined: prose is full of "office", "contact" and "call".
-    CONTEXT_GATE_RE = r"\d(?:(?:[-. ]|\)[ -]?)?\d){6}"
+    CONTEXT_GATE = InWindow(r"\d(?:(?:[-. ]|\)[ -]?)?\d){6}")
     ID_LABELS_NEGATIVE = True
     MAX_LEN = 32
     NORMALISE = "phone"

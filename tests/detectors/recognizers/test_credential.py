@@ -63,6 +63,11 @@ MUST_MATCH = [Case(t, v, recognizer=KEYS) for t, v in [
      "cDeFgHiJkLmNoPqRsTu%3D", "Xb3kLmN9oP2qRsT5uVwX8yZaBcDeFgHiJkLmNoPqRsTu%3D"),
     ("client_secret: 'Qw7.Er9~Ty2_Ui4-Op6'", "Qw7.Er9~Ty2_Ui4-Op6"),
     ("Ticket 4411: new VPN login for the branch. Password: Spring!2025", "Spring!2025"),
+    # det-real (issue 22): the last field of a connection string ends at a blank, comma or tag
+    ("<connectionString>Server=sql01;User Id=sa;Password=Winter#2023</connectionString>", "Winter#2023"),
+    ("Server=sql01;User Id=sa;Password=Winter#2023 was set by the vendor", "Winter#2023"),
+    ("Data Source=db;uid=app;pwd=Kf83jd!x, ask Sam for access", "Kf83jd!x"),
+    ("Ticket 881: VPN Password: Spring!2025. Call me if it fails.", "Spring!2025"),  # the full stop ends it
 ]] + [Case(t, v, recognizer=PROSE) for t, v in [
     ("The temporary password is lNKN!4v0N2S - change it at first login.", "lNKN!4v0N2S"),
     ("Login for the vendor portal: admin / Winter2019!", "Winter2019!"),
@@ -74,6 +79,12 @@ MUST_MATCH = [Case(t, v, recognizer=KEYS) for t, v in [
     ("The new passcode is 8842-Kq for the front desk.", "8842-Kq"),
     ("The admin password remains Tiger_77 until Friday.", "Tiger_77"),
     ("I set the router password to Falcon-2291 yesterday.", "Falcon-2291"),
+    ("VPN pw: Hx7#kq2Lm", "Hx7#kq2Lm"),
+    ("passwd Qe4!vtr9 for the backup box", "Qe4!vtr9"),
+    ("The password on file is Tulip-4471.", "Tulip-4471"),
+    ("The password for the Citrix portal is Maple#8812, not the old one.", "Maple#8812"),
+    ("Password for jdoe: Orchid_2291", "Orchid_2291"),
+    ("Reset the password for jdoe to Winter2024! today.", "Winter2024!"),
 ]] + [Case(t, t if v is None else v, recognizer=PEM_KEY) for t, v in [
     (PEM, None),
     (_pem("RSA PRIVATE KEY", 1, 6), None),
@@ -128,6 +139,12 @@ MUST_NOT_MATCH = [Case(t, recognizer=KEYS) for t in [
     "Reset the password in 30 days.",
     "Passwords are never sent by e-mail.",
     "pwd prints the working directory",
+    "The password for the account is required.",
+    "The password on file is expired.",
+    "pw: ********",
+    "Password for jdoe: see the vault",
+    "The password for each user is set by the admin.",
+    "upw: 7f3a91",  # not the word pw
 ]] + [Case(t, recognizer=PEM_KEY) for t in [
     "-----BEGIN RSA PRIVATE KEY-----\n...\n-----END RSA PRIVATE KEY-----",  # documentation
     "-----BEGIN PUBLIC KEY-----\n" + _PEM_BODY + "-----END PUBLIC KEY-----",

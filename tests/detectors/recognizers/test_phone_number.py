@@ -140,13 +140,13 @@ def test_rule_regexes_match_as_written_plainly():
 
 
 def test_context_gate_holds_every_context_only_match():
-    """A context word's window is examined only where CONTEXT_GATE_RE
+    """A context word's window is examined only where CONTEXT_GATE's regex
     matches: every accepted match of a rule that counts only with context
     must hold a match of it."""
     from detectors.recognizers.phone_number import PhoneNumberRecognizer
 
     rec = PhoneNumberRecognizer()
-    gate = rec.context_gate_re
+    gate = rec.CONTEXT_GATE.regex
     checked = 0
     for rule, rx in rec._compiled:
         if rule.score > 0:
