@@ -18,8 +18,6 @@ _NON_DIGIT = re.compile(r"\D")
 
 
 def digits(value: str) -> str:
-    if value.isascii() and value.isdigit():  # most values of a dense export: no regex pass
-        return value
     return _NON_DIGIT.sub("", value)
 
 
@@ -108,8 +106,7 @@ def luhn_ok(number: str) -> bool:
     two)."""
     if not number or not (number.isascii() and number.isdigit()):
         return False
-    # The sum of the ASCII codes less 48 a digit: no int() per digit.
-    total = sum(number[-1::-2].encode()) + sum(number[-2::-2].translate(_LUHN_DOUBLE).encode()) - 48 * len(number)
+    total = sum(map(int, number[-1::-2])) + sum(map(int, number[-2::-2].translate(_LUHN_DOUBLE)))
     return total % 10 == 0
 
 
