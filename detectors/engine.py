@@ -134,8 +134,10 @@ class DetectionEngine:
         if self._ner is not None or not self._cells_apply(seg):
             return self.detect(seg), None
         delimiter, headers = seg.layout.delimited()
+        # A CSV's second table has its own headers (DelimitedLayout.sections).
+        sections = seg.layout.sections(seg.text) if hasattr(seg.layout, "sections") else ((0, headers),)
         ctx = SegmentContext(seg.context, seg.layout, seg.text)
-        cells = self._cells.cells(seg.text, seg.core or (0, len(seg.text)), delimiter, headers, ctx,
+        cells = self._cells.cells(seg.text, seg.core or (0, len(seg.text)), delimiter, sections, ctx,
                                   self.settings.min_score)
         if not cells.spans_s:
             return self._finish(seg, self._rule_results(seg), []), None
