@@ -391,7 +391,8 @@ def parse_args(argv):
     ap.add_argument("--presidio-sample", default=None, help="bytes plain Presidio analyses (default 600KB)")
     ap.add_argument("--presidio-on", default="share", help="workloads plain Presidio runs on ('' for none)")
     ap.add_argument("--datafog-sample", default=None,
-                    help="bytes DataFog analyses per workload (default 1MB, the export 256KB; --quick a quarter)")
+                    help="bytes DataFog analyses per workload (default 1MB, the export 256KB; --quick a quarter; "
+                    "0: no DataFog)")
     ap.add_argument("--workers", default=None, help="worker counts for the share (default 1,2; --quick 1)")
     ap.add_argument("--repeat", type=int, default=1, help="scans per tree; the fastest counts")
     ap.add_argument("--ner", action="store_true", help="also compare with NER (PERSON) on")
@@ -480,16 +481,17 @@ def bench_workload(a, work: Path, name: str, rg: str | None) -> dict:
                           "cpu_mb_per_s_marginal": round(marginal(b_small, b_large, cs, cl), 1), "matches": matches}
         print(f"[{name}] ripgrep: {out['ripgrep']}", file=sys.stderr)
     budget = parse_size(a.datafog_sample or DATAFOG_SAMPLE[name][int(a.quick)])
-    texts = sample_text(large, sample_files(large, budget), budget)
-    df = run_datafog(texts)
-    if df is not None:
+    # --datafog-sample 0: no DataFog (an empty sample took no time to divide by).
+    texts = sample_text(large, sample_files(large, budget), budget) if budget > 0 else []
+    df = run_datafog(texts) if texts else None
+    if df is not None and df[2] and df[3] > 0:
         found, secs, nbytes, cpu = df
         out["datafog"] = {"sample_mb": round(nbytes / 1e6, 3), "seconds": round(secs, 1),
                           "mb_per_s": round(nbytes / 1e6 / secs, 4), "cpu_s": round(cpu, 1),
                           "cpu_mb_per_s": round(nbytes / 1e6 / cpu, 4),
                           "quality_on_sample": sample_score(found, truth, texts)}
         print(f"[{name}] datafog: {out['datafog']}", file=sys.stderr)
-    if name in a.presidio_on:
+    if name in a.presidio_on and parse_size(a.presidio_sample) > 0:
         texts = sample_text(large, sample_files(large, parse_size(a.presidio_sample)), parse_size(a.presidio_sample))
         found, secs, nbytes, cpu = run_presidio(texts)
         out["presidio"] = {"sample_mb": round(nbytes / 1e6, 3), "seconds": round(secs, 1),

@@ -23,6 +23,18 @@ BUILTIN = (
     "connectors.stdin",
 )
 
+# scheme -> the built-in module serving it, so that resolving one target
+# imports that connector alone (the SMB stack costs ~0.07 s of start-up a
+# local scan does not need). tests/plugins/test_registry.py checks it
+# against the classes' `schemes`.
+BUILTIN_SCHEMES = {
+    "": "connectors.local", "file": "connectors.local",
+    "mbox": "connectors.mail", "maildir": "connectors.mail",
+    "smb": "connectors.smb",
+    **{s: "connectors.sql" for s in ("postgresql", "postgres", "mysql", "mariadb", "sqlite", "mssql")},
+    "stdin": "connectors.stdin",
+}
+
 GROUP = "piiscout.connectors"
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*)://")
 
@@ -39,7 +51,8 @@ def _accept(obj, info) -> list:
 
 # The one registry mechanism (scanner.plugins.Registry): built-ins register
 # with @register, plugins through the entry point group; pick() decides.
-CONNECTORS = plugins.Registry(GROUP, "scheme", BUILTIN, lambda cls: [s.lower() for s in cls.schemes], _accept)
+CONNECTORS = plugins.Registry(GROUP, "scheme", BUILTIN, lambda cls: [s.lower() for s in cls.schemes], _accept,
+                              lazy=BUILTIN_SCHEMES)
 register = CONNECTORS.register
 plugin_of = plugins.plugin_of
 
@@ -57,6 +70,7 @@ def scheme_of(raw: str) -> str:
 def connector_class(scheme: str, prefer: Iterable[str] = ()) -> type:
     cls = CONNECTORS.pick(scheme, prefer) or CONNECTORS.pick(scheme.split("+", 1)[0], prefer)
     if cls is None:
+        CONNECTORS.load()  # every scheme, for the message
         known = ", ".join(sorted(s + "://" for s in CONNECTORS.by_key if s)) or "none"
         raise UsageError(f"unsupported target scheme {scheme}:// (supported: paths, {known})")
     return cls

@@ -26,6 +26,8 @@ from typing import ClassVar, Iterable, Iterator, Sequence
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
+from detectors.gates import ContextGate
+
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # spaCy: imported only where NER runs
@@ -82,8 +84,8 @@ class Trigger:
     caseless: bool = False
     bare: bool = False
     context: bool = False
-    # A gate opens no window: it marks where a value of a recognizer with
-    # CONTEXT_GATE could be, so that its context-word windows open only there.
+    # A gate opens no window: it marks where a value of a recognizer with a
+    # NearHit CONTEXT_GATE could be, so that its context-word windows open only there.
     gate: bool = False
 
 
@@ -164,18 +166,13 @@ class PiiRecognizer(EntityRecognizer):
     ID_LABELS_NEGATIVE: ClassVar[bool] = False
     # Longest match, in characters: bounds the prefilter windows.
     MAX_LEN: ClassVar[int] = 64
-    # When set, a context-word window is examined only if one of this
-    # recognizer's value or gate triggers hit within CONTEXT_GATE characters
-    # of it: every match must contain, or end that close to, such a hit.
+    # When set, a context-word window is examined only where the gate lets
+    # it (detectors/gates.py): `NearHit(n)`, within n characters of one of
+    # this recognizer's value or gate trigger hits; `InWindow(regex)`, where
+    # a regex that matches inside every context-only match matches.
     # (Number-dense logs are full of words like `tid=`; without a value
     # near one there is nothing for its window to find.)
-    CONTEXT_GATE: ClassVar[int | None] = None
-    # Or a regex (Python `re`, searched in the window only) that matches
-    # inside every match that counts only with context: a context word's
-    # window is examined only if it matches there. Cheaper than gate
-    # triggers when the gate's shape is common (seven digits: dates, ids),
-    # since it is searched only where a context word hit.
-    CONTEXT_GATE_RE: ClassVar[str | None] = None
+    CONTEXT_GATE: ClassVar[ContextGate | None] = None
     CONTEXT_BEFORE: ClassVar[int] = CONTEXT_BEFORE
     CONTEXT_AFTER: ClassVar[int] = CONTEXT_AFTER
     # Masking and hashing (scanner.privacy): how values of this entity are
@@ -195,7 +192,6 @@ class PiiRecognizer(EntityRecognizer):
         ]
         words = sorted({w.lower() for w in self.CONTEXT}, key=len, reverse=True)
         self._context_re = _word_alternation(words)
-        self.context_gate_re = re.compile(self.CONTEXT_GATE_RE) if self.CONTEXT_GATE_RE else None
         self._negative_re = _word_alternation(
             sorted({w.lower() for w in self.NEGATIVE_CONTEXT}, key=len, reverse=True)
         )

@@ -39,7 +39,7 @@ def _year(y: str) -> int:
 def _date(y: int, m: int, d: int) -> _dt.date | None:
     try:
         return _dt.date(y, m, d)
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: a run of digits read as a year
         return None
 
 

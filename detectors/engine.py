@@ -26,7 +26,6 @@ context word of theirs near a match adds 0.35 (at least 0.4, at most 1).
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from typing import Sequence
 
 from presidio_analyzer import RecognizerResult
@@ -34,6 +33,7 @@ from presidio_analyzer import RecognizerResult
 from detectors.base import CONTEXT_AFTER, CONTEXT_BEFORE, SUPPRESSED_KEY, PiiRecognizer, SegmentContext, Trigger, \
     context_tokens, context_window, rule_name, _word_alternation
 from detectors.catalog import DetectorSettings, build_recognizers
+from detectors.gates import merge_spans
 from detectors.prefilter import build_prefilter
 from detectors.tabular import DELIMITERS, CellPlan, Cells
 from scanner.model import Segment
@@ -70,9 +70,10 @@ class DetectionEngine:
         triggers = []
         # A prefilter "owner" is a (recognizer, window radius, kind) triple:
         # value triggers open narrow windows, context words wide ones; a
-        # context word of a recognizer with CONTEXT_GATE opens its window
-        # only near a value or gate hit of that recognizer (kind GATED), and
-        # a gate opens none (kind GATE).
+        # context word of a recognizer with a CONTEXT_GATE opens its window
+        # only where the gate lets it (kind GATED: near a value or gate hit
+        # of that recognizer, or where a regex matches), and a gate trigger
+        # opens none (kind GATE).
         self._slots: list[tuple[int, int, int]] = []
         for rec in recs:
             if isinstance(rec, PiiRecognizer):
@@ -83,8 +84,7 @@ class DetectionEngine:
                 continue
             index = len(self._fast)
             self._fast.append(rec)
-            gated = (getattr(rec, "CONTEXT_GATE", None) is not None
-                     or getattr(rec, "context_gate_re", None) is not None)
+            gated = getattr(rec, "CONTEXT_GATE", None) is not None
             slot_of: dict[tuple[int, int], int] = {}
             radius_of: dict[bool, int] = {}  # by Trigger.context (tens of thousands of medical triggers)
             for t in trig:
@@ -134,8 +134,10 @@ class DetectionEngine:
         if self._ner is not None or not self._cells_apply(seg):
             return self.detect(seg), None
         delimiter, headers = seg.layout.delimited()
+        # A CSV's second table has its own headers (DelimitedLayout.sections).
+        sections = seg.layout.sections(seg.text) if hasattr(seg.layout, "sections") else ((0, headers),)
         ctx = SegmentContext(seg.context, seg.layout, seg.text)
-        cells = self._cells.cells(seg.text, seg.core or (0, len(seg.text)), delimiter, headers, ctx,
+        cells = self._cells.cells(seg.text, seg.core or (0, len(seg.text)), delimiter, sections, ctx,
                                   self.settings.min_score)
         if not cells.spans_s:
             return self._finish(seg, self._rule_results(seg), []), None
@@ -297,7 +299,7 @@ class DetectionEngine:
             # of the columns their header names: they need the layout.
             extra = {"context": ctx} if getattr(rec, "USES_LAYOUT", False) else {}
             try:
-                for lo, hi in _merge(spans):
+                for lo, hi in merge_spans(spans):
                     for res in rec.analyze_range(text, lo, hi, self.entities, **extra):
                         if (lo == 0 or res.start >= lo + EDGE) and (hi == n or res.end + EDGE <= hi):
                             found.append(res)
@@ -314,8 +316,7 @@ class DetectionEngine:
     def _windows(self, hits: list[tuple[int, int]], text: str) -> dict[int, list[tuple[int, int]]]:
         """The windows each recognizer examines, by recognizer index: one
         around each hit; a GATED hit's only if a value or gate hit of the
-        same recognizer ends within its CONTEXT_GATE, or, for a recognizer
-        with a CONTEXT_GATE_RE, if that regex matches in the window."""
+        its CONTEXT_GATE keeps (detectors/gates.py)."""
         n = len(text)
         windows: dict[int, list[tuple[int, int]]] = {}
         gated: dict[int, list[tuple[int, int]]] = {}
@@ -331,27 +332,12 @@ class DetectionEngine:
             else:
                 gated.setdefault(index, []).append((max(0, end - r), min(n, end + r)))
         for index, spans in gated.items():
-            gate_re = getattr(self._fast[index], "context_gate_re", None)
-            if gate_re is not None:
-                kept = [(lo, hi) for lo, hi in _merge(spans) if gate_re.search(text, lo, hi)]
-                if kept:
-                    windows.setdefault(index, []).extend(kept)
-                continue
-            ends = near.get(index)
-            if not ends:
-                continue
+            ends = near.get(index, [])
             ends.sort()
-            pad = self._fast[index].CONTEXT_GATE
-            kept = [(lo, hi) for lo, hi in spans if _any_within(ends, lo - pad, hi + pad)]
+            kept = self._fast[index].CONTEXT_GATE.keep(text, spans, ends)
             if kept:
                 windows.setdefault(index, []).extend(kept)
         return windows
-
-
-def _any_within(ends: list[int], lo: int, hi: int) -> bool:
-    """Is any of the sorted `ends` in [lo, hi]?"""
-    i = bisect_left(ends, lo)
-    return i < len(ends) and ends[i] <= hi
 
 
 def _uses_others(rec) -> bool:
@@ -384,19 +370,6 @@ def remove_duplicates(results: list[RecognizerResult]) -> list[RecognizerResult]
         kept.append(r)
         active.append(r)
     return kept
-
-
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    spans.sort()
-    out = [spans[0]]
-    for lo, hi in spans[1:]:
-        plo, phi = out[-1]
-        if lo <= phi:
-            if hi > phi:
-                out[-1] = (plo, hi)
-        else:
-            out.append((lo, hi))
-    return out
 
 
 def _unique(found: list[RecognizerResult]) -> list[RecognizerResult]:

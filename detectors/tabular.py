@@ -133,9 +133,12 @@ class CellPlan:
         return cls(fast, sorted(found.values()))
 
     # ------------------------------------------------------------------
-    def cells(self, text: str, core: tuple[int, int], delimiter: str, headers: tuple[str, ...],
-              ctx: SegmentContext, min_score: float) -> "Cells":
-        """Certified cells of the complete lines in `core`, and their results."""
+    def cells(self, text: str, core: tuple[int, int], delimiter: str,
+              sections: Sequence[tuple[int, tuple[str, ...]]], ctx: SegmentContext, min_score: float) -> "Cells":
+        """Certified cells of the complete lines in `core`, and their results.
+        `sections` are (start, headers) of the tables of `text`, in order, the
+        first at 0 (DelimitedLayout.sections): each line's cells are scored
+        under the headers of the table it is in."""
         out = Cells()
         lo, hi = core
         if lo > 0 and text[lo - 1] != "\n":  # the first complete line of the core
@@ -147,23 +150,38 @@ class CellPlan:
             return out
         rx = self._cell_regex(delimiter)
         quotes = _quote_positions(text, lo, end)
-        ncols, headed = len(headers), [bool(h) for h in headers]
         scores: dict[tuple, float | None] = {}
+        for i, (start, headers) in enumerate(sections):
+            # A section starts at a line start; its last line ends at the
+            # newline before the next one.
+            a = max(lo, start)
+            b = min(end, sections[i + 1][0] - 1) if i + 1 < len(sections) else end
+            if a < b and any(headers):
+                self._section_cells(out, text, a, b, rx, delimiter, headers, quotes, scores, ctx, min_score)
+        return out
+
+    def _section_cells(self, out: "Cells", text: str, lo: int, end: int, rx: re.Pattern, delimiter: str,
+                       headers: tuple[str, ...], quotes: list[int], scores: dict, ctx: SegmentContext,
+                       min_score: float) -> None:
+        """Cells of the lines from `lo` (a line start) to `end` (the newline
+        ending the last of them), all under `headers`. `scores` is shared by
+        the sections: its key holds the column's header, not its number."""
+        ncols = len(headers)
         kinds = self.kinds
         spans_s, spans_e, ents, starts, ends, vals, dets = (out.spans_s, out.spans_e, out.entity, out.start,
                                                              out.end, out.score, out.detector)
-        line_start, line_end, col_base = -1, -1, 0
+        line_start, line_end = -1, -1
         for m in rx.finditer(text, lo, end):
             s, e = m.span()
-            if s > line_end:  # a new line
-                line_start = text.rfind("\n", lo, s) + 1 if s > lo else lo
+            if s > line_end:  # a new line (`lo` is a line start: no newline before `s` means that one)
+                line_start = max(lo, text.rfind("\n", lo, s) + 1)
                 line_end = text.find("\n", s, end + 1)
                 if quotes and _has_quote(quotes, line_start, line_end):
                     continue
             elif quotes and _has_quote(quotes, line_start, line_end):
                 continue
             col = text.count(delimiter, line_start, s)
-            if col >= ncols or not headed[col]:
+            if col >= ncols or not headers[col]:
                 continue
             k = m.lastindex - 1
             kind = kinds[k][1]
@@ -175,7 +193,7 @@ class CellPlan:
             spans_e.append(e)
             if cls is False:
                 continue
-            key = (col, k, cls)
+            key = (headers[col], k, cls)
             score = scores.get(key, 0)
             if score == 0:
                 score = scores[key] = self._score(kind, text, s, e, value, ctx, min_score)
@@ -185,7 +203,6 @@ class CellPlan:
                 ends.append(e)
                 vals.append(score)
                 dets.append(kind.rec.name)
-        return out
 
     @staticmethod
     def _score(kind: "_Kind", text: str, s: int, e: int, value: str, ctx: SegmentContext, min_score: float):

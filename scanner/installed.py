@@ -24,7 +24,7 @@ def all_plugins() -> list[PluginInfo]:
     from detectors import catalog
     from scanner.extractors.registry import EXTRACTORS
 
-    CONNECTORS.load()
+    CONNECTORS.load_plugins()  # not every built-in connector: a local scan does not import SMB
     EXTRACTORS.load()
     catalog.plugin_recognizers()
     by_group = {g: [] for g in GROUPS}

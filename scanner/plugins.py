@@ -114,11 +114,18 @@ class Registry:
     plugin object goes through `accept(obj, info)`, which checks it and
     returns the implementations it provides (raising TypeError to reject
     it). `keys(impl)` gives the keys an implementation serves.
+
+    `lazy` (key -> the built-in module that serves it) lets a lookup of one
+    key import that module alone (a local scan need not import the SMB or
+    SQL stacks); listing everything (`all`, `plugins`, `by_key` after
+    `load`) still imports every module. A plugin's keys are checked against
+    the built-ins of those keys, importing their modules first.
     """
 
     def __init__(self, group: str, kind: str, modules: Iterable[str], keys: Callable[[Any], Iterable[str]],
                  accept: Callable[[Any, PluginInfo], list] | None = None,
-                 on_plugin: Callable[[Any, list[str]], None] | None = None):
+                 on_plugin: Callable[[Any, list[str]], None] | None = None,
+                 lazy: dict[str, str] | None = None):
         self.group = group
         self.kind = kind  # "scheme", "content type", "entity": how conflicts are described
         self.modules = tuple(modules)
@@ -126,7 +133,9 @@ class Registry:
         self.accept = accept or (lambda obj, info: [obj])
         self.on_plugin = on_plugin  # e.g. teach sniff() a plugin's file extensions
         self.by_key: dict[str, list[tuple[Any, Any]]] = {}
+        self.lazy = dict(lazy or {})
         self._loaded = False
+        self._plugins_loaded = False
 
     def register(self, impl: Any, replace: bool = True, origin: Any = BUILTIN) -> Any:
         """Serve `keys(impl)` with `impl` (a decorator for built-ins). A
@@ -156,6 +165,7 @@ class Registry:
             except (AttributeError, TypeError):
                 pass
             for key in keys:
+                self._import_for(key)  # the built-in of this key, if any, registers first
                 if any(o == BUILTIN for _, o in self.by_key.get(key, [])):
                     shadow(info, self.label(key), self.kind)
             self.register(impl, origin=info)
@@ -173,14 +183,36 @@ class Registry:
         self._loaded = True
         for mod in self.modules:
             importlib.import_module(mod)
-        load_group(self.group, self.register_plugin)
+        self.load_plugins()
+
+    def load_plugins(self) -> None:
+        """The plugins of `group` (and the built-ins their keys shadow)."""
+        if not self._plugins_loaded:
+            self._plugins_loaded = True
+            load_group(self.group, self.register_plugin)
+
+    def _import_for(self, key: str) -> None:
+        mod = self.lazy.get(key)
+        if mod is not None and not self._loaded:
+            importlib.import_module(mod)
+
+    def load_for(self, key: str) -> None:
+        """What a lookup of `key` needs: its built-in module when `lazy`
+        names one (then the plugins), else everything."""
+        if self._loaded:
+            return
+        if key not in self.lazy:
+            self.load()
+            return
+        self._import_for(key)
+        self.load_plugins()
 
     def candidates(self, key: str) -> list[tuple[Any, Any]]:
-        self.load()
+        self.load_for(key)
         return list(self.by_key.get(key, []))
 
     def pick(self, key: str, prefer: Iterable[str] = ()) -> Any:
-        self.load()
+        self.load_for(key)
         return pick(self.by_key.get(key), prefer)
 
     def all(self, prefer: Iterable[str] = ()) -> dict[str, Any]:

@@ -62,6 +62,13 @@ if [ "$(cat "$stamp" 2>/dev/null || true)" != "$want" ]; then
         || { echo "bootstrap: installation is incomplete (see .venv/install.log)" >&2; exit 1; }
     echo "$want" > "$stamp"
 fi
+# Byte-compile piiscout's own modules (an editable install has no .pyc, and
+# with PYTHONDONTWRITEBYTECODE=1 none are ever written): every start-up then
+# loads them instead of compiling ~180 modules from source, ~0.1 s of CPU per
+# scan and per spawned worker. Python checks each .pyc against its source's
+# mtime, so an edited module is compiled from source again, never stale.
+.venv/bin/python -m compileall -q -j 0 scanner detectors connectors >/dev/null \
+    || echo "bootstrap: compileall failed; start-up compiles the sources" >&2
 # Compile the detection databases now (seconds), not in the first scan: as
 # root into the machine-wide cache (/var/cache/piiscout) every user, cron job
 # and worker of this machine reads, else into this user's cache.

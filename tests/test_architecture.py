@@ -269,6 +269,112 @@ def test_package_docstrings_say_what_lives_there_and_what_it_may_import(package)
         assert "may import" in doc.lower(), f"{init.relative_to(ROOT)}: say what it may import"
 
 
+def may_import(importer: str, imported: str) -> bool:
+    """What LAYERS, COMPONENTS and MAY_USE allow (the rule
+    test_imports_point_down_and_components_stay_apart applies)."""
+    lm, lt = layer_of(importer), layer_of(imported)
+    if lt < lm or imported == "scanner.cli":
+        return False
+    if lm == lt == [n for n, _ in LAYERS].index("components"):
+        cm, ct = component_of(importer), component_of(imported)
+        return cm == ct or ct in MAY_USE[cm]
+    return True
+
+
+# Words of a docstring's "not ..." clause and the module each stands for.
+_FORBIDDEN_WORDS = {"connectors": "connectors", "detectors": "detectors", "extractors": "scanner.extractors",
+                    "inventory": "scanner.inventory", "pipeline": "scanner.pipeline", "CLI": "scanner.cli"}
+_DOTTED = r"\b(?:scanner|connectors|detectors)(?:\.[a-z_]+)+"
+
+
+def _may_import_claims(doc: str) -> tuple[set[str], set[str]]:
+    """The modules a docstring's "may import" statement names as allowed
+    (dotted names before its first "not") and as forbidden (dotted names and
+    the component words after it)."""
+    import re
+
+    at = doc.lower().index("may import")
+    said = " ".join(doc[at:].split())
+    m = re.search(r"\bnot\b", said, re.I)
+    allowed, forbidden = (said[:m.start()], said[m.end():]) if m else (said, "")
+    ok = {_resolve(n) for n in re.findall(_DOTTED, allowed)}
+    no = {_resolve(n) for n in re.findall(_DOTTED, forbidden)}
+    no |= {mod for w, mod in _FORBIDDEN_WORDS.items() if re.search(rf"\b{w}\b", forbidden)}
+    return ok - {None}, no - {None}
+
+
+@pytest.mark.parametrize("init", sorted(str(p.relative_to(ROOT)) for pkg in PACKAGES
+                                        for p in [ROOT / pkg / "__init__.py", *(ROOT / pkg).glob("*/__init__.py")]
+                                        if pkg != "scanner" or p.parent.name != "scanner"))
+def test_may_import_statements_match_the_layers(init):
+    """Each package docstring's "may import" statement is true of LAYERS:
+    what it names as allowed is, and what it names after "not" is not."""
+    path = ROOT / init
+    package = ".".join(path.relative_to(ROOT).parent.parts)
+    doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+    if "may import nothing" in doc.lower():
+        assert not [m for m in MODULES if m.startswith(package) and GRAPH[m]], f"{init}: it imports something"
+        return
+    ok, no = _may_import_claims(doc)
+    assert ok or no, f"{init}: the statement names no module"
+    wrong = [f"says it may import {t}" for t in sorted(ok) if not may_import(package, t)]
+    wrong += [f"says it may not import {t}" for t in sorted(no - {package}) if may_import(package, t)]
+    assert not wrong, f"{init}: " + "; ".join(wrong)
+
+
+def test_the_statement_check_can_fail():
+    ok, no = _may_import_claims("May import scanner.pipeline and scanner.model; not the inventory.")
+    assert ok == {"scanner.pipeline", "scanner.model"} and no == {"scanner.inventory"}
+    assert not may_import("connectors", "scanner.pipeline") and may_import("connectors", "scanner.model")
+    assert may_import("scanner.pipeline", "scanner.inventory")
+    assert _chain("cli -> scan -> executors") != [n for n, _ in LAYERS]
+
+
+def _chain(text: str) -> list[str]:
+    """A layer chain as written ("cli -> config -> ... -> model/privacy/errors")
+    in LAYERS' names: a {braced} group is the components, "shared settings"
+    the shared layer, the last step the foundation."""
+    import re
+
+    steps = [re.sub(r"\(.*?\)", "", " ".join(s.split())).strip() for s in text.split("->")]
+    names = [n for n, _ in LAYERS]
+    out = []
+    for i, step in enumerate(steps):
+        word = step.split()[-1] if i == 0 else step.split()[0]
+        if step.startswith("{"):
+            out.append("components")
+        elif step.startswith("shared"):
+            out.append("shared")
+        elif i == len(steps) - 1:
+            out.append("foundation")
+        else:
+            out.append(word if word in names else step)
+    return out
+
+
+def test_the_layer_chains_written_down_are_the_layers():
+    """scanner/__init__.py, this module's docstring and docs/architecture.md
+    draw the layers as a chain: the same as LAYERS."""
+    import re
+
+    names = [n for n, _ in LAYERS]
+    scanner_doc = ast.get_docstring(ast.parse((ROOT / "scanner" / "__init__.py").read_text(encoding="utf-8")))
+    mine = __doc__
+    texts = {
+        "scanner/__init__.py": re.search(r"Imports point one way: (.*?)\. ", " ".join(scanner_doc.split())).group(1),
+        "tests/test_architecture.py": re.search(r"imports point one way: (.*?) and the four", " ".join(mine.split()))
+        .group(1).rstrip(","),
+    }
+    doc = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```\n(.*?)```", doc, re.S)
+    texts["docs/architecture.md"] = next(b for b in blocks if b.lstrip().startswith("cli ->"))
+    for where, text in texts.items():
+        assert _chain(text) == names, (where, _chain(text))
+    # Every file the diagrams and the text name is there.
+    named = set(re.findall(r"(?<![\w/])(?:scanner|connectors|detectors)/[\w/]+\.py\b", doc))
+    assert not [p for p in sorted(named) if not (ROOT / p).exists()]
+
+
 def _table_counts(classes) -> dict[str, tuple[int, int]]:
     """class name -> (MUST_MATCH, MUST_NOT_MATCH) cases of its own in the
     test module mirroring its module (tests/detectors/recognizers/table.py)."""

@@ -50,6 +50,7 @@ from detectors.base import (
     context_word_regex,
     rule_name,
 )
+from detectors.gates import NearHit
 from detectors.recognizers.medical_vocabulary import MAX_SPAN, TOKEN, VOCABULARY_ENTITIES, vocabulary
 
 STRONG_RULE = "medical_term"
@@ -194,7 +195,7 @@ class MedicalTermRecognizer(PiiRecognizer):
     # for an ambiguous term's) ends at most a gap's first character past the
     # term: a context word's window can find a term only if such a hit lies
     # within a term's length (plus the engine's edge margin) of it.
-    CONTEXT_GATE = _LONGEST
+    CONTEXT_GATE = NearHit(_LONGEST)
     NORMALISE = "text"
     MASK = "initials"
     NOTES = _VocabularyNote()

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 
 from detectors.base import PiiRecognizer, Rule, Trigger, _word_alternation, context_tokens, rule_name
+from detectors.gates import InWindow
 from detectors.recognizers.sql_insert import column_at
 from detectors.validators import digits, is_valid_card, phone_quality
 
@@ -95,7 +96,7 @@ class PhoneNumberRecognizer(PiiRecognizer):
     # (nanp_bare, national): each of their matches holds seven digits joined
     # as those rules join digit groups. A context word's window without them
     # is not examined: prose is full of "office", "contact" and "call".
-    CONTEXT_GATE_RE = r"\d(?:(?:[-. ]|\)[ -]?)?\d){6}"
+    CONTEXT_GATE = InWindow(r"\d(?:(?:[-. ]|\)[ -]?)?\d){6}")
     ID_LABELS_NEGATIVE = True
     MAX_LEN = 32
     NORMALISE = "phone"
@@ -176,7 +177,9 @@ def _national_shape(value: str) -> bool:
         return False  # a card number (4-6-5, 4-4-4-4) is the card recognizer's
     # 3-3-4 digits are North American unless the trunk prefix 0 starts them
     # (Irish 085 510 4031): no area code starts with 0.
-    if (_NANP_LIKE.fullmatch(value) and not value.lstrip("(").startswith("0")) or _SSN_LIKE.fullmatch(value) or _EIN_LIKE.fullmatch(value) \
+    if _NANP_LIKE.fullmatch(value) and not value.lstrip("(").startswith("0"):
+        return False
+    if _SSN_LIKE.fullmatch(value) or _EIN_LIKE.fullmatch(value) \
             or _DATE.fullmatch(value) \
             or _DOTTED_QUAD.fullmatch(value):
         return False

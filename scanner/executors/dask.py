@@ -320,9 +320,14 @@ class DaskExecutor(Executor):
             n = self.requested_workers or os.cpu_count() or 1
             # Loopback only, one thread per worker process (the scanner is CPU-bound
             # Python), no dashboard: the scheduler's HTTP server (always started)
-            # gets a random loopback port and serves a health check only.
+            # gets a random loopback port and serves a health check only. Dask's
+            # own log lines are silenced up to CRITICAL: on a loaded machine a
+            # worker whose heartbeat meets the scheduler closing at the end logs
+            # an ERROR with a traceback, and cron mails what is printed. What
+            # matters reaches the scan anyway: a failed or lost task is recorded
+            # against its item.
             opts = dict(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
-                        scheduler_port=0, dashboard_address=None, silence_logs=logging.ERROR,
+                        scheduler_port=0, dashboard_address=None, silence_logs=logging.CRITICAL,
                         scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
             opts.update(self.local_cluster_options)
             try:

@@ -84,6 +84,12 @@ class DelimitedLayout(Layout):
     def vocabulary(self) -> tuple[str, ...]:
         return self.headers + tuple(h for hs in self.extra for h in hs)
 
+    def delimited(self) -> tuple[str, tuple[str, ...]]:
+        """(delimiter, the first table's headers): the engine's CSV cell
+        path (detectors/tabular.py) takes each section's own headers from
+        `sections()`."""
+        return self.delimiter, self.headers
+
 
 _BLANK_ROW = re.compile(r"\n[ \t\r,;|\"\ufeff]*\n")
 
@@ -130,9 +136,6 @@ def _sections(text: str, delimiter: str, first: tuple[str, ...]) -> tuple[tuple[
 def section_headers(sample: str, delimiter: str, first: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
     """Headers of the tables below the first one in `sample`."""
     return tuple(h for _, h in _sections(sample, delimiter, first)[1:] if h)
-
-    def delimited(self) -> tuple[str, tuple[str, ...]]:
-        return self.delimiter, self.headers
 
 
 def _records(sample: str) -> list[str]:

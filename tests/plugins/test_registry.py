@@ -101,3 +101,24 @@ def test_installed_plugins_are_part_of_the_results_fingerprint(monkeypatch):
     monkeypatch.setattr(plugins, "signature", lambda: ["piiscout.recognizers:x=m:X@pkg-1.1"])
     upgraded = result_fingerprint(spec, ScanSettings(), det)
     assert len({without, with_one, upgraded}) == 3
+
+
+def test_builtin_scheme_map_matches_the_connectors():
+    """connectors.registry.BUILTIN_SCHEMES (what a lookup of one scheme
+    imports) names, for every built-in scheme, the module of its class."""
+    connectors.schemes()
+    builtins = {key: impl.__module__ for key, cands in connectors.CONNECTORS.by_key.items()
+                for impl, origin in cands if origin == plugins.BUILTIN}
+    assert builtins == connectors.BUILTIN_SCHEMES
+
+
+def test_a_local_target_imports_no_other_connector():
+    import subprocess
+    import sys
+
+    code = ("import sys; from connectors.registry import resolve; from scanner.installed import all_plugins; "
+            "resolve('.'); resolve('file:///tmp'); all_plugins(); "
+            "print(sorted(m for m in sys.modules if m.startswith('connectors.') or m.startswith('smbprotocol')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert not any(m in out for m in ("connectors.smb", "connectors.sql", "connectors.mail", "smbprotocol")), out
+    assert "connectors.local" in out
